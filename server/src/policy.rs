@@ -1,0 +1,676 @@
+//! License policy as pure functions: request validation, activation rules,
+//! expiry, leases, grace, meters, entitlements and claim building. No I/O
+//! here, so every rule is unit-tested directly.
+
+use openlex_wire::claims::{self, ActivationClaims, FeatureEntitlement, Metadata};
+use openlex_wire::fingerprint::{self, MatchStrategy};
+use openlex_wire::requests::{ActivationRequest, DeactivationRequest, TrialActivationRequest};
+use openlex_wire::ErrorCode;
+
+use crate::error::{ApiError, ApiResult};
+use crate::models::*;
+
+/// OS names the vendor's API accepts.
+pub const OSES: &[&str] = &["windows", "linux", "macos", "android", "ios"];
+
+fn len_in(field: &str, v: &str, min: usize, max: usize) -> ApiResult<()> {
+    let n = v.len();
+    if n < min || n > max {
+        return Err(ApiError::validation(format!(
+            "{field} must be {min}..{max} characters long"
+        )));
+    }
+    Ok(())
+}
+
+fn check_os(os: &str) -> ApiResult<()> {
+    if OSES.contains(&os.to_ascii_lowercase().as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!(
+            "os must be one of {}",
+            OSES.join(", ")
+        )))
+    }
+}
+
+/// Metadata constraints: key 1..256, value 0..4096, at most 50 entries.
+pub fn validate_metadata(md: &[Metadata]) -> ApiResult<()> {
+    if md.len() > 50 {
+        return Err(ApiError::validation("at most 50 metadata entries"));
+    }
+    for m in md {
+        len_in("metadata key", &m.key, 1, 256)?;
+        len_in("metadata value", &m.value, 0, 4096)?;
+    }
+    Ok(())
+}
+
+/// Field constraints of `ActivationCreateRequestModel` (wire.md §3.1).
+pub fn validate_activation(r: &ActivationRequest) -> ApiResult<()> {
+    len_in("key", &r.key, 1, 256)?;
+    check_os(&r.os)?;
+    len_in("osVersion", &r.os_version, 0, 256)?;
+    len_in("fingerprint", &r.fingerprint, 64, 1024)?;
+    len_in("vmName", &r.vm_name, 0, 256)?;
+    len_in("hostname", &r.hostname, 1, 1024)?;
+    len_in("userHash", &r.user_hash, 1, 256)?;
+    len_in("productId", &r.product_id, 1, 256)?;
+    len_in("accountId", &r.account_id, 0, 256)?;
+    len_in("appVersion", &r.app_version, 0, 256)?;
+    len_in("clientVersion", &r.client_version, 0, 256)?;
+    len_in("releaseVersion", &r.release_version, 0, 256)?;
+    len_in("releaseChannel", &r.release_channel, 0, 256)?;
+    len_in("releasePlatform", &r.release_platform, 0, 256)?;
+    len_in("email", &r.email, 0, 256)?;
+    len_in("password", &r.password, 0, 256)?;
+    if r.lease_duration < -1 {
+        return Err(ApiError::validation("leaseDuration must be >= -1"));
+    }
+    validate_metadata(&r.metadata)?;
+    if r.meter_attributes.len() > 100 {
+        return Err(ApiError::validation("at most 100 meterAttributes"));
+    }
+    for m in &r.meter_attributes {
+        len_in("meterAttributes.name", &m.name, 1, 256)?;
+    }
+    Ok(())
+}
+
+/// Field constraints of `TrialActivationRequestModel` (wire.md §3.2).
+pub fn validate_trial(r: &TrialActivationRequest) -> ApiResult<()> {
+    check_os(&r.os)?;
+    len_in("osVersion", &r.os_version, 0, 256)?;
+    len_in("fingerprint", &r.fingerprint, 64, 1024)?;
+    len_in("vmName", &r.vm_name, 0, 256)?;
+    len_in("hostname", &r.hostname, 1, 1024)?;
+    len_in("userHash", &r.user_hash, 1, 256)?;
+    len_in("productId", &r.product_id, 1, 256)?;
+    len_in("accountId", &r.account_id, 0, 256)?;
+    len_in("releaseVersion", &r.release_version, 0, 256)?;
+    len_in("releaseChannel", &r.release_channel, 0, 256)?;
+    len_in("releasePlatform", &r.release_platform, 0, 256)?;
+    validate_metadata(&r.metadata)
+}
+
+/// Field constraints of `DeactivationRequestModel` (wire.md §3.3).
+pub fn validate_deactivation(r: &DeactivationRequest) -> ApiResult<()> {
+    len_in("productId", &r.product_id, 1, 256)?;
+    len_in("accountId", &r.account_id, 0, 256)?;
+    len_in("fingerprint", &r.fingerprint, 64, 1024)?;
+    len_in("userHash", &r.user_hash, 1, 256)?;
+    check_os(&r.os)
+}
+
+/// Whether `used` seats (or deactivations) reach `allowed` (0 or -1 = unlimited).
+pub fn limit_reached(allowed: i64, used: i64) -> bool {
+    allowed > 0 && used >= allowed
+}
+
+/// The matching strategy of a license (default fuzzy).
+pub fn strategy(s: &str) -> MatchStrategy {
+    MatchStrategy::parse(s)
+}
+
+/// Whether a presented fingerprint matches a recorded one.
+pub fn fp_matches(recorded: &str, presented: &str, s: &str) -> bool {
+    fingerprint::matches(recorded, presented, strategy(s))
+}
+
+/// Rules checked on every activation and sync, before any seat logic:
+/// revoked, not yet effective, VM and container policy, release version.
+/// Expired and suspended licenses pass: the client derives 20/21 from claims.
+pub fn check_license_usable(
+    l: &License,
+    vm_name: &str,
+    container: bool,
+    release_version: &str,
+    now: i64,
+) -> ApiResult<()> {
+    if l.revoked {
+        return Err(ApiError::new(
+            ErrorCode::RevokedLicense,
+            "the license has been revoked",
+        ));
+    }
+    if l.effective_date > now {
+        return Err(ApiError::new(
+            ErrorCode::LicenseNotEffective,
+            "the license is not effective yet",
+        ));
+    }
+    if !l.allow_vm_activation && !vm_name.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::VmActivationNotAllowed,
+            "activation in a virtual machine is not allowed",
+        ));
+    }
+    if !l.allow_container_activation && container {
+        return Err(ApiError::new(
+            ErrorCode::ContainerActivationNotAllowed,
+            "activation in a container is not allowed",
+        ));
+    }
+    if !l.max_allowed_release_version.is_empty()
+        && !release_version.is_empty()
+        && openlex_wire::version::compare(release_version, &l.max_allowed_release_version)
+            == std::cmp::Ordering::Greater
+    {
+        return Err(ApiError::new(
+            ErrorCode::ReleaseVersionNotAllowed,
+            "the release version is above the license's maximum",
+        ));
+    }
+    Ok(())
+}
+
+/// The lease duration for a new or renewed hosted-floating activation:
+/// the client's request when the license allows it (−1 = unlimited → 0),
+/// else the license's. Node-locked licenses have no lease.
+pub fn lease_duration(l: &License, requested: i64) -> i64 {
+    if l.r#type != "hosted-floating" {
+        return 0;
+    }
+    if l.allow_client_lease_duration && requested != 0 {
+        return requested.max(0);
+    }
+    l.lease_duration.max(0)
+}
+
+/// Lease expiry for a lease of `ld` seconds starting `now` (0 = none).
+pub fn lease_expiry(ld: i64, now: i64) -> i64 {
+    if ld > 0 {
+        now + ld
+    } else {
+        0
+    }
+}
+
+/// `ssgpeat`: now + grace, or 0 when grace is unlimited (−1) or there is no sync.
+pub fn grace_expiry(l: &License, now: i64) -> i64 {
+    if l.server_sync_grace_period < 0 || l.server_sync_interval <= 0 {
+        0
+    } else {
+        now + l.server_sync_grace_period
+    }
+}
+
+/// The expiry a token carries: the activation's own for `rolling`, else the license's.
+pub fn effective_expiry(l: &License, a: &Activation) -> i64 {
+    if l.expiration_strategy == "rolling" && l.validity > 0 {
+        a.expires_at
+    } else {
+        l.expires_at
+    }
+}
+
+/// Expiry bookkeeping on activation: `delayed` starts the shared clock at the
+/// first activation; `rolling` gives each new activation its own.
+pub fn start_expiry(l: &mut License, a: &mut Activation, now: i64) {
+    if l.validity <= 0 {
+        return;
+    }
+    match l.expiration_strategy.as_str() {
+        "delayed" if l.expires_at == 0 => l.expires_at = now + l.validity,
+        "rolling" if a.expires_at == 0 => a.expires_at = now + l.validity,
+        _ => {}
+    }
+}
+
+/// Expiry set at license creation for the `immediate` strategy.
+pub fn initial_expiry(l: &License, now: i64) -> i64 {
+    if l.validity > 0 && (l.expiration_strategy.is_empty() || l.expiration_strategy == "immediate")
+    {
+        now + l.validity
+    } else {
+        0
+    }
+}
+
+/// Applies a meter delta for one activation: uses clamp at 0; an increase
+/// past the license's allowed uses (−1 = unlimited) fails.
+pub fn apply_meter(
+    attr: &mut MeterAttribute,
+    act: &mut claims::ActivationMeterAttribute,
+    increment: i64,
+) -> ApiResult<()> {
+    let old = act.uses as i64;
+    let new = old.saturating_add(increment).max(0);
+    let delta = new - old;
+    let total = attr.total_uses as i64;
+    if delta > 0 && attr.allowed_uses >= 0 && total.saturating_add(delta) > attr.allowed_uses {
+        return Err(ApiError::new(
+            ErrorCode::MeterAttributeUsesLimitReached,
+            format!("meter attribute {} has reached its allowed uses", attr.name),
+        ));
+    }
+    act.uses = new as u64;
+    attr.total_uses = (total + delta).max(0) as u64;
+    if delta > 0 {
+        attr.gross_uses = attr.gross_uses.saturating_add(delta as u64);
+    }
+    Ok(())
+}
+
+/// Applies meter deltas from an activation body (old clients send them there).
+pub fn apply_meters(
+    l: &mut License,
+    a: &mut Activation,
+    deltas: &[openlex_wire::requests::MeterAttributeUses],
+) -> ApiResult<()> {
+    for d in deltas {
+        meter(l, a, &d.name, d.uses_increment)?;
+    }
+    Ok(())
+}
+
+/// Applies one named meter delta; unknown names fail with METER_ATTRIBUTE_NOT_FOUND.
+pub fn meter(
+    l: &mut License,
+    a: &mut Activation,
+    name: &str,
+    increment: i64,
+) -> ApiResult<(MeterAttribute, u64)> {
+    let attr = l
+        .meter_attributes
+        .iter_mut()
+        .find(|m| m.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::MeterAttributeNotFound,
+                format!("meter attribute {name} not found"),
+            )
+        })?;
+    let idx = match a
+        .meter_attributes
+        .iter()
+        .position(|m| m.name.eq_ignore_ascii_case(name))
+    {
+        Some(i) => i,
+        None => {
+            a.meter_attributes.push(claims::ActivationMeterAttribute {
+                name: attr.name.clone(),
+                uses: 0,
+            });
+            a.meter_attributes.len() - 1
+        }
+    };
+    apply_meter(attr, &mut a.meter_attributes[idx], increment)?;
+    Ok((attr.clone(), a.meter_attributes[idx].uses))
+}
+
+/// Effective feature entitlements: the set's features, overridden by
+/// license-level values of the same name (case-insensitive), plus
+/// license-only features. `baseValue` is the set's value, empty when the
+/// feature does not come from the set.
+pub fn feature_entitlements(
+    set: Option<&EntitlementSetRec>,
+    l: &License,
+) -> Vec<FeatureEntitlement> {
+    let mut out: Vec<FeatureEntitlement> = set
+        .map(|s| {
+            s.features
+                .iter()
+                .map(|f| FeatureEntitlement {
+                    feature_name: f.feature_name.clone(),
+                    feature_display_name: f.feature_display_name.clone(),
+                    value: f.value.clone(),
+                    base_value: f.value.clone(),
+                    expires_at: f.expires_at,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for lf in &l.feature_entitlements {
+        match out
+            .iter_mut()
+            .find(|f| f.feature_name.eq_ignore_ascii_case(&lf.feature_name))
+        {
+            Some(f) => {
+                f.value = lf.value.clone();
+                if lf.expires_at != 0 {
+                    f.expires_at = lf.expires_at;
+                }
+            }
+            None => out.push(FeatureEntitlement {
+                feature_name: lf.feature_name.clone(),
+                feature_display_name: if lf.feature_display_name.is_empty() {
+                    lf.feature_name.clone()
+                } else {
+                    lf.feature_display_name.clone()
+                },
+                value: lf.value.clone(),
+                base_value: String::new(),
+                expires_at: lf.expires_at,
+            }),
+        }
+    }
+    out
+}
+
+/// Everything a token is built from.
+pub struct TokenContext<'a> {
+    /// The product.
+    pub product: &'a Product,
+    /// The license.
+    pub license: &'a License,
+    /// The activation.
+    pub activation: &'a Activation,
+    /// The license's user, if assigned.
+    pub user: Option<&'a User>,
+    /// The linked entitlement set, if any.
+    pub set: Option<&'a EntitlementSetRec>,
+    /// Seats in use.
+    pub seats: i64,
+    /// Issue time.
+    pub now: i64,
+}
+
+/// Builds the activation token claims.
+pub fn build_claims(c: &TokenContext<'_>) -> ActivationClaims {
+    let (l, a) = (c.license, c.activation);
+    ActivationClaims {
+        aid: a.id.clone(),
+        lid: l.id.clone(),
+        pid: l.product_id.clone(),
+        key: l.key.clone(),
+        fp: a.fingerprint.clone(),
+        fms: strategy(&l.fingerprint_matching_strategy)
+            .as_str()
+            .to_owned(),
+        iat: c.now,
+        eat: effective_expiry(l, a),
+        ssi: l.server_sync_interval.max(0),
+        ssgpeat: grace_expiry(l, c.now),
+        aco: l.allowed_clock_offset,
+        leat: a.lease_expires_at,
+        ld: a.lease_duration,
+        ls: if l.r#type == "hosted-floating" {
+            l.leasing_strategy.clone()
+        } else {
+            String::new()
+        },
+        fc: if l.r#type == "hosted-floating" {
+            l.allowed_activations
+        } else {
+            0
+        },
+        orv: 0,
+        r#type: l.r#type.clone(),
+        suspended: l.suspended,
+        name: c.user.map(|u| u.name.clone()).unwrap_or_default(),
+        email: c.user.map(|u| u.email.clone()).unwrap_or_default(),
+        company: c.user.map(|u| u.company.clone()).unwrap_or_default(),
+        pmd: c.product.metadata.clone(),
+        lmd: l.metadata.clone(),
+        umd: c.user.map(|u| u.metadata.clone()).unwrap_or_default(),
+        amd: a.metadata.clone(),
+        lma: l
+            .meter_attributes
+            .iter()
+            .map(|m| claims::LicenseMeterAttribute {
+                name: m.name.clone(),
+                allowed_uses: m.allowed_uses,
+                total_uses: m.total_uses,
+                gross_uses: m.gross_uses,
+            })
+            .collect(),
+        ama: l
+            .meter_attributes
+            .iter()
+            .map(|m| claims::ActivationMeterAttribute {
+                name: m.name.clone(),
+                uses: a
+                    .meter_attributes
+                    .iter()
+                    .find(|x| x.name.eq_ignore_ascii_case(&m.name))
+                    .map(|x| x.uses)
+                    .unwrap_or(0),
+            })
+            .collect(),
+        lcat: l.created_at,
+        laat: l.activated_at,
+        on: l.organization_name.clone(),
+        oa: l.organization_address.clone(),
+        os: a.os.clone(),
+        allowed_activations: l.allowed_activations,
+        allowed_deactivations: l.allowed_deactivations,
+        total_activations: c.seats.max(0) as u32,
+        total_deactivations: l.total_deactivations.max(0) as u32,
+        maintenance_expires_at: l.maintenance_expires_at,
+        max_allowed_release_version: l.max_allowed_release_version.clone(),
+        entitlement_set: c.set.map(|s| claims::EntitlementSet {
+            name: s.name.clone(),
+            display_name: s.display_name.clone(),
+            tier: s.tier,
+        }),
+        feature_entitlements: feature_entitlements(c.set, l),
+        product_version: l.product_version.as_ref().map(|p| claims::ProductVersion {
+            name: p.name.clone(),
+            display_name: p.display_name.clone(),
+            feature_flags: p.feature_flags.clone(),
+        }),
+        activation_created_at: a.created_at,
+        last_synced_at: a.last_synced_at,
+        activation_mode: a.activation_mode.clone(),
+        user_locked: l.user_locked,
+        user_hash: a.user_hash.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fp() -> String {
+        "F".repeat(64)
+    }
+
+    fn req() -> ActivationRequest {
+        ActivationRequest {
+            key: "K".into(),
+            os: "linux".into(),
+            fingerprint: fp(),
+            hostname: "h".into(),
+            user_hash: "U".into(),
+            product_id: "p".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn validation_rules() {
+        assert!(validate_activation(&req()).is_ok());
+        let mut r = req();
+        r.fingerprint = "short".into();
+        assert_eq!(
+            validate_activation(&r).unwrap_err().code,
+            ErrorCode::ValidationFailed
+        );
+        let mut r = req();
+        r.os = "beos".into();
+        assert!(validate_activation(&r).is_err());
+        let mut r = req();
+        r.metadata = vec![Metadata {
+            key: String::new(),
+            value: "v".into(),
+        }];
+        assert!(validate_activation(&r).is_err());
+        let mut r = req();
+        r.metadata = vec![Metadata {
+            key: "k".into(),
+            value: "v".repeat(4097),
+        }];
+        assert!(validate_activation(&r).is_err());
+        let mut r = req();
+        r.lease_duration = -2;
+        assert!(validate_activation(&r).is_err());
+    }
+
+    #[test]
+    fn limits() {
+        assert!(!limit_reached(0, 100));
+        assert!(!limit_reached(-1, 100));
+        assert!(limit_reached(2, 2));
+        assert!(!limit_reached(2, 1));
+    }
+
+    #[test]
+    fn usable_rules() {
+        let mut l = License::default();
+        assert!(check_license_usable(&l, "", false, "", 10).is_ok());
+        l.allow_vm_activation = false;
+        assert_eq!(
+            check_license_usable(&l, "kvm", false, "", 10)
+                .unwrap_err()
+                .code,
+            ErrorCode::VmActivationNotAllowed
+        );
+        l.allow_container_activation = false;
+        assert_eq!(
+            check_license_usable(&l, "", true, "", 10).unwrap_err().code,
+            ErrorCode::ContainerActivationNotAllowed
+        );
+        l.max_allowed_release_version = "2.0".into();
+        assert!(check_license_usable(&l, "", false, "2.0.5", 10).is_ok());
+        assert_eq!(
+            check_license_usable(&l, "", false, "2.1", 10)
+                .unwrap_err()
+                .code,
+            ErrorCode::ReleaseVersionNotAllowed
+        );
+        l.effective_date = 20;
+        assert_eq!(
+            check_license_usable(&l, "", false, "", 10)
+                .unwrap_err()
+                .code,
+            ErrorCode::LicenseNotEffective
+        );
+        l.revoked = true;
+        assert_eq!(
+            check_license_usable(&l, "", false, "", 10)
+                .unwrap_err()
+                .code,
+            ErrorCode::RevokedLicense
+        );
+        l.revoked = false;
+        l.effective_date = 0;
+        l.suspended = true;
+        assert!(check_license_usable(&l, "", false, "", 10).is_ok());
+    }
+
+    #[test]
+    fn leases_and_grace() {
+        let mut l = License {
+            r#type: "hosted-floating".into(),
+            lease_duration: 100,
+            ..Default::default()
+        };
+        assert_eq!(lease_duration(&l, 5), 100);
+        l.allow_client_lease_duration = true;
+        assert_eq!(lease_duration(&l, 5), 5);
+        assert_eq!(lease_duration(&l, -1), 0);
+        assert_eq!(lease_duration(&l, 0), 100);
+        l.r#type = "node-locked".into();
+        assert_eq!(lease_duration(&l, 5), 0);
+        assert_eq!(lease_expiry(0, 10), 0);
+        assert_eq!(lease_expiry(5, 10), 15);
+        let mut l = License {
+            server_sync_interval: 60,
+            server_sync_grace_period: 100,
+            ..Default::default()
+        };
+        assert_eq!(grace_expiry(&l, 1000), 1100);
+        l.server_sync_grace_period = -1;
+        assert_eq!(grace_expiry(&l, 1000), 0);
+    }
+
+    #[test]
+    fn expiry_strategies() {
+        let mut l = License {
+            validity: 100,
+            ..Default::default()
+        };
+        assert_eq!(initial_expiry(&l, 1000), 1100);
+        l.expiration_strategy = "delayed".into();
+        assert_eq!(initial_expiry(&l, 1000), 0);
+        let mut a = Activation::default();
+        start_expiry(&mut l, &mut a, 2000);
+        assert_eq!(l.expires_at, 2100);
+        start_expiry(&mut l, &mut a, 3000);
+        assert_eq!(l.expires_at, 2100, "delayed starts once");
+        let mut l = License {
+            validity: 100,
+            expiration_strategy: "rolling".into(),
+            ..Default::default()
+        };
+        let mut a = Activation::default();
+        start_expiry(&mut l, &mut a, 5000);
+        assert_eq!((l.expires_at, a.expires_at), (0, 5100));
+        assert_eq!(effective_expiry(&l, &a), 5100);
+    }
+
+    #[test]
+    fn meters_clamp_and_limit() {
+        let mut l = License {
+            meter_attributes: vec![MeterAttribute {
+                name: "Exports".into(),
+                allowed_uses: 3,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let mut a = Activation::default();
+        assert_eq!(meter(&mut l, &mut a, "exports", 2).unwrap().1, 2);
+        assert_eq!(
+            meter(&mut l, &mut a, "EXPORTS", 2).unwrap_err().code,
+            ErrorCode::MeterAttributeUsesLimitReached
+        );
+        assert_eq!(meter(&mut l, &mut a, "exports", -5).unwrap().1, 0);
+        assert_eq!(l.meter_attributes[0].total_uses, 0);
+        assert_eq!(l.meter_attributes[0].gross_uses, 2);
+        assert_eq!(
+            meter(&mut l, &mut a, "nope", 1).unwrap_err().code,
+            ErrorCode::MeterAttributeNotFound
+        );
+        l.meter_attributes[0].allowed_uses = -1;
+        assert!(meter(&mut l, &mut a, "exports", 1000).is_ok());
+    }
+
+    #[test]
+    fn entitlements_override() {
+        let set = EntitlementSetRec {
+            features: vec![SetFeature {
+                feature_name: "seats".into(),
+                feature_display_name: "Seats".into(),
+                value: "5".into(),
+                expires_at: 0,
+            }],
+            ..Default::default()
+        };
+        let l = License {
+            feature_entitlements: vec![
+                LicenseFeature {
+                    feature_name: "SEATS".into(),
+                    value: "10".into(),
+                    ..Default::default()
+                },
+                LicenseFeature {
+                    feature_name: "extra".into(),
+                    value: "on".into(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let fe = feature_entitlements(Some(&set), &l);
+        assert_eq!(
+            (fe[0].value.as_str(), fe[0].base_value.as_str()),
+            ("10", "5")
+        );
+        assert_eq!(
+            (fe[1].feature_name.as_str(), fe[1].base_value.as_str()),
+            ("extra", "")
+        );
+    }
+}
