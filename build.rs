@@ -1,1 +1,66 @@
-fn main(){}
+//! Link settings for the shared library: the SONAME the vendor's apps expect
+//! and a linker version script generated from the explicit export list in
+//! `exports.txt`, so the library exports exactly the API and nothing else.
+//! Writes only into OUT_DIR.
+
+use std::env;
+use std::fs;
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=exports.txt");
+    println!("cargo:rerun-if-changed=build.rs");
+    let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default());
+    let list = fs::read_to_string(manifest.join("exports.txt")).unwrap_or_default();
+    let names: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    match target_os.as_str() {
+        "linux" | "android" | "freebsd" => {
+            let mut script = String::from("{\n  global:\n");
+            for n in &names {
+                script.push_str(&format!("    {n};\n"));
+            }
+            script.push_str("  local: *;\n};\n");
+            let path = out.join("lexactivator.map");
+            fs::write(&path, script).unwrap_or_default();
+            println!(
+                "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+                path.display()
+            );
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libLexActivator.so");
+        }
+        "windows" => {
+            let mut def = String::from("LIBRARY LexActivator\nEXPORTS\n");
+            for n in &names {
+                def.push_str(&format!("    {n}\n"));
+            }
+            let path = out.join("LexActivator.def");
+            fs::write(&path, def).unwrap_or_default();
+            let env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+            if env == "gnu" {
+                println!("cargo:rustc-cdylib-link-arg={}", path.display());
+            } else {
+                println!("cargo:rustc-cdylib-link-arg=/DEF:{}", path.display());
+            }
+        }
+        "macos" | "ios" => {
+            let mut syms = String::new();
+            for n in &names {
+                syms.push_str(&format!("_{n}\n"));
+            }
+            let path = out.join("exported_symbols.txt");
+            fs::write(&path, syms).unwrap_or_default();
+            println!(
+                "cargo:rustc-cdylib-link-arg=-Wl,-exported_symbols_list,{}",
+                path.display()
+            );
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/libLexActivator.dylib");
+        }
+        _ => {}
+    }
+}

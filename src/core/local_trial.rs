@@ -1,0 +1,200 @@
+//! Local (unverified) trials with the vendor's semantics: a "day" is 86,500 s;
+//! ActivateLocalTrial on an active trial changes nothing; ExtendLocalTrial
+//! sets now + n days; expired -> LA_LOCAL_TRIAL_EXPIRED (26); clock rollback
+//! beyond the tolerance -> LA_E_TIME_MODIFIED (69).
+//!
+//! The record is kept twice: in the product store and in a second private
+//! location, so deleting the data directory does not restart the trial. A
+//! record that exists but fails its seal counts as an expired trial (tamper
+//! evident), never as "no trial yet".
+
+use serde::{Deserialize, Serialize};
+
+use super::clock;
+use super::error::{Error, LaResult, Outcome};
+use super::limits::LOCAL_TRIAL_DAY_SECS;
+use super::state::{self, State};
+use crate::store::{location, RecordKind};
+
+/// The stored local trial.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalTrialRecord {
+    /// Expiry (unix seconds).
+    pub expiry: i64,
+    /// Clock high-water mark (unix seconds).
+    pub last_seen: i64,
+}
+
+enum Found {
+    None,
+    Tampered,
+    Trial(LocalTrialRecord),
+}
+
+fn copy_path(st: &State) -> Option<std::path::PathBuf> {
+    let ctx = st.ctx.as_ref()?;
+    ctx.store.location().path.as_ref()?;
+    location::local_trial_copy(
+        &ctx.product_id,
+        openlex_device::device_info().home_dir.as_deref(),
+    )
+}
+
+fn find(st: &mut State) -> Result<Found, Error> {
+    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+    // Hot path: the primary record, served from the store's stamp cache.
+    if let Some(rec) = ctx.store.read::<LocalTrialRecord>(RecordKind::LocalTrial) {
+        return Ok(Found::Trial(rec));
+    }
+    let primary_exists = ctx
+        .store
+        .location()
+        .path
+        .as_ref()
+        .map(|d| d.join("local-trial.olx").exists())
+        .unwrap_or(false);
+    let copy = copy_path(st);
+    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+    if let Some(rec) = copy.as_deref().and_then(|p| {
+        ctx.store
+            .read_copy::<LocalTrialRecord>(p, RecordKind::LocalTrial)
+    }) {
+        return Ok(Found::Trial(rec));
+    }
+    let copy_exists = copy.as_deref().map(|p| p.exists()).unwrap_or(false);
+    Ok(if primary_exists || copy_exists {
+        Found::Tampered
+    } else {
+        Found::None
+    })
+}
+
+fn save(st: &mut State, rec: LocalTrialRecord) -> Result<(), Error> {
+    let copy = copy_path(st);
+    st.local_trial_seen = rec.last_seen;
+    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+    ctx.store
+        .write(RecordKind::LocalTrial, &rec)
+        .map_err(|_| Error::Fail)?;
+    if let Some(p) = copy {
+        ctx.store.write_copy(&p, RecordKind::LocalTrial, &rec);
+    }
+    Ok(())
+}
+
+/// Checks the clock against the record and the in-memory high-water mark.
+fn check_clock(st: &State, rec: &LocalTrialRecord, now: i64) -> Result<(), Error> {
+    if clock::rolled_back(now, rec.last_seen.max(st.local_trial_seen)) {
+        return Err(Error::TimeModified);
+    }
+    Ok(())
+}
+
+fn require_ctx(st: &State) -> Result<(), Error> {
+    if st.product.is_none() || st.ctx.is_none() {
+        return Err(Error::Fail);
+    }
+    Ok(())
+}
+
+/// ActivateLocalTrial.
+pub fn activate(days: u32) -> LaResult {
+    let mut st = state::lock();
+    require_ctx(&st)?;
+    let now = clock::now();
+    match find(&mut st)? {
+        Found::Trial(rec) => {
+            check_clock(&st, &rec, now)?;
+            if now <= rec.expiry {
+                Ok(Outcome::Ok)
+            } else {
+                Ok(Outcome::LocalTrialExpired)
+            }
+        }
+        Found::Tampered => Ok(Outcome::LocalTrialExpired),
+        Found::None => {
+            save(
+                &mut st,
+                LocalTrialRecord {
+                    expiry: now + i64::from(days) * LOCAL_TRIAL_DAY_SECS,
+                    last_seen: now,
+                },
+            )?;
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+/// IsLocalTrialGenuine.
+pub fn is_genuine() -> LaResult {
+    let mut st = state::lock();
+    require_ctx(&st)?;
+    let now = clock::now();
+    let rec = match find(&mut st)? {
+        Found::Trial(rec) => rec,
+        Found::Tampered => return Ok(Outcome::LocalTrialExpired),
+        Found::None => return Err(Error::Fail),
+    };
+    check_clock(&st, &rec, now)?;
+    st.local_trial_seen = st.local_trial_seen.max(now);
+    if now - rec.last_seen >= clock::HIGH_WATER_PERSIST_SECS {
+        save(
+            &mut st,
+            LocalTrialRecord {
+                expiry: rec.expiry,
+                last_seen: now,
+            },
+        )?;
+    }
+    Ok(if now <= rec.expiry {
+        Outcome::Ok
+    } else {
+        Outcome::LocalTrialExpired
+    })
+}
+
+/// ExtendLocalTrial: expiry becomes now + n days (the vendor's semantics).
+pub fn extend(days: u32) -> LaResult {
+    let mut st = state::lock();
+    require_ctx(&st)?;
+    let now = clock::now();
+    match find(&mut st)? {
+        Found::None => Err(Error::Fail),
+        Found::Tampered => {
+            save(
+                &mut st,
+                LocalTrialRecord {
+                    expiry: now + i64::from(days) * LOCAL_TRIAL_DAY_SECS,
+                    last_seen: now,
+                },
+            )?;
+            Ok(Outcome::Ok)
+        }
+        Found::Trial(rec) => {
+            check_clock(&st, &rec, now)?;
+            save(
+                &mut st,
+                LocalTrialRecord {
+                    expiry: now + i64::from(days) * LOCAL_TRIAL_DAY_SECS,
+                    last_seen: now.max(rec.last_seen),
+                },
+            )?;
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+/// GetLocalTrialExpiryDate.
+pub fn expiry_date() -> Result<i64, Error> {
+    let mut st = state::lock();
+    require_ctx(&st)?;
+    let now = clock::now();
+    match find(&mut st)? {
+        Found::Trial(rec) => {
+            check_clock(&st, &rec, now)?;
+            Ok(rec.expiry)
+        }
+        _ => Err(Error::Fail),
+    }
+}

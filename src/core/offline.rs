@@ -1,0 +1,187 @@
+//! Offline activation and deactivation through request and response files.
+//!
+//! Request file: `OLREQ1.` + base64url(JSON of the online request body plus
+//! `"kind"`: `activation`, `trial` or `deactivation`; deactivation adds
+//! `activationId`). Response file: the online response body
+//! (`{"activationToken"}` / `{"trialActivationToken"}`) whose signed token
+//! carries `orv`, the time until which the response may be used. The token's
+//! RSA signature makes the response tamper-evident; see docs/OFFLINE.md.
+
+use std::path::Path;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use super::activation;
+use super::clock;
+use super::error::{Error, LaResult, Outcome};
+use super::product::read_small_file;
+use super::request;
+use super::state::{self, State};
+use super::trial;
+
+/// Prefix of OpenLex offline request files.
+pub const REQUEST_PREFIX: &str = "OLREQ1.";
+/// Largest response file read.
+const MAX_RESPONSE: u64 = 256 * 1024;
+
+fn write_request(
+    path: &str,
+    kind: &str,
+    body: serde_json::Value,
+    extra: &[(&str, serde_json::Value)],
+) -> Result<(), Error> {
+    let mut obj = match body {
+        serde_json::Value::Object(m) => m,
+        _ => return Err(Error::Fail),
+    };
+    obj.insert("kind".into(), kind.into());
+    for (k, v) in extra {
+        obj.insert((*k).into(), v.clone());
+    }
+    let text = format!(
+        "{REQUEST_PREFIX}{}",
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&obj).map_err(|_| Error::Fail)?)
+    );
+    let p = Path::new(path);
+    let dir = p
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::FilePermission);
+    }
+    std::fs::write(p, text).map_err(|_| Error::FilePermission)
+}
+
+fn read_response(path: &str) -> Result<serde_json::Value, Error> {
+    let p = Path::new(path);
+    if !p.is_file() {
+        return Err(Error::FilePath);
+    }
+    let bytes = read_small_file(p, MAX_RESPONSE).map_err(|_| Error::OfflineResponseFile)?;
+    serde_json::from_slice(&bytes).map_err(|_| Error::OfflineResponseFile)
+}
+
+/// GenerateOfflineActivationRequest.
+pub fn generate_activation_request(path: &str) -> LaResult {
+    let st = state::lock();
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    if st.license_key.is_empty() {
+        return Err(Error::LicenseKey);
+    }
+    let snap = request::snapshot(&st)?;
+    let mut body = request::activation(&st, &snap);
+    body.meter_attributes = st
+        .offline_meter_uses
+        .iter()
+        .map(|(n, u)| openlex_wire::requests::MeterAttributeUses {
+            name: n.clone(),
+            uses_increment: i64::from(*u),
+        })
+        .collect();
+    let v = serde_json::to_value(&body).map_err(|_| Error::Fail)?;
+    write_request(path, "activation", v, &[]).map(|_| Outcome::Ok)
+}
+
+fn offline_activation(st: &mut State, path: &str) -> LaResult {
+    let snap = request::snapshot(st)?;
+    let resp = read_response(path)?;
+    let token = resp
+        .get("activationToken")
+        .and_then(|t| t.as_str())
+        .ok_or(Error::OfflineResponseFile)?
+        .to_owned();
+    let claims =
+        super::online::verify_activation_token(st, &snap, &token).map_err(|e| match e {
+            Error::MachineFingerprint | Error::Time => e,
+            _ => Error::OfflineResponseFile,
+        })?;
+    if claims.orv != 0 && claims.orv < clock::now() {
+        return Err(Error::OfflineResponseFileExpired);
+    }
+    activation::store_activation(st, &snap.key, &token, claims)?;
+    st.last_activation_error = 0;
+    activation::validate(st)
+}
+
+/// ActivateLicenseOffline. A failure clears the key, as the vendor's does.
+pub fn activate_license_offline(path: &str) -> LaResult {
+    let mut st = state::lock();
+    if st.license_key.is_empty() {
+        return Err(Error::LicenseKey);
+    }
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    offline_activation(&mut st, path).inspect_err(|e| {
+        activation::drop_activation(&mut st);
+        st.license_key.clear();
+        st.last_activation_error = crate::ffi::status::code(Err(*e)) as u32;
+    })
+}
+
+/// GenerateOfflineDeactivationRequest: writes the proof and deactivates locally.
+pub fn generate_deactivation_request(path: &str) -> LaResult {
+    let mut st = state::lock();
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    let now = clock::now();
+    let v = activation::load_verified(&mut st)?;
+    if clock::rolled_back(now, v.seen) {
+        return Err(Error::TimeModified);
+    }
+    let aid = v.claims.aid.clone();
+    let key = v.key.clone();
+    let mut snap = request::snapshot(&st)?;
+    snap.key = key.clone();
+    let body = serde_json::to_value(request::deactivation(&snap)).map_err(|_| Error::Fail)?;
+    write_request(
+        path,
+        "deactivation",
+        body,
+        &[("activationId", aid.into()), ("key", key.into())],
+    )?;
+    activation::drop_activation(&mut st);
+    st.license_key.clear();
+    Ok(Outcome::Ok)
+}
+
+/// GenerateOfflineTrialActivationRequest.
+pub fn generate_trial_request(path: &str) -> LaResult {
+    let st = state::lock();
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    let snap = request::snapshot(&st)?;
+    let v = serde_json::to_value(request::trial(&st, &snap)).map_err(|_| Error::Fail)?;
+    write_request(path, "trial", v, &[]).map(|_| Outcome::Ok)
+}
+
+/// ActivateTrialOffline.
+pub fn activate_trial_offline(path: &str) -> LaResult {
+    let mut st = state::lock();
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    let snap = request::snapshot(&st)?;
+    let resp = read_response(path)?;
+    let token = resp
+        .get("trialActivationToken")
+        .and_then(|t| t.as_str())
+        .ok_or(Error::OfflineResponseFile)?
+        .to_owned();
+    let claims =
+        super::trial_online::verify_trial_token(&st, &snap, &token).map_err(|e| match e {
+            Error::MachineFingerprint | Error::Time => e,
+            _ => Error::OfflineResponseFile,
+        })?;
+    if claims.orv != 0 && claims.orv < clock::now() {
+        return Err(Error::OfflineResponseFileExpired);
+    }
+    trial::store_trial(&mut st, &token, claims)?;
+    trial::validate(&mut st)
+}

@@ -1,0 +1,143 @@
+//! Release update checks (GET /v3/releases/update) on a library thread.
+
+use openlex_wire::requests::Release;
+
+use super::error::{Error, LaResult, Outcome};
+use super::request;
+use super::state;
+use crate::net::{self, errors::Scope, Method};
+
+/// Receives the check's status and release (empty on errors).
+pub type ReleaseCallback = Box<dyn FnOnce(Result<Outcome, Error>, Option<Release>) + Send>;
+
+/// What to ask the server.
+#[derive(Debug, Clone)]
+pub struct ReleaseQuery {
+    settings: net::Settings,
+    path: String,
+    only_allowed: bool,
+    max_allowed: String,
+}
+
+/// `releaseFlags` bit: report only releases the license allows.
+const RELEASES_ALLOWED: u32 = 2;
+
+impl ReleaseQuery {
+    fn build(
+        platform: &str,
+        version: &str,
+        channel: &str,
+        flags: u32,
+    ) -> Result<ReleaseQuery, Error> {
+        let mut st = state::lock();
+        let snap = request::snapshot(&st)?;
+        let max_allowed = super::activation::load_verified(&mut st)
+            .map(|v| v.claims.max_allowed_release_version.clone())
+            .unwrap_or_default();
+        let only_allowed = flags & RELEASES_ALLOWED != 0;
+        let path = format!(
+            "/v3/releases/update?productId={}&platform={}&channel={}&version={}&key={}&accountId={}&allowed={}",
+            net::encode_component(&snap.product_id),
+            net::encode_component(platform),
+            net::encode_component(channel),
+            net::encode_component(version),
+            net::encode_component(&snap.key),
+            net::encode_component(&snap.account_id),
+            only_allowed
+        );
+        Ok(ReleaseQuery {
+            settings: snap.net,
+            path,
+            only_allowed,
+            max_allowed,
+        })
+    }
+
+    /// From SetReleaseVersion/Platform/Channel, checked in the vendor's order:
+    /// 43, then 54 (no key), 84 (version), 85 (platform), 86 (channel).
+    pub fn from_settings(flags: u32) -> Result<ReleaseQuery, Error> {
+        let (platform, version, channel) = {
+            let st = state::lock();
+            if st.product.is_none() || st.ctx.is_none() {
+                return Err(Error::ProductId);
+            }
+            if st.license_key.is_empty() {
+                return Err(Error::LicenseKey);
+            }
+            if st.release.version.is_empty() {
+                return Err(Error::ReleaseVersion);
+            }
+            if st.release.platform.is_empty() {
+                return Err(Error::ReleasePlatform);
+            }
+            if st.release.channel.is_empty() {
+                return Err(Error::ReleaseChannel);
+            }
+            (
+                st.release.platform.clone(),
+                st.release.version.clone(),
+                st.release.channel.clone(),
+            )
+        };
+        Self::build(&platform, &version, &channel, flags)
+    }
+
+    /// For the deprecated CheckForReleaseUpdate (values given directly).
+    pub fn explicit(platform: &str, version: &str, channel: &str) -> Result<ReleaseQuery, Error> {
+        {
+            let st = state::lock();
+            if st.product.is_none() || st.ctx.is_none() {
+                return Err(Error::ProductId);
+            }
+            if st.license_key.is_empty() {
+                return Err(Error::LicenseKey);
+            }
+        }
+        if !openlex_wire::version::is_valid_release_version(version) {
+            return Err(Error::ReleaseVersionFormat);
+        }
+        Self::build(platform, version, channel, 1)
+    }
+}
+
+fn run(q: &ReleaseQuery) -> (Result<Outcome, Error>, Option<Release>) {
+    let r = match net::send(&q.settings, Method::Get, &q.path, None, None) {
+        Ok(r) => r,
+        Err(e) => return (Err(e), None),
+    };
+    if r.status == 204 {
+        return (Ok(Outcome::ReleaseUpdateNotAvailable), None);
+    }
+    if !r.ok() {
+        return (
+            Err(net::errors::map(r.status, &r.body, Scope::Create)),
+            None,
+        );
+    }
+    let release: Release = match serde_json::from_slice(&r.body) {
+        Ok(rel) => rel,
+        Err(_) => return (Err(Error::Fail), None),
+    };
+    let not_allowed = !q.only_allowed
+        && !q.max_allowed.is_empty()
+        && openlex_wire::version::compare(&release.version, &q.max_allowed).is_gt();
+    let status = if not_allowed {
+        Outcome::ReleaseUpdateAvailableNotAllowed
+    } else {
+        Outcome::ReleaseUpdateAvailable
+    };
+    (Ok(status), Some(release))
+}
+
+/// Runs the check on a new thread and hands the result to `cb` there.
+pub fn check(q: ReleaseQuery, cb: ReleaseCallback) -> LaResult {
+    std::thread::Builder::new()
+        .name("openlex-release".into())
+        .spawn(move || {
+            let (status, release) = run(&q);
+            let _ =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || cb(status, release)));
+        })
+        .map_err(|_| Error::Fail)?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,270 @@
+//! Setters with the vendor's limits, codes and order of checks
+//! (reference behaviour.md §1 and §19).
+
+use std::path::PathBuf;
+
+use openlex_wire::claims::Metadata;
+
+use super::error::{Error, LaResult, Outcome};
+use super::limits;
+use super::state::{self, State, StatusCallback};
+
+/// Runs a setter that needs product data (else LA_E_PRODUCT_ID, 43).
+fn with_product(f: impl FnOnce(&mut State) -> Result<(), Error>) -> LaResult {
+    let mut st = state::lock();
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    f(&mut st).map(|_| Outcome::Ok)
+}
+
+/// Runs a setter that needs product data and a license key (43, then 54).
+fn with_key(f: impl FnOnce(&mut State) -> Result<(), Error>) -> LaResult {
+    with_product(|st| {
+        if st.license_key.is_empty() {
+            return Err(Error::LicenseKey);
+        }
+        f(st)
+    })
+}
+
+/// SetDataDirectory: the directory must exist and be writable (else 45).
+pub fn set_data_directory(dir: &str) -> LaResult {
+    let path = PathBuf::from(dir);
+    if dir.is_empty() || !path.is_dir() || crate::store::probe_writable(&path).is_err() {
+        return Err(Error::FilePermission);
+    }
+    state::lock().data_dir = Some(path);
+    Ok(Outcome::Ok)
+}
+
+/// SetDebugMode: any non-zero value enables logging (to the log sink, never
+/// to the host's stdout).
+pub fn set_debug_mode(enable: bool) -> LaResult {
+    state::lock().debug = enable;
+    super::log::set_enabled(enable);
+    Ok(Outcome::Ok)
+}
+
+/// SetCacheMode: 0 makes every check re-read the store (for several
+/// processes sharing one activation).
+pub fn set_cache_mode(enable: bool) -> LaResult {
+    let mut st = state::lock();
+    st.no_cache = !enable;
+    if let Some(ctx) = st.ctx.as_mut() {
+        ctx.store.no_cache = !enable;
+    }
+    Ok(Outcome::Ok)
+}
+
+/// SetCustomDeviceFingerprint.
+pub fn set_custom_fingerprint(fp: &str) -> LaResult {
+    with_product(|st| {
+        limits::custom_fingerprint(fp)?;
+        st.custom_fingerprint = Some(fp.to_owned());
+        Ok(())
+    })
+}
+
+/// SetNetworkProxy.
+pub fn set_network_proxy(proxy: &str) -> LaResult {
+    with_product(|st| {
+        limits::proxy(proxy)?;
+        st.net.proxy = proxy.to_owned();
+        Ok(())
+    })
+}
+
+/// SetCryptlexHost.
+pub fn set_cryptlex_host(host: &str) -> LaResult {
+    with_product(|st| {
+        limits::host_url(host)?;
+        st.net.host = host.trim_end_matches('/').to_owned();
+        Ok(())
+    })
+}
+
+/// SetTlsPeerVerification (undocumented vendor export): verification stays on
+/// unless explicitly disabled.
+pub fn set_tls_peer_verification(enable: bool) -> LaResult {
+    state::lock().net.tls_verify = enable;
+    Ok(Outcome::Ok)
+}
+
+/// SetLicenseCallback; `None` unregisters.
+pub fn set_license_callback(cb: Option<StatusCallback>) -> LaResult {
+    with_product(|st| {
+        st.license_callback = cb;
+        Ok(())
+    })
+}
+
+/// SetLicenseKey (also the SetProductKey alias).
+pub fn set_license_key(key: &str) -> LaResult {
+    with_product(|st| {
+        limits::license_key(key)?;
+        if st.license_key != key {
+            st.license_key = key.to_owned();
+        }
+        Ok(())
+    })
+}
+
+/// SetLicenseUserCredential (deprecated).
+pub fn set_license_user_credential(email: &str, password: &str) -> LaResult {
+    with_product(|st| {
+        st.credentials = Some((email.to_owned(), password.to_owned()));
+        Ok(())
+    })
+}
+
+/// SetActivationLeaseDuration.
+pub fn set_activation_lease_duration(secs: i64) -> LaResult {
+    with_key(|st| {
+        st.lease_duration = Some(secs);
+        Ok(())
+    })
+}
+
+fn upsert(list: &mut Vec<Metadata>, key: &str, value: &str, limit_err: Error) -> Result<(), Error> {
+    if list.len() >= limits::METADATA_MAX_ENTRIES {
+        // The vendor refuses even re-setting an existing key at the limit.
+        return Err(limit_err);
+    }
+    match list.iter_mut().find(|m| m.key == key) {
+        Some(m) => m.value = value.to_owned(),
+        None => list.push(Metadata {
+            key: key.to_owned(),
+            value: value.to_owned(),
+        }),
+    }
+    Ok(())
+}
+
+/// SetActivationMetadata: 54 before a key is set (checked first, as observed).
+pub fn set_activation_metadata(key: &str, value: &str) -> LaResult {
+    let mut st = state::lock();
+    if st.license_key.is_empty() {
+        return Err(Error::LicenseKey);
+    }
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    limits::metadata(key, value)?;
+    upsert(
+        &mut st.activation_metadata,
+        key,
+        value,
+        Error::ActivationMetadataLimit,
+    )?;
+    Ok(Outcome::Ok)
+}
+
+/// SetTrialActivationMetadata.
+pub fn set_trial_activation_metadata(key: &str, value: &str) -> LaResult {
+    with_product(|st| {
+        limits::metadata(key, value)?;
+        upsert(
+            &mut st.trial_metadata,
+            key,
+            value,
+            Error::TrialActivationMetadataLimit,
+        )
+    })
+}
+
+/// SetAppVersion (deprecated).
+pub fn set_app_version(v: &str) -> LaResult {
+    with_product(|st| {
+        if v.len() > limits::SHORT_TEXT_MAX {
+            return Err(Error::AppVersionLength);
+        }
+        st.release.app_version = v.to_owned();
+        Ok(())
+    })
+}
+
+/// SetReleaseVersion.
+pub fn set_release_version(v: &str) -> LaResult {
+    with_product(|st| {
+        if !openlex_wire::version::is_valid_release_version(v) {
+            return Err(Error::ReleaseVersionFormat);
+        }
+        st.release.version = v.to_owned();
+        Ok(())
+    })
+}
+
+/// SetReleasePublishedDate.
+pub fn set_release_published_date(unix: u32) -> LaResult {
+    with_product(|st| {
+        st.release.published_date = Some(unix);
+        Ok(())
+    })
+}
+
+/// SetReleasePlatform.
+pub fn set_release_platform(p: &str) -> LaResult {
+    with_product(|st| {
+        if p.len() > limits::SHORT_TEXT_MAX {
+            return Err(Error::ReleasePlatformLength);
+        }
+        st.release.platform = p.to_owned();
+        Ok(())
+    })
+}
+
+/// SetReleaseChannel.
+pub fn set_release_channel(c: &str) -> LaResult {
+    with_product(|st| {
+        if c.len() > limits::SHORT_TEXT_MAX {
+            return Err(Error::ReleaseChannelLength);
+        }
+        st.release.channel = c.to_owned();
+        Ok(())
+    })
+}
+
+/// SetOfflineActivationRequestMeterAttributeUses.
+pub fn set_offline_meter_uses(name: &str, uses: u32) -> LaResult {
+    with_key(|st| {
+        if !limits::METADATA_KEY_LEN.contains(&name.len()) {
+            return Err(Error::MeterAttributeNotFound);
+        }
+        match st
+            .offline_meter_uses
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(e) => e.1 = uses,
+            None => st.offline_meter_uses.push((name.to_owned(), uses)),
+        }
+        Ok(())
+    })
+}
+
+/// SetTwoFactorAuthenticationCode: six digits (an empty code is 89, as observed).
+pub fn set_two_factor_code(code: &str) -> LaResult {
+    with_product(|st| {
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::TwoFactorCodeInvalid);
+        }
+        st.two_factor_code = Some(code.to_owned());
+        Ok(())
+    })
+}
+
+/// Reset: clears this product's activation and verified-trial data on this
+/// machine (not the local trial, as the vendor), stops background work, and
+/// returns the library to its just-loaded state.
+pub fn reset() -> LaResult {
+    super::sync::stop();
+    let mut st = state::lock();
+    if let Some(ctx) = st.ctx.as_mut() {
+        ctx.store.remove(crate::store::RecordKind::Activation);
+        ctx.store.remove(crate::store::RecordKind::Trial);
+    }
+    *st = State::default();
+    super::log::set_enabled(false);
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,119 @@
+//! The background server-sync thread: one owner, started lazily by
+//! IsLicenseGenuine, syncing at once and then every `ssi` seconds. It calls the
+//! license callback with no lock held, stops on Reset, on deactivation, and
+//! after statuses that end syncing (everything but 0, 20, 21, 22, 48, 90, 91).
+
+use std::sync::{Arc, LazyLock};
+use std::thread::{JoinHandle, ThreadId};
+use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
+
+use super::error::{Error, Outcome};
+use super::state;
+
+struct Control {
+    stop: Mutex<bool>,
+    wake: Condvar,
+}
+
+struct Running {
+    control: Arc<Control>,
+    handle: JoinHandle<()>,
+    thread: ThreadId,
+}
+
+static RUNNING: LazyLock<Mutex<Option<Running>>> = LazyLock::new(|| Mutex::new(None));
+
+/// Shortest wait between syncs, whatever the token says.
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+fn keeps_syncing(r: &Result<Outcome, Error>) -> bool {
+    matches!(
+        r,
+        Ok(Outcome::Ok | Outcome::Expired | Outcome::Suspended | Outcome::GracePeriodOver)
+            | Err(Error::Inet | Error::RateLimit | Error::Server)
+    )
+}
+
+/// Starts the sync thread if it is not running.
+pub fn ensure_started() {
+    let mut running = RUNNING.lock();
+    if let Some(r) = running.as_ref() {
+        if !r.handle.is_finished() {
+            return;
+        }
+    }
+    let control = Arc::new(Control {
+        stop: Mutex::new(false),
+        wake: Condvar::new(),
+    });
+    let c = control.clone();
+    let spawned = std::thread::Builder::new()
+        .name("openlex-sync".into())
+        .spawn(move || run(c));
+    if let Ok(handle) = spawned {
+        let thread = handle.thread().id();
+        *running = Some(Running {
+            control,
+            handle,
+            thread,
+        });
+    }
+}
+
+fn run(control: Arc<Control>) {
+    loop {
+        let result = super::online::sync_once();
+        if *control.stop.lock() {
+            return;
+        }
+        let cb = state::lock().license_callback.clone();
+        if let Some(cb) = cb {
+            let status = crate::ffi::status::code(result) as u32;
+            // A panicking callback must not take the host down with it.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(status)));
+        }
+        if !keeps_syncing(&result) {
+            return;
+        }
+        let interval = state::lock()
+            .activation
+            .as_ref()
+            .map(|v| v.claims.ssi)
+            .unwrap_or(0);
+        if interval <= 0 {
+            return;
+        }
+        let wait = Duration::from_secs(interval as u64).max(MIN_INTERVAL);
+        let mut stop = control.stop.lock();
+        if !*stop {
+            control.wake.wait_for(&mut stop, wait);
+        }
+        if *stop {
+            return;
+        }
+    }
+}
+
+/// Stops the sync thread and waits for it (unless called from it, e.g. a
+/// callback that calls Reset).
+pub fn stop() {
+    let running = RUNNING.lock().take();
+    if let Some(r) = running {
+        *r.control.stop.lock() = true;
+        r.control.wake.notify_all();
+        if r.thread != std::thread::current().id() {
+            let _ = r.handle.join();
+        }
+    }
+}
+
+/// Signals the sync thread to stop without waiting (used while holding the
+/// network lock, which the thread may be waiting for).
+pub fn stop_async() {
+    if let Some(r) = RUNNING.lock().take() {
+        *r.control.stop.lock() = true;
+        r.control.wake.notify_all();
+    }
+}

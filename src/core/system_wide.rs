@@ -1,0 +1,49 @@
+//! MigrateToSystemWideActivation: moves a product's records from a per-user
+//! store to the system-wide one (Windows, macOS). On Linux LA_ALL_USERS is the
+//! per-user store, so there is nothing to migrate and the vendor returns 1.
+
+use super::error::{Error, LaResult, Outcome};
+use super::state;
+use crate::store::location::LocationError;
+use crate::store::{Location, PermissionFlag, RecordKind, Store};
+
+/// Migrates from `old_flag` to LA_ALL_USERS for the current product.
+pub fn migrate(old_flag: u32) -> LaResult {
+    let (pid, data_dir) = {
+        let st = state::lock();
+        if st.product.is_none() {
+            return Err(Error::ProductData);
+        }
+        let ctx = st.ctx.as_ref().ok_or(Error::ProductId)?;
+        (ctx.product_id.clone(), st.data_dir.clone())
+    };
+    let old = PermissionFlag::from_u32(old_flag).ok_or(Error::InvalidPermissionFlag)?;
+    if data_dir.is_some() {
+        // Custom data directories are not migrated (vendor behaviour).
+        return Err(Error::Fail);
+    }
+    let device = openlex_device::device_info();
+    let home = device.home_dir.as_deref();
+    let map = |e: LocationError| match e {
+        LocationError::SystemPermission => Error::SystemPermission,
+    };
+    let from = Location::resolve(old, None, &pid, home).map_err(map)?;
+    let to = Location::resolve(PermissionFlag::AllUsers, None, &pid, home).map_err(map)?;
+    if from.path == to.path || from.path.is_none() {
+        return Err(Error::Fail);
+    }
+    let binding = if device.components.base.is_empty() {
+        device.hostname.as_bytes().to_vec()
+    } else {
+        device.components.base.clone()
+    };
+    let mut src = Store::open(from, &pid, &binding).map_err(|_| Error::FilePermission)?;
+    let mut dst = Store::open(to, &pid, &binding).map_err(|_| Error::FilePermission)?;
+    for kind in [RecordKind::Activation, RecordKind::Trial] {
+        if let Some(v) = src.read::<serde_json::Value>(kind) {
+            dst.write(kind, &v).map_err(|_| Error::FilePermission)?;
+            src.remove(kind);
+        }
+    }
+    Ok(Outcome::Ok)
+}

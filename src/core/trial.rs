@@ -1,0 +1,133 @@
+//! Verified trials: the stored trial token and its local validation.
+
+use serde::{Deserialize, Serialize};
+
+use openlex_wire::fingerprint::{self, MatchStrategy};
+use openlex_wire::TrialClaims;
+
+use super::clock;
+use super::error::{Error, LaResult, Outcome};
+use super::state::{self, State};
+use crate::store::RecordKind;
+
+/// What the store keeps for a verified trial.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct TrialRecord {
+    /// The trial token as the server signed it.
+    pub token: String,
+    /// Clock high-water mark (unix seconds).
+    pub last_seen: i64,
+}
+
+/// Verified trial claims, cached per load.
+#[derive(Debug, Clone)]
+pub struct VerifiedTrial {
+    /// Token the claims came from.
+    pub token: String,
+    /// Verified claims.
+    pub claims: TrialClaims,
+    /// High-water mark.
+    pub seen: i64,
+}
+
+fn load(st: &mut State) -> Result<&VerifiedTrial, Error> {
+    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+    let fresh =
+        st.trial.is_some() && !st.no_cache && !ctx.store.changed_since_read(RecordKind::Trial);
+    if !fresh {
+        let rec = ctx
+            .store
+            .read::<TrialRecord>(RecordKind::Trial)
+            .ok_or(Error::Fail)?;
+        if st
+            .trial
+            .as_ref()
+            .map(|t| t.token != rec.token)
+            .unwrap_or(true)
+        {
+            let product = st.product.as_ref().ok_or(Error::ProductId)?;
+            let claims: TrialClaims = product.key.verify(&rec.token).map_err(|_| Error::Fail)?;
+            st.trial = Some(VerifiedTrial {
+                token: rec.token,
+                claims,
+                seen: rec.last_seen,
+            });
+        }
+    }
+    st.trial.as_ref().ok_or(Error::Fail)
+}
+
+/// IsTrialGenuine: 0 or 25, else 1/47/63/69.
+pub fn validate(st: &mut State) -> LaResult {
+    if st.product.is_none() {
+        return Err(Error::ProductId);
+    }
+    let now = clock::now();
+    let fp_now = st.fingerprint().ok_or(Error::Fail)?;
+    let pid = st
+        .ctx
+        .as_ref()
+        .map(|c| c.product_id.clone())
+        .ok_or(Error::Fail)?;
+    let t = load(st)?;
+    if clock::rolled_back(now, t.seen) {
+        return Err(Error::TimeModified);
+    }
+    let c = &t.claims;
+    if !c.pid.eq_ignore_ascii_case(&pid) {
+        return Err(Error::Fail);
+    }
+    if !fingerprint::matches(&c.fp, &fp_now, MatchStrategy::parse(&c.fms)) {
+        return Err(Error::MachineFingerprint);
+    }
+    if c.aco >= 0 && c.iat - now > c.aco {
+        return Err(Error::Time);
+    }
+    if c.eat < now || c.eat < c.iat {
+        return Ok(Outcome::TrialExpired);
+    }
+    if let Some(t) = st.trial.as_mut() {
+        t.seen = t.seen.max(now);
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Stores a verified trial token.
+pub fn store_trial(st: &mut State, token: &str, claims: TrialClaims) -> Result<(), Error> {
+    let now = clock::now();
+    let rec = TrialRecord {
+        token: token.to_owned(),
+        last_seen: now,
+    };
+    let ctx = st.ctx.as_mut().ok_or(Error::ProductId)?;
+    ctx.store
+        .write(RecordKind::Trial, &rec)
+        .map_err(|_| Error::FilePermission)?;
+    st.trial = Some(VerifiedTrial {
+        token: token.to_owned(),
+        claims,
+        seen: now,
+    });
+    Ok(())
+}
+
+/// IsTrialGenuine.
+pub fn is_trial_genuine() -> LaResult {
+    let mut st = state::lock();
+    validate(&mut st)
+}
+
+/// Runs `f` over verified trial claims for a getter.
+pub fn with_claims<T>(f: impl FnOnce(&TrialClaims) -> Result<T, Error>) -> Result<T, Error> {
+    let mut st = state::lock();
+    if st.product.is_none() {
+        return Err(Error::Fail);
+    }
+    match validate(&mut st) {
+        Ok(_) => {}
+        Err(e @ (Error::Time | Error::TimeModified)) => return Err(e),
+        Err(_) => return Err(Error::Fail),
+    }
+    f(&st.trial.as_ref().ok_or(Error::Fail)?.claims)
+}

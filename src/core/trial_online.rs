@@ -1,0 +1,92 @@
+//! Verified trials over the network: ActivateTrial and SyncTrialActivation.
+
+use openlex_wire::fingerprint::{self, MatchStrategy};
+use openlex_wire::requests::TrialActivationResponse;
+use openlex_wire::TrialClaims;
+
+use super::clock;
+use super::error::{Error, LaResult};
+use super::online::NETWORK;
+use super::request::{self, Snapshot};
+use super::state::{self, State};
+use super::trial;
+use crate::net::{self, errors::Scope, Method};
+
+/// Parses `{"trialActivationToken"}` from a 2xx body.
+pub fn trial_token(body: &[u8]) -> Result<String, Error> {
+    let r: TrialActivationResponse = serde_json::from_slice(body).map_err(|_| Error::Fail)?;
+    if r.trial_activation_token.is_empty() {
+        return Err(Error::Fail);
+    }
+    Ok(r.trial_activation_token)
+}
+
+/// Verifies a received trial token against this product and device.
+pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<TrialClaims, Error> {
+    let product = st.product.as_ref().ok_or(Error::ProductId)?;
+    let claims: TrialClaims = product.key.verify(token).map_err(|_| Error::Fail)?;
+    if !claims.pid.eq_ignore_ascii_case(&snap.product_id) || claims.tid.is_empty() {
+        return Err(Error::Fail);
+    }
+    if !fingerprint::matches(
+        &claims.fp,
+        &snap.fingerprint,
+        MatchStrategy::parse(&claims.fms),
+    ) {
+        return Err(Error::MachineFingerprint);
+    }
+    if claims.aco >= 0 && claims.iat - clock::now() > claims.aco {
+        return Err(Error::Time);
+    }
+    Ok(claims)
+}
+
+fn exchange(method: Method, path: String, scope: Scope) -> LaResult {
+    let _net = NETWORK.lock();
+    let (snap, body) = {
+        let st = state::lock();
+        let snap = request::snapshot(&st)?;
+        let body = request::to_json(&request::trial(&st, &snap));
+        (snap, body)
+    };
+    let r = net::send(&snap.net, method, &path, Some(&body), None)?;
+    if !r.ok() {
+        return Err(net::errors::map(r.status, &r.body, scope));
+    }
+    let mut st = state::lock();
+    let token = trial_token(&r.body)?;
+    let claims = verify_trial_token(&st, &snap, &token)?;
+    trial::store_trial(&mut st, &token, claims)?;
+    trial::validate(&mut st)
+}
+
+/// ActivateTrial.
+pub fn activate_trial() -> LaResult {
+    exchange(Method::Post, "/v3/trial-activations".into(), Scope::Create)
+}
+
+/// SyncTrialActivation: needs a stored trial (else 1).
+pub fn sync_trial() -> LaResult {
+    let tid = {
+        let mut st = state::lock();
+        if st.product.is_none() {
+            return Err(Error::ProductId);
+        }
+        trial::validate(&mut st).map_err(|e| {
+            if e == Error::MachineFingerprint {
+                Error::Fail
+            } else {
+                e
+            }
+        })?;
+        st.trial
+            .as_ref()
+            .map(|t| t.claims.tid.clone())
+            .ok_or(Error::Fail)?
+    };
+    exchange(
+        Method::Patch,
+        format!("/v3/trial-activations/{}", net::encode_component(&tid)),
+        Scope::Existing,
+    )
+}

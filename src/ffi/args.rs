@@ -1,0 +1,130 @@
+//! All pointer handling at the C boundary: strings in, buffers out,
+//! out-parameters, fixed-size struct fields. Nothing else in `ffi`
+//! dereferences a raw pointer.
+
+use crate::core::error::Error;
+use crate::core::limits::MAX_INPUT;
+
+use super::types::{CHARTYPE, CSTRTYPE, STRTYPE};
+
+/// Reads a NUL-terminated string argument. NULL, invalid encoding or more
+/// than `MAX_INPUT` units give `bad`.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string readable up to its NUL
+/// (or up to `MAX_INPUT + 1` units).
+pub unsafe fn str_in(p: CSTRTYPE, bad: Error) -> Result<String, Error> {
+    if p.is_null() {
+        return Err(bad);
+    }
+    let mut len = 0usize;
+    // SAFETY: the caller guarantees readability up to the terminator; we stop
+    // at the first NUL or one past the limit.
+    while len <= MAX_INPUT && unsafe { *p.add(len) } != 0 {
+        len += 1;
+    }
+    if len > MAX_INPUT {
+        return Err(bad);
+    }
+    // SAFETY: `len` units were just read as initialised.
+    let units = unsafe { std::slice::from_raw_parts(p, len) };
+    decode(units).ok_or(bad)
+}
+
+#[cfg(not(windows))]
+fn decode(units: &[CHARTYPE]) -> Option<String> {
+    // SAFETY: c_char and u8 have the same size and alignment.
+    let bytes = unsafe { std::slice::from_raw_parts(units.as_ptr().cast::<u8>(), units.len()) };
+    std::str::from_utf8(bytes).ok().map(str::to_owned)
+}
+
+#[cfg(windows)]
+fn decode(units: &[CHARTYPE]) -> Option<String> {
+    String::from_utf16(units).ok()
+}
+
+#[cfg(not(windows))]
+fn encode(value: &str) -> Vec<CHARTYPE> {
+    value.bytes().map(|b| b as CHARTYPE).collect()
+}
+
+#[cfg(windows)]
+fn encode(value: &str) -> Vec<CHARTYPE> {
+    value.encode_utf16().collect()
+}
+
+/// Writes a string into a caller buffer of `length` units including the NUL.
+/// Too small -> LA_E_BUFFER_SIZE with the buffer untouched; NULL -> LA_FAIL.
+///
+/// # Safety
+/// `buf` is NULL or writable for `length` units.
+pub unsafe fn buf_out(buf: STRTYPE, length: u32, value: &str) -> Result<(), Error> {
+    if buf.is_null() {
+        return Err(Error::Fail);
+    }
+    let units = encode(value);
+    if units.len() + 1 > length as usize {
+        return Err(Error::BufferSize);
+    }
+    // SAFETY: the caller guarantees `length` writable units and we write
+    // units.len() + 1 <= length of them.
+    unsafe {
+        std::ptr::copy_nonoverlapping(units.as_ptr(), buf, units.len());
+        *buf.add(units.len()) = 0;
+    }
+    Ok(())
+}
+
+/// Copies a string into a fixed-size struct field (same contract as
+/// [`buf_out`], on memory we own through a `&mut`).
+pub fn field_out(field: &mut [CHARTYPE], value: &str) -> Result<(), Error> {
+    let units = encode(value);
+    if units.len() + 1 > field.len() {
+        return Err(Error::BufferSize);
+    }
+    field.fill(0);
+    field[..units.len()].copy_from_slice(&units);
+    Ok(())
+}
+
+/// Stores a value through an out-parameter; NULL -> LA_FAIL.
+///
+/// # Safety
+/// `p` is NULL or valid for a write of `T`.
+pub unsafe fn out<T>(p: *mut T, value: T) -> Result<(), Error> {
+    if p.is_null() {
+        return Err(Error::Fail);
+    }
+    // SAFETY: checked non-NULL; the caller guarantees it is writable.
+    unsafe { p.write_unaligned(value) };
+    Ok(())
+}
+
+/// Borrows an out-struct; NULL -> LA_FAIL.
+///
+/// # Safety
+/// `p` is NULL or points to a writable, properly aligned `T` that nothing
+/// else accesses during the call.
+pub unsafe fn struct_out<'a, T>(p: *mut T) -> Result<&'a mut T, Error> {
+    // SAFETY: per the contract above.
+    unsafe { p.as_mut() }.ok_or(Error::Fail)
+}
+
+/// Borrows an out-array of `length` structs; NULL -> LA_FAIL.
+///
+/// # Safety
+/// `p` is NULL or points to `length` writable, aligned `T`s.
+pub unsafe fn array_out<'a, T>(p: *mut T, length: u32) -> Result<&'a mut [T], Error> {
+    if p.is_null() {
+        return Err(Error::Fail);
+    }
+    // SAFETY: per the contract above.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p, length as usize) })
+}
+
+/// Encodes a string for handing to a callback (NUL-terminated).
+pub fn callback_string(value: &str) -> Vec<CHARTYPE> {
+    let mut v = encode(value);
+    v.push(0);
+    v
+}

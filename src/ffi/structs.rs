@@ -1,0 +1,272 @@
+//! Struct-based getters and their JSON `*Internal` forms (what the vendor's
+//! own wrappers call), plus the data-store and license lookup entry points.
+
+use std::os::raw::c_int;
+
+use serde::Serialize;
+
+use super::args::{array_out, buf_out, field_out, str_in, struct_out};
+use super::guard::{done, guard};
+use super::types::{self, CSTRTYPE, STRTYPE};
+use crate::core::error::Error;
+use crate::core::{getters, product, users};
+use openlex_wire::claims;
+
+fn json<T: Serialize>(v: &T) -> Result<String, Error> {
+    serde_json::to_string(v).map_err(|_| Error::Fail)
+}
+
+fn fill_entitlement(
+    dst: &mut types::FeatureEntitlement,
+    src: &claims::FeatureEntitlement,
+) -> Result<(), Error> {
+    field_out(&mut dst.featureName, &src.feature_name)?;
+    field_out(&mut dst.featureDisplayName, &src.feature_display_name)?;
+    field_out(&mut dst.value, &src.value)?;
+    field_out(&mut dst.baseValue, &src.base_value)?;
+    dst.expiresAt = src.expires_at;
+    Ok(())
+}
+
+/// Writes the license's feature entitlements into an array of `length` structs. Prefer the JSON
+/// form: this one cannot report how many it wrote (unused entries are zeroed).
+///
+/// Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE (more entitlements than `length`, or a field too long).
+#[no_mangle]
+pub unsafe extern "C" fn GetFeatureEntitlements(
+    featureEntitlements: *mut types::FeatureEntitlement,
+    length: u32,
+) -> c_int {
+    guard(|| {
+        let list = getters::feature_entitlements()?;
+        if list.len() > length as usize {
+            return Err(Error::BufferSize);
+        }
+        let arr = unsafe { array_out(featureEntitlements, length) }?;
+        for (dst, src) in arr.iter_mut().zip(list.iter()) {
+            fill_entitlement(dst, src)?;
+        }
+        for dst in arr.iter_mut().skip(list.len()) {
+            fill_entitlement(dst, &claims::FeatureEntitlement::default())?;
+        }
+        done(Ok(()))
+    })
+}
+
+/// Writes one feature entitlement by name (case-insensitive).
+///
+/// Returns LA_OK, LA_FAIL, LA_E_FEATURE_ENTITLEMENT_NOT_FOUND, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn GetFeatureEntitlement(
+    featureName: CSTRTYPE,
+    featureEntitlement: *mut types::FeatureEntitlement,
+) -> c_int {
+    guard(|| {
+        let name = unsafe { str_in(featureName, Error::FeatureEntitlementNotFound) }?;
+        let fe = getters::feature_entitlement(&name)?;
+        done(fill_entitlement(
+            unsafe { struct_out(featureEntitlement) }?,
+            &fe,
+        ))
+    })
+}
+
+/// JSON array of the license's feature entitlements:
+/// `[{"featureName","featureDisplayName","value","baseValue","expiresAt"}]`.
+///
+/// Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn GetFeatureEntitlementsInternal(
+    featureEntitlementsJson: STRTYPE,
+    length: u32,
+) -> c_int {
+    guard(|| {
+        done(unsafe {
+            buf_out(
+                featureEntitlementsJson,
+                length,
+                &json(&getters::feature_entitlements()?)?,
+            )
+        })
+    })
+}
+
+/// JSON object of one feature entitlement.
+///
+/// Returns LA_OK, LA_FAIL, LA_E_FEATURE_ENTITLEMENT_NOT_FOUND, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn GetFeatureEntitlementInternal(
+    featureName: CSTRTYPE,
+    featureEntitlementJson: STRTYPE,
+    length: u32,
+) -> c_int {
+    guard(|| {
+        let name = unsafe { str_in(featureName, Error::FeatureEntitlementNotFound) }?;
+        done(unsafe {
+            buf_out(
+                featureEntitlementJson,
+                length,
+                &json(&getters::feature_entitlement(&name)?)?,
+            )
+        })
+    })
+}
+
+/// Writes the organization address. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn GetLicenseOrganizationAddress(
+    organizationAddress: *mut types::OrganizationAddress,
+) -> c_int {
+    guard(|| {
+        let a = getters::organization_address()?;
+        let dst = unsafe { struct_out(organizationAddress) }?;
+        field_out(&mut dst.addressLine1, &a.address_line1)?;
+        field_out(&mut dst.addressLine2, &a.address_line2)?;
+        field_out(&mut dst.city, &a.city)?;
+        field_out(&mut dst.state, &a.state)?;
+        field_out(&mut dst.country, &a.country)?;
+        done(field_out(&mut dst.postalCode, &a.postal_code))
+    })
+}
+
+/// JSON of the organization address (`{"addressLine1",...,"postalCode"}`).
+/// Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn GetLicenseOrganizationAddressInternal(
+    organizationAddress: STRTYPE,
+    length: u32,
+) -> c_int {
+    guard(|| {
+        done(unsafe {
+            buf_out(
+                organizationAddress,
+                length,
+                &json(&getters::organization_address()?)?,
+            )
+        })
+    })
+}
+
+/// Writes the authenticated user's licenses (network; needs AuthenticateUser first) into an array
+/// of `length` structs. Prefer the JSON form.
+///
+/// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_USER_NOT_AUTHENTICATED, LA_E_INET, LA_E_SERVER,
+/// LA_E_RATE_LIMIT, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn GetUserLicenses(
+    userLicenses: *mut types::UserLicense,
+    length: u32,
+) -> c_int {
+    guard(|| {
+        let list = users::user_licenses()?;
+        if list.len() > length as usize {
+            return Err(Error::BufferSize);
+        }
+        let arr = unsafe { array_out(userLicenses, length) }?;
+        for (dst, src) in arr.iter_mut().zip(list.iter()) {
+            if src.metadata.len() > types::MAX_METADATA_SIZE {
+                return Err(Error::BufferSize);
+            }
+            dst.allowedActivations = src.allowed_activations;
+            dst.allowedDeactivations = src.allowed_deactivations;
+            dst.totalActivations = src.total_activations;
+            dst.totalDeactivations = src.total_deactivations;
+            field_out(&mut dst.key, &src.key)?;
+            field_out(&mut dst.r#type, &src.r#type)?;
+            for (i, m) in dst.metadata.iter_mut().enumerate() {
+                let e = src.metadata.get(i).cloned().unwrap_or_default();
+                field_out(&mut m.key, &e.key)?;
+                field_out(&mut m.value, &e.value)?;
+            }
+        }
+        done(Ok(()))
+    })
+}
+
+/// JSON array of the authenticated user's licenses (network). Returns as GetUserLicenses.
+#[no_mangle]
+pub unsafe extern "C" fn GetUserLicensesInternal(userLicenses: STRTYPE, length: u32) -> c_int {
+    guard(|| done(unsafe { buf_out(userLicenses, length, &json(&users::user_licenses()?)?) }))
+}
+
+/// Writes where the library stores data (valid after SetProductId).
+///
+/// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_BUFFER_SIZE, LA_FAIL (NULL).
+#[no_mangle]
+pub unsafe extern "C" fn GetDataStoreInfo(dataStoreInfo: *mut types::DataStoreInfo) -> c_int {
+    guard(|| {
+        let info = product::data_store_info()?;
+        let dst = unsafe { struct_out(dataStoreInfo) }?;
+        if info.path.len() + 1 > dst.path.len() {
+            return Err(Error::BufferSize);
+        }
+        field_out(&mut dst.storageKind, info.storage_kind)?;
+        field_out(&mut dst.permissionFlag, info.permission_flag)?;
+        dst.isCustomDataDirectory = u32::from(info.is_custom_data_directory);
+        done(field_out(&mut dst.path, &info.path))
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DataStoreInfoJson<'a> {
+    storage_kind: &'a str,
+    permission_flag: &'a str,
+    is_custom_data_directory: bool,
+    path: &'a str,
+}
+
+/// JSON of the data store info:
+/// `{"storageKind","permissionFlag","isCustomDataDirectory":bool,"path"}`.
+///
+/// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn GetDataStoreInfoInternal(dataStoreInfo: STRTYPE, length: u32) -> c_int {
+    guard(|| {
+        let i = product::data_store_info()?;
+        let j = DataStoreInfoJson {
+            storage_kind: i.storage_kind,
+            permission_flag: i.permission_flag,
+            is_custom_data_directory: i.is_custom_data_directory,
+            path: &i.path,
+        };
+        done(unsafe { buf_out(dataStoreInfo, length, &json(&j)?) })
+    })
+}
+
+/// Looks a license key up on the server (network; needs only SetProductData): key and type.
+///
+/// Returns LA_OK, LA_E_PRODUCT_DATA, LA_E_LICENSE_KEY, LA_E_INET, LA_E_SERVER, LA_E_CLIENT,
+/// LA_E_RATE_LIMIT, LA_E_BUFFER_SIZE.
+#[no_mangle]
+pub unsafe extern "C" fn LookupLicense(
+    licenseKey: CSTRTYPE,
+    licenseLookupInfo: *mut types::LicenseLookupInfo,
+) -> c_int {
+    guard(|| {
+        let key = unsafe { str_in(licenseKey, Error::LicenseKey) }?;
+        let l = users::lookup_license(&key)?;
+        let dst = unsafe { struct_out(licenseLookupInfo) }?;
+        field_out(&mut dst.key, &l.key)?;
+        done(field_out(&mut dst.r#type, &l.r#type))
+    })
+}
+
+/// JSON form of LookupLicense: `{"key","type"}`. Returns as LookupLicense.
+#[no_mangle]
+pub unsafe extern "C" fn LookupLicenseInternal(
+    licenseKey: CSTRTYPE,
+    licenseLookupInfo: STRTYPE,
+    length: u32,
+) -> c_int {
+    guard(|| {
+        let key = unsafe { str_in(licenseKey, Error::LicenseKey) }?;
+        done(unsafe {
+            buf_out(
+                licenseLookupInfo,
+                length,
+                &json(&users::lookup_license(&key)?)?,
+            )
+        })
+    })
+}

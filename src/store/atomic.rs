@@ -1,0 +1,109 @@
+//! Private, crash-safe file operations: 0700 directories, 0600 files, and
+//! writes that leave either the old or the new content, never a mix
+//! (temp file in the same directory, fsync, rename, fsync the directory).
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use super::seal::MAX_RECORD;
+
+/// Creates a directory (and parents) private to the user; tightens an
+/// existing one that we own.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        let md = std::fs::metadata(dir)?;
+        if !md.is_dir() {
+            return Err(std::io::Error::other("not a directory"));
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let euid = unsafe { libc::geteuid() };
+        if md.uid() == euid && md.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        probe_writable(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)?;
+        probe_writable(dir)
+    }
+}
+
+/// Proves a directory is writable by creating and removing a file in it.
+pub fn probe_writable(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".openlex-probe-{}", std::process::id()));
+    let f = open_private(&probe)?;
+    drop(f);
+    std::fs::remove_file(&probe)
+}
+
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+    }
+    opts.open(path)
+}
+
+/// Writes a file atomically with mode 0600.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("no parent"))?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("record");
+    let mut rnd = [0u8; 8];
+    let _ = getrandom::getrandom(&mut rnd);
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        hex::encode(rnd)
+    ));
+    let result = (|| {
+        let mut f = open_private(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    sync_parent(path);
+    Ok(())
+}
+
+/// Flushes a directory entry change to disk (best effort; a no-op off Unix).
+pub fn sync_parent(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Reads a whole file of at most [`MAX_RECORD`] bytes; larger files read as absent.
+pub fn read_bounded(path: &Path) -> Option<Vec<u8>> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut buf = Vec::new();
+    f.take(MAX_RECORD as u64 + 1).read_to_end(&mut buf).ok()?;
+    (buf.len() <= MAX_RECORD).then_some(buf)
+}
