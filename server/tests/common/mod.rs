@@ -1,0 +1,304 @@
+//! Test harness: runs the real `openlex-server` binary (init + serve over
+//! HTTPS with the generated development CA) and talks to it with ureq.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use openlex_wire::fingerprint::{hash_component, Fingerprint};
+use serde_json::{json, Value};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_openlex-server");
+
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body.get("code").and_then(|c| c.as_str()).unwrap_or("")
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn s(&self, k: &str) -> String {
+        self.body
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+pub struct Server {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    pub url: String,
+    pub admin: String,
+    child: Child,
+    pub agent: ureq::Agent,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run cli");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn agent_for(ca_pem: &[u8]) -> ureq::Agent {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cert = ureq::tls::Certificate::from_pem(ca_pem)
+        .expect("ca pem")
+        .to_owned();
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&[cert]))
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .build();
+    ureq::Agent::config_builder()
+        .tls_config(tls)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Self::start_with(&["--rate-limit", "off"], &[])
+    }
+
+    pub fn start_with(serve_args: &[&str], env: &[(&str, &str)]) -> Server {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        let (ok, _, err) = cli(&dir, &["init"]);
+        assert!(ok, "init failed: {err}");
+        let admin = std::fs::read_to_string(dir.join("admin-token"))
+            .unwrap()
+            .trim()
+            .to_string();
+        let mut cmd = Command::new(BIN);
+        cmd.arg("serve")
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(serve_args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("bad first line {line:?}"))
+            .to_string();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("server.url"))
+                .unwrap()
+                .trim(),
+            url
+        );
+        let agent = agent_for(&std::fs::read(dir.join("ca.pem")).unwrap());
+        Server {
+            tmp,
+            dir,
+            url,
+            admin,
+            child,
+            agent,
+        }
+    }
+
+    pub fn cli(&self, args: &[&str]) -> (bool, String, String) {
+        cli(&self.dir, args)
+    }
+
+    pub fn raw(&self, method: &str, path: &str, body: Option<&str>, bearer: Option<&str>) -> Resp {
+        let url = format!("{}{}", self.url, path);
+        let auth = bearer.map(|b| format!("Bearer {b}"));
+        let result = match (method, body) {
+            ("GET", _) => {
+                let mut r = self.agent.get(&url);
+                if let Some(a) = &auth {
+                    r = r.header("Authorization", a);
+                }
+                r.call()
+            }
+            ("DELETE", _) => {
+                let mut r = self.agent.delete(&url);
+                if let Some(a) = &auth {
+                    r = r.header("Authorization", a);
+                }
+                r.call()
+            }
+            (m, b) => {
+                let mut r = match m {
+                    "POST" => self.agent.post(&url),
+                    "PATCH" => self.agent.patch(&url),
+                    "PUT" => self.agent.put(&url),
+                    _ => panic!("method {m}"),
+                };
+                r = r.header("Content-Type", "application/json");
+                if let Some(a) = &auth {
+                    r = r.header("Authorization", a);
+                }
+                r.send(b.unwrap_or(""))
+            }
+        };
+        let mut resp = result.expect("http request");
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let text = resp.body_mut().read_to_string().unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            body,
+            text,
+            headers,
+        }
+    }
+
+    pub fn req(&self, method: &str, path: &str, body: Option<&Value>) -> Resp {
+        let b = body.map(|b| b.to_string());
+        self.raw(method, path, b.as_deref(), None)
+    }
+
+    pub fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Resp {
+        let b = body.map(|b| b.to_string());
+        self.raw(method, path, b.as_deref(), Some(&self.admin))
+    }
+
+    /// Creates a product with a fixture key (RSA keygen is slow in debug builds).
+    pub fn product(&self, n: usize, extra: Value) -> Value {
+        let pem = std::fs::read_to_string(format!(
+            "{}/tests/fixtures/test-key-{}.pem",
+            env!("CARGO_MANIFEST_DIR"),
+            n
+        ))
+        .unwrap();
+        let mut body = json!({ "name": format!("Product {n}"), "privateKey": pem });
+        merge(&mut body, extra);
+        let r = self.admin("POST", "/v3/products", Some(&body));
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.body
+    }
+
+    pub fn license(&self, product_id: &str, extra: Value) -> Value {
+        let mut body = json!({ "productId": product_id });
+        merge(&mut body, extra);
+        let r = self.admin("POST", "/v3/licenses", Some(&body));
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.body
+    }
+
+    pub fn activate(&self, body: &Value) -> Resp {
+        self.req("POST", "/v3/activations", Some(body))
+    }
+}
+
+pub fn merge(into: &mut Value, extra: Value) {
+    if let (Some(a), Value::Object(b)) = (into.as_object_mut(), extra) {
+        for (k, v) in b {
+            a.insert(k, v);
+        }
+    }
+}
+
+/// A structured fingerprint with components base, lc, pn and bv; `changed`
+/// replaces the first `changed` of them.
+pub fn fingerprint(device: &str, changed: usize) -> String {
+    let mut f = Fingerprint::default();
+    for (n, (i, name)) in [(0usize, "base"), (1, "lc"), (4, "pn"), (6, "bv")]
+        .iter()
+        .enumerate()
+    {
+        let raw = if n < changed {
+            format!("{device}-{name}-changed")
+        } else {
+            format!("{device}-{name}")
+        };
+        f.hashes[*i] = hash_component("p", name, raw.as_bytes());
+    }
+    f.encode()
+}
+
+/// The activation body captured from LexActivator 3.46.0 (wire.md §3.1).
+pub fn activation_body(product_id: &str, key: &str, fp: &str) -> Value {
+    let text = r#"{"accountId":"","os":"linux","osVersion":"Debian GNU/Linux 12 (bookworm)","key":"<license key>","floating":false,"fingerprint":"<fp>","userHash":"73E0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E","productId":"<product id>","vmName":"","container":true,"appVersion":"1.0.0","releaseVersion":"","releasePlatform":"","releaseChannel":"","hostname":"build-host","clientVersion":"3.46.0","leaseDuration":0,"email":"","password":"","metadata":[{"key":"k1","value":"v1"}],"meterAttributes":[],"deviceKeyProtectionMethod":null,"deviceKeyAlgorithm":null,"devicePublicKey":null}"#;
+    let text = text
+        .replace("<license key>", key)
+        .replace("<fp>", fp)
+        .replace("<product id>", product_id);
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The trial body captured from LexActivator 3.46.0 (wire.md §3.2).
+pub fn trial_body(product_id: &str, fp: &str) -> Value {
+    json!({"accountId":"","os":"linux","osVersion":"Debian GNU/Linux 12 (bookworm)","fingerprint":fp,"userHash":"73E0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E","productId":product_id,"vmName":"","container":true,"appVersion":"1.0.0","clientVersion":"3.46.0","hostname":"build-host","releaseVersion":"","releasePlatform":"","releaseChannel":"","metadata":[]})
+}
+
+pub fn deactivation_body(product_id: &str, fp: &str) -> Value {
+    json!({"productId": product_id, "accountId": "", "fingerprint": fp, "userHash": "73E0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E", "os": "linux"})
+}
+
+/// Verifies an RS256 token with the product's PEM public key and returns its payload.
+pub fn verify(token: &str, public_key_pem: &str) -> Value {
+    let parts = openlex_wire::jwt::split(token).expect("jwt framing");
+    let b64: String = public_key_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let spki = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    assert_eq!(spki.len(), 294, "RSA-2048 SPKI");
+    // The PKCS#1 RSAPublicKey is the last 270 bytes of a 2048-bit SPKI.
+    let pk = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+        &spki[spki.len() - 270..],
+    );
+    pk.verify(parts.signing_input.as_bytes(), &parts.signature)
+        .expect("signature verifies");
+    serde_json::from_slice(&parts.payload).unwrap()
+}
+
+pub fn claims(token: &str, public_key_pem: &str) -> openlex_wire::ActivationClaims {
+    serde_json::from_value(verify(token, public_key_pem)).expect("claims parse")
+}
