@@ -26,6 +26,9 @@ use crate::service::Service;
 /// Largest accepted request body (64 KiB); larger is 413 PAYLOAD_TOO_LARGE.
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// Oversized bodies up to this size are drained before answering 413.
+const DRAIN_LIMIT: usize = 1024 * 1024;
+
 /// State shared by all handlers.
 #[derive(Clone)]
 pub struct AppState {
@@ -84,26 +87,43 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+        use http_body_util::BodyExt;
         let too_large = || {
             ApiError::new(
                 ErrorCode::PayloadTooLarge,
                 format!("request body larger than {MAX_BODY} bytes"),
             )
         };
-        if let Some(len) = req
+        let declared = req
             .headers()
             .get(axum::http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok())
-        {
-            if len > MAX_BODY {
-                return Err(too_large());
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+            return Err(too_large());
+        }
+        let mut body = req.into_body();
+        let mut buf: Vec<u8> = Vec::new();
+        let mut seen = 0usize;
+        // Oversized bodies are read and discarded (up to DRAIN_LIMIT) so the
+        // client, still sending, receives the 413 instead of a broken pipe.
+        while let Some(frame) = body.frame().await {
+            let frame =
+                frame.map_err(|_| ApiError::validation("could not read the request body"))?;
+            if let Ok(data) = frame.into_data() {
+                seen += data.len();
+                if seen > DRAIN_LIMIT {
+                    return Err(too_large());
+                }
+                if seen <= MAX_BODY {
+                    buf.extend_from_slice(&data);
+                }
             }
         }
-        axum::body::to_bytes(req.into_body(), MAX_BODY)
-            .await
-            .map(RawBody)
-            .map_err(|_| too_large())
+        if seen > MAX_BODY {
+            return Err(too_large());
+        }
+        Ok(RawBody(Bytes::from(buf)))
     }
 }
 
