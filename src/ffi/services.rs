@@ -177,9 +177,10 @@ pub unsafe extern "C" fn CheckForReleaseUpdate(
         let platform = unsafe { str_in(platform, Error::ReleasePlatform) }?;
         let version = unsafe { str_in(version, Error::ReleaseVersionFormat) }?;
         let channel = unsafe { str_in(channel, Error::ReleaseChannel) }?;
+        let query = ReleaseQuery::explicit(&platform, &version, &channel)?;
         let cb = releaseUpdateCallback.ok_or(Error::Fail)?;
         releases::check(
-            ReleaseQuery::explicit(&platform, &version, &channel)?,
+            query,
             Box::new(
                 move |status: Result<Outcome, Error>, _release: Option<Release>| {
                     // SAFETY: the host registered `cb` as `void(uint32_t)`.

@@ -1,0 +1,86 @@
+//! Shared helpers for the integration tests: a process-wide lock (the library
+//! state is global), a test product key, and C-string helpers.
+#![allow(dead_code)]
+
+use std::ffi::CString;
+use std::os::raw::c_char;
+use std::sync::{LazyLock, Mutex, MutexGuard};
+
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey};
+use rsa::RsaPrivateKey;
+
+static LOCK: Mutex<()> = Mutex::new(());
+
+/// Serialises tests that touch the global library state and resets it.
+pub fn lock() -> MutexGuard<'static, ()> {
+    let g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    LexActivator::core::clock::set_offset_for_tests(0);
+    assert_eq!(LexActivator::ffi::setup::Reset(), 0);
+    g
+}
+
+/// A product key pair for tests that do not use the server.
+pub static KEY: LazyLock<RsaPrivateKey> =
+    LazyLock::new(|| RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("keygen"));
+
+/// A fresh random product id (so local-trial copies kept outside the data
+/// directory never leak between tests); its copy is removed on drop.
+pub struct TestProduct {
+    /// The product id.
+    pub id: String,
+}
+
+impl TestProduct {
+    /// A new random product.
+    pub fn new() -> TestProduct {
+        let mut b = [0u8; 16];
+        getrandom::getrandom(&mut b).expect("random");
+        let h = hex::encode(b);
+        TestProduct {
+            id: format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            ),
+        }
+    }
+
+    /// Product data for this id with [`KEY`].
+    pub fn data(&self) -> String {
+        let spki = KEY.to_public_key().to_public_key_der().expect("der");
+        openlex_wire::ProductData::new(&self.id, spki.as_bytes(), "", "").encode()
+    }
+}
+
+impl Drop for TestProduct {
+    fn drop(&mut self) {
+        let home = openlex_device::device_info().home_dir.clone();
+        if let Some(p) = LexActivator::store::location::local_trial_copy(&self.id, home.as_deref())
+        {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// PKCS#8 of the key (unused by most tests; kept for token forging tests).
+pub fn pkcs8() -> Vec<u8> {
+    KEY.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec()
+}
+
+/// A C string.
+pub fn c(s: &str) -> CString {
+    CString::new(s).expect("no NUL")
+}
+
+/// Reads a C buffer as a Rust string.
+pub fn read(buf: &[c_char]) -> String {
+    let bytes: Vec<u8> = buf
+        .iter()
+        .take_while(|&&b| b != 0)
+        .map(|&b| b as u8)
+        .collect();
+    String::from_utf8(bytes).expect("utf8")
+}
