@@ -65,7 +65,9 @@ impl Drop for TestProduct {
     }
 }
 
-/// PKCS#8 of the key (unused by most tests; kept for token forging tests).
+pub mod server;
+
+/// PKCS#8 DER of [`KEY`].
 pub fn pkcs8() -> Vec<u8> {
     KEY.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec()
 }
