@@ -35,12 +35,8 @@ pub fn cpuid(leaf: u32, subleaf: u32) -> Option<Regs> {
 #[cfg(target_arch = "x86")]
 #[allow(unused_unsafe)] // `__cpuid_count` is a safe fn on newer toolchains.
 pub fn cpuid(leaf: u32, subleaf: u32) -> Option<Regs> {
-    // `has_cpuid` is a safe function; CPUs before the late i486 lack the instruction.
-    if !core::arch::x86::has_cpuid() {
-        return None;
-    }
-    // SAFETY: `has_cpuid()` confirmed the instruction exists; CPUID is unprivileged and only
-    // writes the four result registers.
+    // SAFETY: Rust's 32-bit x86 targets (i586 and up) require a CPU with CPUID; the
+    // instruction is unprivileged and only writes the four result registers.
     let r = unsafe { core::arch::x86::__cpuid_count(leaf, subleaf) };
     Some(Regs {
         eax: r.eax,
