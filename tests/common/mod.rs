@@ -66,6 +66,7 @@ impl Drop for TestProduct {
 }
 
 pub mod server;
+pub mod wire_server;
 
 /// PKCS#8 DER of [`KEY`].
 pub fn pkcs8() -> Vec<u8> {
