@@ -428,44 +428,42 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
     setup(dir.path(), &p);
-    unsafe {
-        assert_eq!(ActivateLocalTrial(0), 0);
-        LexActivator::core::clock::set_offset_for_tests(5);
-        assert_eq!(IsLocalTrialGenuine(), 26, "0 days expires at once");
-        std::fs::remove_dir_all(dir.path().join(&p.id)).unwrap();
-        std::fs::create_dir_all(dir.path()).unwrap();
-        assert_eq!(Reset(), 0);
-        setup(dir.path(), &p);
-        assert_eq!(
-            ActivateLocalTrial(30),
-            26,
-            "the second copy remembers the expired trial"
-        );
-        LexActivator::core::clock::set_offset_for_tests(0);
-        assert_eq!(ExtendLocalTrial(1), 0);
-        let home = openlex_device::device_info().home_dir.clone();
-        let copy = LexActivator::store::location::local_trial_copy(&p.id, home.as_deref()).unwrap();
-        let f = dir.path().join(&p.id).join("local-trial.olx");
-        let edit = |path: &std::path::Path| {
-            let text = std::fs::read_to_string(path).unwrap();
-            std::fs::write(path, text.replace("expiry\":", "expiry\":1")).unwrap();
-        };
-        edit(&f);
-        assert_eq!(Reset(), 0);
-        setup(dir.path(), &p);
-        assert_eq!(
-            IsLocalTrialGenuine(),
-            0,
-            "an edited primary falls back to the intact copy"
-        );
-        edit(&f);
-        edit(&copy);
-        assert_eq!(Reset(), 0);
-        setup(dir.path(), &p);
-        assert_eq!(IsLocalTrialGenuine(), 26, "edited records count as expired");
-        assert_eq!(ExtendLocalTrial(1), 0, "and can be revived by the app");
-        assert_eq!(IsLocalTrialGenuine(), 0);
-    }
+    assert_eq!(ActivateLocalTrial(0), 0);
+    LexActivator::core::clock::set_offset_for_tests(5);
+    assert_eq!(IsLocalTrialGenuine(), 26, "0 days expires at once");
+    std::fs::remove_dir_all(dir.path().join(&p.id)).unwrap();
+    std::fs::create_dir_all(dir.path()).unwrap();
+    assert_eq!(Reset(), 0);
+    setup(dir.path(), &p);
+    assert_eq!(
+        ActivateLocalTrial(30),
+        26,
+        "the second copy remembers the expired trial"
+    );
+    LexActivator::core::clock::set_offset_for_tests(0);
+    assert_eq!(ExtendLocalTrial(1), 0);
+    let home = openlex_device::device_info().home_dir.clone();
+    let copy = LexActivator::store::location::local_trial_copy(&p.id, home.as_deref()).unwrap();
+    let f = dir.path().join(&p.id).join("local-trial.olx");
+    let edit = |path: &std::path::Path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        std::fs::write(path, text.replace("expiry\":", "expiry\":1")).unwrap();
+    };
+    edit(&f);
+    assert_eq!(Reset(), 0);
+    setup(dir.path(), &p);
+    assert_eq!(
+        IsLocalTrialGenuine(),
+        0,
+        "an edited primary falls back to the intact copy"
+    );
+    edit(&f);
+    edit(&copy);
+    assert_eq!(Reset(), 0);
+    setup(dir.path(), &p);
+    assert_eq!(IsLocalTrialGenuine(), 26, "edited records count as expired");
+    assert_eq!(ExtendLocalTrial(1), 0, "and can be revived by the app");
+    assert_eq!(IsLocalTrialGenuine(), 0);
 }
 
 #[test]
@@ -475,7 +473,7 @@ fn store_files_are_private() {
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
     setup(dir.path(), &p);
-    unsafe { assert_eq!(ActivateLocalTrial(1), 0) };
+    assert_eq!(ActivateLocalTrial(1), 0);
     let d = dir.path().join(&p.id);
     assert_eq!(
         std::fs::metadata(&d).unwrap().permissions().mode() & 0o777,

@@ -83,7 +83,10 @@ pub fn field_out(field: &mut [CHARTYPE], value: &str) -> Result<(), Error> {
         return Err(Error::BufferSize);
     }
     field.fill(0);
-    field[..units.len()].copy_from_slice(&units);
+    field
+        .get_mut(..units.len())
+        .ok_or(Error::BufferSize)?
+        .copy_from_slice(&units);
     Ok(())
 }
 

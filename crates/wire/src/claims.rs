@@ -365,7 +365,11 @@ mod tests {
         let c = ActivationClaims {
             aid: "a".into(),
             allowed_activations: -1,
-            entitlement_set: Some(EntitlementSet { name: "pro".into(), display_name: "Pro".into(), tier: 2 }),
+            entitlement_set: Some(EntitlementSet {
+                name: "pro".into(),
+                display_name: "Pro".into(),
+                tier: 2,
+            }),
             ..Default::default()
         };
         let s = serde_json::to_string(&c).unwrap();

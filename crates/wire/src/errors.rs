@@ -125,7 +125,10 @@ codes! {
 impl ErrorBody {
     /// An error body for a code with a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ErrorBody { code: Some(code.as_str().to_owned()), message: message.into() }
+        ErrorBody {
+            code: Some(code.as_str().to_owned()),
+            message: message.into(),
+        }
     }
 }
 

@@ -93,7 +93,8 @@ impl Fingerprint {
             return None;
         }
         let bytes = STANDARD.decode(text.as_bytes()).ok()?;
-        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes).ok()?;
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&bytes).ok()?;
         if map.is_empty() || !map.keys().all(|k| COMPONENTS.contains(&k.as_str())) {
             return None;
         }
@@ -132,7 +133,10 @@ pub fn matches(recorded: &str, presented: &str, strategy: MatchStrategy) -> bool
     if recorded == presented {
         return true;
     }
-    let (Some(a), Some(b)) = (Fingerprint::decode(recorded), Fingerprint::decode(presented)) else {
+    let (Some(a), Some(b)) = (
+        Fingerprint::decode(recorded),
+        Fingerprint::decode(presented),
+    ) else {
         return false;
     };
     let (same, changed) = a.compare(&b);
@@ -148,7 +152,15 @@ mod tests {
     use super::*;
 
     fn fp(vals: [&str; 8]) -> Fingerprint {
-        Fingerprint { hashes: vals.map(|v| if v.is_empty() { String::new() } else { hash_component("p", "x", v.as_bytes()) }) }
+        Fingerprint {
+            hashes: vals.map(|v| {
+                if v.is_empty() {
+                    String::new()
+                } else {
+                    hash_component("p", "x", v.as_bytes())
+                }
+            }),
+        }
     }
 
     #[test]
@@ -185,8 +197,14 @@ mod tests {
 
     #[test]
     fn salted_per_product_and_component() {
-        assert_ne!(hash_component("p1", "base", b"v"), hash_component("p2", "base", b"v"));
-        assert_ne!(hash_component("p", "base", b"v"), hash_component("p", "lc", b"v"));
+        assert_ne!(
+            hash_component("p1", "base", b"v"),
+            hash_component("p2", "base", b"v")
+        );
+        assert_ne!(
+            hash_component("p", "base", b"v"),
+            hash_component("p", "lc", b"v")
+        );
         assert_eq!(hash_component("p", "base", b""), "");
         assert_eq!(hash_component("p", "base", b"v").len(), 64);
     }

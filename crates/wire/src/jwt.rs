@@ -61,7 +61,12 @@ pub fn split(token: &str) -> Result<Parts<'_>, FrameError> {
     if hdr.alg != "RS256" {
         return Err(FrameError::Algorithm);
     }
-    Ok(Parts { signing_input: &token[..h.len() + 1 + p.len()], header, payload, signature })
+    Ok(Parts {
+        signing_input: &token[..h.len() + 1 + p.len()],
+        header,
+        payload,
+        signature,
+    })
 }
 
 /// Builds `header.payload` for an RS256 token over the given claims JSON.
@@ -97,7 +102,11 @@ mod tests {
         assert_eq!(split("a.b.c"), Err(FrameError::Malformed));
         assert_eq!(split("a.b"), Err(FrameError::Malformed));
         assert_eq!(split(""), Err(FrameError::Malformed));
-        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#), URL_SAFE_NO_PAD.encode("{}"));
+        let none = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
+            URL_SAFE_NO_PAD.encode("{}")
+        );
         assert_eq!(split(&none), Err(FrameError::Algorithm));
     }
 }

@@ -91,7 +91,10 @@ pub fn parse(input: &str) -> Option<Parsed> {
         if pd.format != FORMAT_V1 || !is_guid(&pd.product_id) || pd.public_key_der().is_none() {
             return None;
         }
-        if !pd.host.is_empty() && !(pd.host.starts_with("https://") || pd.host.starts_with("http://")) {
+        if !(pd.host.is_empty()
+            || pd.host.starts_with("https://")
+            || pd.host.starts_with("http://"))
+        {
             return None;
         }
         return Some(Parsed::Full(pd));
@@ -154,7 +157,13 @@ mod tests {
 
     #[test]
     fn garbage_is_rejected() {
-        for g in ["", "garbage", "   ", "e30=", &STANDARD.encode(r#"{"format":"x"}"#)] {
+        for g in [
+            "",
+            "garbage",
+            "   ",
+            "e30=",
+            &STANDARD.encode(r#"{"format":"x"}"#),
+        ] {
             assert_eq!(parse(g), None, "{g}");
         }
         let bad_id = ProductData::new("not-a-guid", &[0x30], "", "");

@@ -410,17 +410,49 @@ pub struct Release {
 /// The field names of the activation body captured from LexActivator 3.46.0,
 /// in order. A test holds [`ActivationRequest`] to exactly this set.
 pub const VENDOR_ACTIVATION_FIELDS: &[&str] = &[
-    "accountId", "os", "osVersion", "key", "floating", "fingerprint", "userHash", "productId",
-    "vmName", "container", "appVersion", "releaseVersion", "releasePlatform", "releaseChannel",
-    "hostname", "clientVersion", "leaseDuration", "email", "password", "metadata",
-    "meterAttributes", "deviceKeyProtectionMethod", "deviceKeyAlgorithm", "devicePublicKey",
+    "accountId",
+    "os",
+    "osVersion",
+    "key",
+    "floating",
+    "fingerprint",
+    "userHash",
+    "productId",
+    "vmName",
+    "container",
+    "appVersion",
+    "releaseVersion",
+    "releasePlatform",
+    "releaseChannel",
+    "hostname",
+    "clientVersion",
+    "leaseDuration",
+    "email",
+    "password",
+    "metadata",
+    "meterAttributes",
+    "deviceKeyProtectionMethod",
+    "deviceKeyAlgorithm",
+    "devicePublicKey",
 ];
 
 /// The field names of the trial body captured from LexActivator 3.46.0, in order.
 pub const VENDOR_TRIAL_FIELDS: &[&str] = &[
-    "accountId", "os", "osVersion", "fingerprint", "userHash", "productId", "vmName", "container",
-    "appVersion", "clientVersion", "hostname", "releaseVersion", "releasePlatform",
-    "releaseChannel", "metadata",
+    "accountId",
+    "os",
+    "osVersion",
+    "fingerprint",
+    "userHash",
+    "productId",
+    "vmName",
+    "container",
+    "appVersion",
+    "clientVersion",
+    "hostname",
+    "releaseVersion",
+    "releasePlatform",
+    "releaseChannel",
+    "metadata",
 ];
 
 #[cfg(test)]
@@ -438,7 +470,9 @@ mod tests {
         let order: Vec<&str> = VENDOR_ACTIVATION_FIELDS.to_vec();
         let mut pos = 0;
         for f in &order {
-            let at = s.find(&format!("\"{f}\":")).unwrap_or_else(|| panic!("{f} missing"));
+            let at = s
+                .find(&format!("\"{f}\":"))
+                .unwrap_or_else(|| panic!("{f} missing"));
             assert!(at >= pos, "{f} out of order");
             pos = at;
         }

@@ -4,7 +4,8 @@
 /// accepted (`1..0`), matching the vendor library's observed quirk.
 pub fn is_valid_release_version(v: &str) -> bool {
     let parts: Vec<&str> = v.split('.').collect();
-    (2..=4).contains(&parts.len()) && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    (2..=4).contains(&parts.len())
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
         && parts.iter().any(|p| !p.is_empty())
 }
 
@@ -12,7 +13,9 @@ pub fn is_valid_release_version(v: &str) -> bool {
 /// Comparison ignores components missing on either side, as the vendor's
 /// release service does (`1.2.3` vs `1.2.3.4` is "no newer release").
 pub fn parse(v: &str) -> Vec<u64> {
-    v.split('.').map(|p| p.parse::<u64>().unwrap_or(0)).collect()
+    v.split('.')
+        .map(|p| p.parse::<u64>().unwrap_or(0))
+        .collect()
 }
 
 /// Compares two versions over their common prefix of components.
@@ -31,7 +34,17 @@ mod tests {
         for ok in ["1.0", "1.0.0", "1.0.0.0", "01.002", "999999.0", "1..0"] {
             assert!(is_valid_release_version(ok), "{ok}");
         }
-        for bad in ["1", "1.0.0.0.0", "v1.0", "1.0-beta", "1.2a", "1.0 ", "", ".", "..."] {
+        for bad in [
+            "1",
+            "1.0.0.0.0",
+            "v1.0",
+            "1.0-beta",
+            "1.2a",
+            "1.0 ",
+            "",
+            ".",
+            "...",
+        ] {
             assert!(!is_valid_release_version(bad), "{bad:?}");
         }
     }
