@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole OpenLex test suite, as CI runs it (`.ci/run` calls this script).
+# Works on a fresh Debian machine with rustup, gcc, make, python3 and Go; it
+# installs what else it needs. Fails loudly on the first failure.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export CARGO_TERM_COLOR=never
+export CARGO_INCREMENTAL=0
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup" >&2; exit 1; }
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo --version
+
+step "format, lints, header freshness"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo run -q -p xtask -- headers --check
+
+step "build the library and openlex-server"
+cargo build --workspace --lib --bins
+
+step "Rust tests: unit, contract, wire, end-to-end against openlex-server, server integration"
+cargo test --workspace
+
+step "C: header compiles as C99 and C++, contract test under valgrind and ASan"
+lib="$root/target/debug"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+gcc -std=c99 -Wall -Wextra -Werror -Iinclude tests/c/contract.c -L"$lib" -lLexActivator -Wl,-rpath,"$lib" -o "$tmp/contract"
+g++ -Wall -Wextra -Werror -Iinclude -x c++ tests/c/contract.c -L"$lib" -lLexActivator -Wl,-rpath,"$lib" -o "$tmp/contract_cpp"
+gcc -std=c99 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude tests/c/contract.c -L"$lib" -lLexActivator -Wl,-rpath,"$lib" -o "$tmp/contract_asan"
+"$tmp/contract" "$tmp"
+"$tmp/contract_cpp" "$tmp"
+ASAN_OPTIONS=detect_leaks=1 "$tmp/contract_asan" "$tmp"
+valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite -q "$tmp/contract" "$tmp"
+
+step "all tests passed"
