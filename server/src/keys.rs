@@ -75,6 +75,15 @@ pub fn import(input: &[u8]) -> ApiResult<KeyMaterial> {
     Ok(KeyMaterial { pkcs8, spki })
 }
 
+impl std::fmt::Debug for KeyMaterial {
+    /// Never prints the private key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyMaterial")
+            .field("spki_len", &self.spki.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// Confirms ring accepts the key, so signing cannot fail later.
 fn check(pkcs8: &[u8]) -> ApiResult<()> {
     RsaKeyPair::from_pkcs8(pkcs8)
@@ -122,5 +131,27 @@ impl KeyCache {
         if let Ok(mut map) = self.keys.write() {
             map.remove(product_id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_accepts_pkcs8_pem_and_rejects_garbage() {
+        let km = import(include_bytes!("../tests/fixtures/test-key-2.pem")).unwrap();
+        assert_eq!(km.spki.len(), 294, "RSA-2048 SubjectPublicKeyInfo");
+        assert!(RsaKeyPair::from_pkcs8(&km.pkcs8).is_ok());
+        assert_eq!(
+            import(b"not a key").unwrap_err().code,
+            openlex_wire::ErrorCode::ValidationFailed
+        );
+        let cache = KeyCache::default();
+        let k1 = cache.get("p", || Ok(Some(km.pkcs8.clone()))).unwrap();
+        // cached: the loader is not called again
+        let k2 = cache.get("p", || panic!("reloaded")).unwrap();
+        assert!(Arc::ptr_eq(&k1, &k2));
+        assert!(cache.get("q", || Ok(None)).is_err());
     }
 }

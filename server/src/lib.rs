@@ -38,11 +38,17 @@ mod docs_tests {
         }
         let claims = serde_json::to_value(openlex_wire::ActivationClaims::default()).unwrap();
         for k in claims.as_object().unwrap().keys() {
-            assert!(doc.contains(&format!("`{k}`")), "docs/WIRE.md lacks claim {k}");
+            assert!(
+                doc.contains(&format!("`{k}`")),
+                "docs/WIRE.md lacks claim {k}"
+            );
         }
         let trial = serde_json::to_value(openlex_wire::TrialClaims::default()).unwrap();
         for k in trial.as_object().unwrap().keys() {
-            assert!(doc.contains(&format!("`{k}`")), "docs/WIRE.md lacks trial claim {k}");
+            assert!(
+                doc.contains(&format!("`{k}`")),
+                "docs/WIRE.md lacks trial claim {k}"
+            );
         }
     }
 }

@@ -25,7 +25,13 @@ struct Opts {
 }
 
 fn parse_args() -> Result<Opts, String> {
-    let mut o = Opts { data_dir: PathBuf::from("."), url: None, threads: 32, requests: 20_000, licenses: 200 };
+    let mut o = Opts {
+        data_dir: PathBuf::from("."),
+        url: None,
+        threads: 32,
+        requests: 20_000,
+        licenses: 200,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut val = || it.next().ok_or(format!("{a} needs a value"));
@@ -48,16 +54,28 @@ fn parse_args() -> Result<Opts, String> {
 }
 
 fn agent(ca: &[u8]) -> Result<ureq::Agent, String> {
-    let cert = ureq::tls::Certificate::from_pem(ca).map_err(|e| format!("ca.pem: {e}"))?.to_owned();
+    let cert = ureq::tls::Certificate::from_pem(ca)
+        .map_err(|e| format!("ca.pem: {e}"))?
+        .to_owned();
     let tls = ureq::tls::TlsConfig::builder()
         .provider(ureq::tls::TlsProvider::Rustls)
         .root_certs(ureq::tls::RootCerts::new_with_certs(&[cert]))
         .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .build();
-    Ok(ureq::Agent::config_builder().tls_config(tls).http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build().into())
+    Ok(ureq::Agent::config_builder()
+        .tls_config(tls)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into())
 }
 
-fn post(agent: &ureq::Agent, url: &str, token: Option<&str>, body: &Value) -> Result<(u16, String), String> {
+fn post(
+    agent: &ureq::Agent,
+    url: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> Result<(u16, String), String> {
     let mut r = agent.post(url).header("Content-Type", "application/json");
     if let Some(t) = token {
         r = r.header("Authorization", &format!("Bearer {t}"));
@@ -78,7 +96,8 @@ fn fingerprint(thread: usize, i: usize) -> String {
 fn run() -> Result<(), String> {
     let o = parse_args()?;
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let read = |f: &str| std::fs::read_to_string(o.data_dir.join(f)).map_err(|e| format!("{f}: {e}"));
+    let read =
+        |f: &str| std::fs::read_to_string(o.data_dir.join(f)).map_err(|e| format!("{f}: {e}"));
     let url = match &o.url {
         Some(u) => u.clone(),
         None => read("server.url")?.trim().to_string(),
@@ -86,7 +105,12 @@ fn run() -> Result<(), String> {
     let token = read("admin-token")?.trim().to_string();
     let ca = read("ca.pem")?;
     let admin = agent(ca.as_bytes())?;
-    let (st, body) = post(&admin, &format!("{url}/v3/products"), Some(&token), &json!({"name": "load test"}))?;
+    let (st, body) = post(
+        &admin,
+        &format!("{url}/v3/products"),
+        Some(&token),
+        &json!({"name": "load test"}),
+    )?;
     if st != 201 {
         return Err(format!("creating product: {st} {body}"));
     }
@@ -94,7 +118,12 @@ fn run() -> Result<(), String> {
     let pid = product["id"].as_str().unwrap_or_default().to_string();
     let mut keys = Vec::with_capacity(o.licenses);
     for _ in 0..o.licenses {
-        let (st, body) = post(&admin, &format!("{url}/v3/licenses"), Some(&token), &json!({"productId": pid, "allowedActivations": -1}))?;
+        let (st, body) = post(
+            &admin,
+            &format!("{url}/v3/licenses"),
+            Some(&token),
+            &json!({"productId": pid, "allowedActivations": -1}),
+        )?;
         if st != 201 {
             return Err(format!("creating license: {st} {body}"));
         }
@@ -103,7 +132,12 @@ fn run() -> Result<(), String> {
     }
     let keys = Arc::new(keys);
     let per_thread = o.requests.div_ceil(o.threads);
-    eprintln!("{} activations from {} threads against {url} ({} licenses)", per_thread * o.threads, o.threads, o.licenses);
+    eprintln!(
+        "{} activations from {} threads against {url} ({} licenses)",
+        per_thread * o.threads,
+        o.threads,
+        o.licenses
+    );
     let start = Instant::now();
     let handles: Vec<_> = (0..o.threads)
         .map(|t| {
@@ -139,7 +173,12 @@ fn run() -> Result<(), String> {
     }
     let secs = start.elapsed().as_secs_f64();
     all.sort_unstable();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    };
     println!(
         "activations: {} ok, {errors} errors in {secs:.2} s = {:.0} activations/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         all.len(),

@@ -311,3 +311,61 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{read, write};
+    use crate::models::License;
+
+    #[test]
+    fn migrations_are_idempotent_and_documents_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let s = SqliteStore::open(&path, Durability::Full).unwrap();
+        let l = License {
+            id: "l1".into(),
+            product_id: "p".into(),
+            key: "K1".into(),
+            created_at: 5,
+            ..Default::default()
+        };
+        write(&s, |tx| tx.save(&l)).unwrap();
+        drop(s);
+        let s = SqliteStore::open(&path, Durability::Full).unwrap();
+        let back: License = read(&s, |tx| tx.load_by("key", "K1")).unwrap().unwrap();
+        assert_eq!(back.id, "l1");
+        let dup = License {
+            id: "l2".into(),
+            key: "K1".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            write(&s, |tx| tx.save(&dup)).unwrap_err().code,
+            openlex_wire::ErrorCode::Conflict
+        );
+        let (rows, total) = read(&s, |tx| {
+            tx.find::<License>(&[("product_id", "p".into())], Page::default())
+        })
+        .unwrap();
+        assert_eq!((rows.len(), total), (1, 1));
+        // a failed transaction rolls back
+        let r: ApiResult<()> = write(&s, |tx| {
+            tx.delete(Kind::License, "l1")?;
+            Err(ApiError::validation("abort"))
+        });
+        assert!(r.is_err());
+        assert!(read(&s, |tx| tx.get(Kind::License, "l1"))
+            .unwrap()
+            .is_some());
+        let v: i64 = s
+            .conn
+            .lock()
+            .unwrap()
+            .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+}
