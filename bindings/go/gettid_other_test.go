@@ -1,0 +1,5 @@
+//go:build !linux
+
+package lexactivator
+
+func osThreadID() int { return 0 }
