@@ -238,7 +238,7 @@ fn suspend_unsuspend_revoke_through_the_admin_api_reach_the_callback() {
 fn expiry_and_deleted_activation() {
     let _g = lock();
     let (pid, pd) = SERVER.product("expiry", json!({}));
-    let (lid, key) = SERVER.license(&pid, json!({"validity": 3600}));
+    let (lid, key) = SERVER.license(&pid, json!({"validity": 3600, "serverSyncInterval": 0}));
     let _ctx = init(&pid, &pd);
     assert_eq!(activate(&key), 0);
     let past = LexActivator::core::clock::now() - 60;

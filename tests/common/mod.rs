@@ -65,6 +65,7 @@ impl Drop for TestProduct {
     }
 }
 
+pub mod hostile_server;
 pub mod server;
 pub mod wire_server;
 
