@@ -37,4 +37,13 @@ gcc -std=c99 -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude t
 ASAN_OPTIONS=detect_leaks=1 "$tmp/contract_asan" "$tmp"
 valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite -q "$tmp/contract" "$tmp"
 
+step "C examples end to end against openlex-server (the README demo, debug build, ASan + UBSan)"
+OPENLEX_PROFILE=debug OPENLEX_DEMO_SANITIZE=1 bash scripts/demo.sh
+
+step "Go binding (CGO_ENABLED=0) against openlex-server"
+bash bindings/go/ci.sh
+
+step "C# binding (Mono) against openlex-server"
+OPENLEX_SKIP_CARGO_BUILD=1 bash bindings/dotnet/ci.sh
+
 step "all tests passed"
