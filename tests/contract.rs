@@ -484,3 +484,49 @@ fn store_files_are_private() {
         assert_eq!(m, 0o600);
     }
 }
+
+#[test]
+fn product_file_and_permission_flags() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let p = TestProduct::new();
+    let f = dir.path().join("Product.dat");
+    std::fs::write(&f, p.data()).unwrap();
+    let mut buf = [0 as c_char; 2048];
+    unsafe {
+        assert_eq!(SetProductFile(c("/nonexistent/Product.dat").as_ptr()), 40);
+        assert_eq!(SetProductFile(ptr::null()), 40);
+        let junk = dir.path().join("junk.dat");
+        std::fs::write(&junk, "junk").unwrap();
+        assert_eq!(SetProductFile(c(junk.to_str().unwrap()).as_ptr()), 41);
+        assert_eq!(SetProductFile(c(f.to_str().unwrap()).as_ptr()), 0);
+        assert_eq!(
+            SetDataDirectory(c(dir.path().to_str().unwrap()).as_ptr()),
+            0
+        );
+        // LA_ALL_USERS is per-user on Linux, as the vendor's
+        assert_eq!(SetProductId(c(&p.id).as_ptr(), 3), 0);
+        assert_eq!(GetDataStoreInfoInternal(buf.as_mut_ptr(), 2048), 0);
+        assert!(
+            read(&buf).contains(r#""permissionFlag":"la-user""#),
+            "{}",
+            read(&buf)
+        );
+        // LA_SYSTEM needs root
+        let root = libc::geteuid() == 0;
+        assert_eq!(
+            SetProductId(c(&p.id).as_ptr(), 2),
+            if root { 0 } else { 44 }
+        );
+        assert_eq!(
+            GetDataStoreInfoInternal(buf.as_mut_ptr(), 2048),
+            0,
+            "reported even after 44"
+        );
+        assert!(
+            read(&buf).contains(r#""permissionFlag":"la-system""#),
+            "{}",
+            read(&buf)
+        );
+    }
+}

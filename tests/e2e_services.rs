@@ -453,3 +453,100 @@ fn users_and_lookup() {
         assert_eq!((s, name.as_str()), (0, "Ada"));
     }
 }
+
+#[test]
+fn remaining_getters_and_struct_forms() {
+    let _g = lock();
+    let (pid, pd) = SERVER.product("remaining", json!({}));
+    let (s, set) = SERVER.admin(
+        "POST",
+        "/v3/entitlement-sets",
+        Some(json!({"productId": pid, "name": "basic", "displayName": "Basic", "tier": 1,
+                    "features": [{"featureName": "seats", "featureDisplayName": "Seats", "value": "1"}]})),
+    );
+    assert!(s < 300, "{s} {set}");
+    let (s, user) = SERVER.admin(
+        "POST",
+        "/v3/users",
+        Some(json!({"email": "grace@example.com", "password": "another-horse", "name": "Grace", "company": "Navy",
+                    "metadata": [{"key": "Rank", "value": "Admiral"}]})),
+    );
+    assert!(s < 300, "{s} {user}");
+    let (_lid, key) = SERVER.license(
+        &pid,
+        json!({"userId": user["id"], "entitlementSetId": set["id"], "allowedDeactivations": 4, "organizationName": "Org",
+               "productVersion": {"name": "v1", "displayName": "Version One", "featureFlags": []},
+               "maintenanceExpiresAt": 2_000_000_000i64}),
+    );
+    let _s = init(&pid, &pd);
+    unsafe {
+        assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0);
+        assert_eq!(ActivateLicense(), 0);
+        let (mut u, mut i) = (0u32, 0i64);
+        assert_eq!(GetLicenseCreationDate(&mut u), 0);
+        assert!(u > 1_700_000_000);
+        assert_eq!(GetLicenseActivationDate(&mut u), 0);
+        assert!(u > 1_700_000_000);
+        assert_eq!(GetActivationCreationDate(&mut u), 0);
+        assert!(u > 1_700_000_000);
+        assert_eq!(GetActivationLastSyncedDate(&mut u), 0);
+        assert!(u > 1_700_000_000);
+        assert_eq!(GetLicenseMaintenanceExpiryDate(&mut u), 0);
+        assert_eq!(u, 2_000_000_000);
+        assert_eq!(GetLicenseAllowedDeactivations(&mut i), 0);
+        assert_eq!(i, 4);
+        assert_eq!(GetLicenseTotalDeactivations(&mut u), 0);
+        assert_eq!(u, 0);
+        let (s, v) = buf_call(|b, l| GetLicenseUserCompany(b, l));
+        assert_eq!((s, v.as_str()), (0, "Navy"));
+        let (s, v) = buf_call(|b, l| GetLicenseUserMetadata(c("rank").as_ptr(), b, l));
+        assert_eq!((s, v.as_str()), (0, "Admiral"));
+        let (s, v) = buf_call(|b, l| GetLicenseOrganizationName(b, l));
+        assert_eq!((s, v.as_str()), (0, "Org"));
+        let (s, v) = buf_call(|b, l| GetLicenseEntitlementSetDisplayName(b, l));
+        assert_eq!((s, v.as_str()), (0, "Basic"));
+        let (s, v) = buf_call(|b, l| GetProductVersionDisplayName(b, l));
+        assert_eq!((s, v.as_str()), (0, "Version One"));
+        let (s, v) = buf_call(|b, l| GetFeatureEntitlementInternal(c("SEATS").as_ptr(), b, l));
+        assert_eq!(s, 0);
+        assert!(v.contains(r#""featureName":"seats""#), "{v}");
+        let (s, v) = buf_call(|b, l| GetLicenseLeasingStrategy(b, l));
+        assert_eq!(s, 0, "{v}");
+        let mut lookup: LexActivator::ffi::types::LicenseLookupInfo = std::mem::zeroed();
+        assert_eq!(LookupLicense(c(&key).as_ptr(), &mut lookup), 0);
+        assert_eq!(read(&lookup.key), key);
+        assert_eq!(LookupLicense(c("short").as_ptr(), &mut lookup), 54);
+        assert_eq!(
+            AuthenticateUser(c("grace@example.com").as_ptr(), c("another-horse").as_ptr()),
+            0
+        );
+        let mut lics: Vec<LexActivator::ffi::types::UserLicense> = Vec::new();
+        lics.resize_with(2, || std::mem::zeroed());
+        assert_eq!(GetUserLicenses(lics.as_mut_ptr(), 2), 0);
+        assert_eq!(read(&lics[0].key), key);
+        assert_eq!(read(&lics[0].r#type), "node-locked");
+    }
+}
+
+#[test]
+fn cache_mode_off_sees_changes_made_by_another_process() {
+    let _g = lock();
+    let (pid, pd) = SERVER.product("cache", json!({}));
+    let (_lid, key) = SERVER.license(&pid, json!({"serverSyncInterval": 0}));
+    let store = init(&pid, &pd);
+    unsafe {
+        assert_eq!(SetCacheMode(0), 0);
+        assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0);
+        assert_eq!(ActivateLicense(), 0);
+        assert_eq!(IsLicenseGenuine(), 0);
+    }
+    // Another process deactivates: here, the record disappears under us.
+    std::fs::remove_file(
+        store
+            .path()
+            .join(pid.to_ascii_lowercase())
+            .join("activation.olx"),
+    )
+    .unwrap();
+    assert_eq!(IsLicenseGenuine(), 1, "no stale cached answer");
+}

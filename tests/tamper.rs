@@ -174,7 +174,7 @@ fn a_store_copied_to_another_device_does_not_open() {
     setup(&x);
     unsafe {
         assert_eq!(
-            SetCustomDeviceFingerprint(c("another-device-fingerprint-0123456789").as_ptr()),
+            SetCustomDeviceFingerprint(c(&format!("another-device-{}", "f".repeat(64))).as_ptr()),
             0
         )
     };
