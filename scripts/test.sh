@@ -40,6 +40,9 @@ valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite -
 step "C examples end to end against openlex-server (the README demo, debug build, ASan + UBSan)"
 OPENLEX_PROFILE=debug OPENLEX_DEMO_SANITIZE=1 bash scripts/demo.sh
 
+step "Python binding and the vendor's unmodified Python wrapper against openlex-server"
+bash bindings/python/ci.sh
+
 step "Go binding (CGO_ENABLED=0) against openlex-server"
 bash bindings/go/ci.sh
 
