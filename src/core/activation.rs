@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use openlex_wire::fingerprint::{self, MatchStrategy};
 use openlex_wire::ActivationClaims;
 
 use super::clock;
@@ -105,12 +104,7 @@ pub fn validate(st: &mut State) -> LaResult {
     {
         return Err(Error::Fail);
     }
-    if !fingerprint::matches(&c.fp, &fp_now, MatchStrategy::parse(&c.fms)) {
-        return Err(Error::MachineFingerprint);
-    }
-    if c.aco >= 0 && c.iat - now > c.aco {
-        return Err(Error::Time);
-    }
+    super::checks::device_and_clock(&c.fp, &c.fms, &fp_now, c.iat, c.aco, now)?;
     if c.user_locked
         && flag != PermissionFlag::System
         && !c.user_hash.is_empty()
@@ -217,11 +211,7 @@ pub fn with_claims<T>(f: impl FnOnce(&ActivationClaims) -> Result<T, Error>) -> 
     if st.product.is_none() {
         return Err(Error::Fail);
     }
-    match validate(&mut st) {
-        Ok(_) => {}
-        Err(e @ (Error::Time | Error::TimeModified)) => return Err(e),
-        Err(_) => return Err(Error::Fail),
-    }
+    super::checks::getter_gate(validate(&mut st))?;
     let v = st.activation.as_ref().ok_or(Error::Fail)?;
     f(&v.claims)
 }

@@ -98,6 +98,25 @@ fn require_ctx(st: &State) -> Result<(), Error> {
     Ok(())
 }
 
+impl LocalTrialRecord {
+    /// A trial of `days` vendor days from `now`.
+    fn starting(now: i64, days: u32, last_seen: i64) -> LocalTrialRecord {
+        LocalTrialRecord {
+            expiry: now + i64::from(days) * LOCAL_TRIAL_DAY_SECS,
+            last_seen,
+        }
+    }
+
+    /// 0 while `now` is within the trial, else 26.
+    fn outcome(&self, now: i64) -> Outcome {
+        if now <= self.expiry {
+            Outcome::Ok
+        } else {
+            Outcome::LocalTrialExpired
+        }
+    }
+}
+
 /// ActivateLocalTrial.
 pub fn activate(days: u32) -> LaResult {
     let mut st = state::lock();
@@ -106,21 +125,11 @@ pub fn activate(days: u32) -> LaResult {
     match find(&mut st)? {
         Found::Trial(rec) => {
             check_clock(&st, &rec, now)?;
-            if now <= rec.expiry {
-                Ok(Outcome::Ok)
-            } else {
-                Ok(Outcome::LocalTrialExpired)
-            }
+            Ok(rec.outcome(now))
         }
         Found::Tampered => Ok(Outcome::LocalTrialExpired),
         Found::None => {
-            save(
-                &mut st,
-                LocalTrialRecord {
-                    expiry: now + i64::from(days) * LOCAL_TRIAL_DAY_SECS,
-                    last_seen: now,
-                },
-            )?;
+            save(&mut st, LocalTrialRecord::starting(now, days, now))?;
             Ok(Outcome::Ok)
         }
     }
@@ -147,11 +156,7 @@ pub fn is_genuine() -> LaResult {
             },
         )?;
     }
-    Ok(if now <= rec.expiry {
-        Outcome::Ok
-    } else {
-        Outcome::LocalTrialExpired
-    })
+    Ok(rec.outcome(now))
 }
 
 /// ExtendLocalTrial: expiry becomes now + n days (the vendor's semantics).
@@ -162,23 +167,14 @@ pub fn extend(days: u32) -> LaResult {
     match find(&mut st)? {
         Found::None => Err(Error::Fail),
         Found::Tampered => {
-            save(
-                &mut st,
-                LocalTrialRecord {
-                    expiry: now + i64::from(days) * LOCAL_TRIAL_DAY_SECS,
-                    last_seen: now,
-                },
-            )?;
+            save(&mut st, LocalTrialRecord::starting(now, days, now))?;
             Ok(Outcome::Ok)
         }
         Found::Trial(rec) => {
             check_clock(&st, &rec, now)?;
             save(
                 &mut st,
-                LocalTrialRecord {
-                    expiry: now + i64::from(days) * LOCAL_TRIAL_DAY_SECS,
-                    last_seen: now.max(rec.last_seen),
-                },
+                LocalTrialRecord::starting(now, days, now.max(rec.last_seen)),
             )?;
             Ok(Outcome::Ok)
         }

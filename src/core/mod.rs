@@ -2,6 +2,7 @@
 //! pointer or a C integer type; `ffi` converts at the boundary.
 
 pub mod activation;
+pub mod checks;
 pub mod clock;
 pub mod error;
 pub mod getters;

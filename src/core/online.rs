@@ -7,7 +7,6 @@
 
 use parking_lot::Mutex;
 
-use openlex_wire::fingerprint::{self, MatchStrategy};
 use openlex_wire::requests::ActivationResponse;
 use openlex_wire::ActivationClaims;
 
@@ -36,16 +35,14 @@ pub fn verify_activation_token(
     {
         return Err(Error::Fail);
     }
-    if !fingerprint::matches(
+    super::checks::device_and_clock(
         &claims.fp,
+        &claims.fms,
         &snap.fingerprint,
-        MatchStrategy::parse(&claims.fms),
-    ) {
-        return Err(Error::MachineFingerprint);
-    }
-    if claims.aco >= 0 && claims.iat - clock::now() > claims.aco {
-        return Err(Error::Time);
-    }
+        claims.iat,
+        claims.aco,
+        clock::now(),
+    )?;
     Ok(claims)
 }
 

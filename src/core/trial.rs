@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use openlex_wire::fingerprint::{self, MatchStrategy};
 use openlex_wire::TrialClaims;
 
 use super::clock;
@@ -78,12 +77,7 @@ pub fn validate(st: &mut State) -> LaResult {
     if !c.pid.eq_ignore_ascii_case(&pid) {
         return Err(Error::Fail);
     }
-    if !fingerprint::matches(&c.fp, &fp_now, MatchStrategy::parse(&c.fms)) {
-        return Err(Error::MachineFingerprint);
-    }
-    if c.aco >= 0 && c.iat - now > c.aco {
-        return Err(Error::Time);
-    }
+    super::checks::device_and_clock(&c.fp, &c.fms, &fp_now, c.iat, c.aco, now)?;
     if c.eat < now || c.eat < c.iat {
         return Ok(Outcome::TrialExpired);
     }
@@ -124,10 +118,6 @@ pub fn with_claims<T>(f: impl FnOnce(&TrialClaims) -> Result<T, Error>) -> Resul
     if st.product.is_none() {
         return Err(Error::Fail);
     }
-    match validate(&mut st) {
-        Ok(_) => {}
-        Err(e @ (Error::Time | Error::TimeModified)) => return Err(e),
-        Err(_) => return Err(Error::Fail),
-    }
+    super::checks::getter_gate(validate(&mut st))?;
     f(&st.trial.as_ref().ok_or(Error::Fail)?.claims)
 }

@@ -1,6 +1,5 @@
 //! Verified trials over the network: ActivateTrial and SyncTrialActivation.
 
-use openlex_wire::fingerprint::{self, MatchStrategy};
 use openlex_wire::requests::TrialActivationResponse;
 use openlex_wire::TrialClaims;
 
@@ -28,16 +27,14 @@ pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<Tr
     if !claims.pid.eq_ignore_ascii_case(&snap.product_id) || claims.tid.is_empty() {
         return Err(Error::Fail);
     }
-    if !fingerprint::matches(
+    super::checks::device_and_clock(
         &claims.fp,
+        &claims.fms,
         &snap.fingerprint,
-        MatchStrategy::parse(&claims.fms),
-    ) {
-        return Err(Error::MachineFingerprint);
-    }
-    if claims.aco >= 0 && claims.iat - clock::now() > claims.aco {
-        return Err(Error::Time);
-    }
+        claims.iat,
+        claims.aco,
+        clock::now(),
+    )?;
     Ok(claims)
 }
 

@@ -16,6 +16,18 @@ unsafe fn text(buf: STRTYPE, length: u32, which: Text) -> c_int {
     guard(|| done(unsafe { buf_out(buf, length, &getters::text(which)?) }))
 }
 
+unsafe fn metadata(
+    key: CSTRTYPE,
+    value: STRTYPE,
+    length: u32,
+    get: fn(&str) -> Result<String, Error>,
+) -> c_int {
+    guard(|| {
+        let key = unsafe { str_in(key, Error::MetadataKeyNotFound) }?;
+        done(unsafe { buf_out(value, length, &get(&key)?) })
+    })
+}
+
 unsafe fn date(p: *mut u32, which: Date) -> c_int {
     guard(|| done(unsafe { out(p, getters::date_claim(which)?) }))
 }
@@ -25,10 +37,7 @@ unsafe fn date(p: *mut u32, which: Date) -> c_int {
 /// Returns LA_OK, LA_FAIL (no activation or trial), LA_E_METADATA_KEY_NOT_FOUND, LA_E_BUFFER_SIZE.
 #[no_mangle]
 pub unsafe extern "C" fn GetProductMetadata(key: CSTRTYPE, value: STRTYPE, length: u32) -> c_int {
-    guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyNotFound) }?;
-        done(unsafe { buf_out(value, length, &getters::product_metadata(&key)?) })
-    })
+    unsafe { metadata(key, value, length, getters::product_metadata) }
 }
 
 /// Product version name (deprecated). Returns LA_OK, LA_FAIL, LA_E_PRODUCT_VERSION_NOT_LINKED, LA_E_BUFFER_SIZE.
@@ -88,10 +97,7 @@ pub unsafe extern "C" fn GetLicenseEntitlementSetTier(tier: *mut i64) -> c_int {
 /// License metadata value by key. Returns LA_OK, LA_FAIL, LA_E_METADATA_KEY_NOT_FOUND, LA_E_BUFFER_SIZE.
 #[no_mangle]
 pub unsafe extern "C" fn GetLicenseMetadata(key: CSTRTYPE, value: STRTYPE, length: u32) -> c_int {
-    guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyNotFound) }?;
-        done(unsafe { buf_out(value, length, &getters::license_metadata(&key)?) })
-    })
+    unsafe { metadata(key, value, length, getters::license_metadata) }
 }
 
 /// License meter attribute: allowed (-1 unlimited), total and gross uses.
@@ -222,10 +228,7 @@ pub unsafe extern "C" fn GetLicenseUserMetadata(
     value: STRTYPE,
     length: u32,
 ) -> c_int {
-    guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyNotFound) }?;
-        done(unsafe { buf_out(value, length, &getters::license_user_metadata(&key)?) })
-    })
+    unsafe { metadata(key, value, length, getters::license_user_metadata) }
 }
 
 /// Organization name. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
@@ -269,10 +272,7 @@ pub unsafe extern "C" fn GetActivationMetadata(
     value: STRTYPE,
     length: u32,
 ) -> c_int {
-    guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyNotFound) }?;
-        done(unsafe { buf_out(value, length, &getters::activation_metadata(&key)?) })
-    })
+    unsafe { metadata(key, value, length, getters::activation_metadata) }
 }
 
 /// Initial and current activation mode (`online` / `offline`). Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
@@ -327,10 +327,7 @@ pub unsafe extern "C" fn GetTrialActivationMetadata(
     value: STRTYPE,
     length: u32,
 ) -> c_int {
-    guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyNotFound) }?;
-        done(unsafe { buf_out(value, length, &getters::trial_activation_metadata(&key)?) })
-    })
+    unsafe { metadata(key, value, length, getters::trial_activation_metadata) }
 }
 
 /// Verified-trial expiry date. Returns LA_OK, LA_FAIL, LA_E_TIME, LA_E_TIME_MODIFIED.
