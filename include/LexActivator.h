@@ -162,11 +162,13 @@ LEXACTIVATOR_API int SyncLicenseActivation(void);
  * Reads a product metadata value by key (case-insensitive).
  *
  * Returns LA_OK, LA_FAIL (no activation or trial), LA_E_METADATA_KEY_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetProductMetadata(CSTRTYPE key, STRTYPE value, uint32_t length);
 
 /**
  * Product version name (deprecated). Returns LA_OK, LA_FAIL, LA_E_PRODUCT_VERSION_NOT_LINKED, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetProductVersionName(STRTYPE name,
@@ -174,6 +176,7 @@ int GetProductVersionName(STRTYPE name,
 
 /**
  * Product version display name (deprecated). Returns as GetProductVersionName.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetProductVersionDisplayName(STRTYPE displayName, uint32_t length);
 
@@ -181,6 +184,7 @@ LEXACTIVATOR_API int GetProductVersionDisplayName(STRTYPE displayName, uint32_t 
  * Product version feature flag (deprecated): `enabled` 0/1 and its data.
  *
  * Returns LA_OK, LA_FAIL, LA_E_PRODUCT_VERSION_NOT_LINKED, LA_E_FEATURE_FLAG_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetProductVersionFeatureFlag(CSTRTYPE name,
@@ -190,21 +194,25 @@ int GetProductVersionFeatureFlag(CSTRTYPE name,
 
 /**
  * Entitlement set name. Returns LA_OK, LA_FAIL, LA_E_ENTITLEMENT_SET_NOT_LINKED, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseEntitlementSetName(STRTYPE name, uint32_t length);
 
 /**
  * Entitlement set display name. Returns as GetLicenseEntitlementSetName.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseEntitlementSetDisplayName(STRTYPE displayName, uint32_t length);
 
 /**
  * Entitlement set tier. Returns LA_OK, LA_FAIL, LA_E_ENTITLEMENT_SET_NOT_LINKED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseEntitlementSetTier(int64_t *tier);
 
 /**
  * License metadata value by key. Returns LA_OK, LA_FAIL, LA_E_METADATA_KEY_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetLicenseMetadata(CSTRTYPE key,
@@ -215,6 +223,7 @@ int GetLicenseMetadata(CSTRTYPE key,
  * License meter attribute: allowed (-1 unlimited), total and gross uses.
  *
  * Returns LA_OK, LA_FAIL, LA_E_METER_ATTRIBUTE_NOT_FOUND.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetLicenseMeterAttribute(CSTRTYPE name,
@@ -224,6 +233,7 @@ int GetLicenseMeterAttribute(CSTRTYPE name,
 
 /**
  * The license key set or activated (`""` when none). Returns LA_OK, LA_E_PRODUCT_ID, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetLicenseKey(STRTYPE licenseKey,
@@ -231,56 +241,67 @@ int GetLicenseKey(STRTYPE licenseKey,
 
 /**
  * Allowed activations (-1 unlimited). Returns LA_OK, LA_FAIL, LA_E_TIME, LA_E_TIME_MODIFIED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseAllowedActivations(int64_t *allowedActivations);
 
 /**
  * Activations in use. Returns as GetLicenseAllowedActivations.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseTotalActivations(uint32_t *totalActivations);
 
 /**
  * Allowed deactivations (-1 unlimited). Returns as GetLicenseAllowedActivations.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseAllowedDeactivations(int64_t *allowedDeactivations);
 
 /**
  * Deactivations used. Returns as GetLicenseAllowedActivations.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseTotalDeactivations(uint32_t *totalDeactivations);
 
 /**
  * License creation date (unix seconds). Returns LA_OK, LA_FAIL, LA_E_TIME, LA_E_TIME_MODIFIED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseCreationDate(uint32_t *creationDate);
 
 /**
  * Date of the license's first activation. Returns as GetLicenseCreationDate.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseActivationDate(uint32_t *activationDate);
 
 /**
  * Creation date of this activation. Returns as GetLicenseCreationDate.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetActivationCreationDate(uint32_t *activationCreationDate);
 
 /**
  * Date of this activation's last server sync. Returns as GetLicenseCreationDate.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetActivationLastSyncedDate(uint32_t *activationLastSyncedDate);
 
 /**
  * License expiry date (0 = never). Returns as GetLicenseCreationDate.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseExpiryDate(uint32_t *expiryDate);
 
 /**
  * Maintenance expiry date (0 = none). Returns as GetLicenseCreationDate.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseMaintenanceExpiryDate(uint32_t *maintenanceExpiryDate);
 
 /**
  * Highest release version the license allows. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetLicenseMaxAllowedReleaseVersion(STRTYPE maxAllowedReleaseVersion,
@@ -288,21 +309,25 @@ int GetLicenseMaxAllowedReleaseVersion(STRTYPE maxAllowedReleaseVersion,
 
 /**
  * License user email. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseUserEmail(STRTYPE email, uint32_t length);
 
 /**
  * License user name. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseUserName(STRTYPE name, uint32_t length);
 
 /**
  * License user company. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseUserCompany(STRTYPE company, uint32_t length);
 
 /**
  * License user metadata by key. Returns LA_OK, LA_FAIL, LA_E_METADATA_KEY_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetLicenseUserMetadata(CSTRTYPE key,
@@ -311,37 +336,44 @@ int GetLicenseUserMetadata(CSTRTYPE key,
 
 /**
  * Organization name. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseOrganizationName(STRTYPE organizationName, uint32_t length);
 
 /**
  * License type: `node-locked` or `hosted-floating`. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseType(STRTYPE licenseType, uint32_t length);
 
 /**
  * Lease duration of a hosted-floating activation (seconds). Returns LA_OK, LA_FAIL.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseLeaseDuration(int64_t *leaseDuration);
 
 /**
  * Leasing strategy: `per-machine` or `per-instance`. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseLeasingStrategy(STRTYPE leasingStrategy, uint32_t length);
 
 /**
  * Activation id. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetActivationId(STRTYPE id, uint32_t length);
 
 /**
  * Activation metadata by key (as the server recorded it). Returns LA_OK, LA_FAIL,
  * LA_E_METADATA_KEY_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetActivationMetadata(CSTRTYPE key, STRTYPE value, uint32_t length);
 
 /**
  * Initial and current activation mode (`online` / `offline`). Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetActivationMode(STRTYPE initialMode,
@@ -351,6 +383,7 @@ int GetActivationMode(STRTYPE initialMode,
 
 /**
  * This activation's uses of a meter attribute. Returns LA_OK, LA_FAIL, LA_E_METER_ATTRIBUTE_NOT_FOUND.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetActivationMeterAttributeUses(CSTRTYPE name,
@@ -358,6 +391,7 @@ int GetActivationMeterAttributeUses(CSTRTYPE name,
 
 /**
  * Server-sync grace period expiry (0 = unlimited). Returns LA_OK, LA_FAIL, LA_E_TIME, LA_E_TIME_MODIFIED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetServerSyncGracePeriodExpiryDate(uint32_t *expiryDate);
@@ -365,11 +399,13 @@ int GetServerSyncGracePeriodExpiryDate(uint32_t *expiryDate);
 /**
  * The status that last cleared activation data (0 if none since the last success).
  * Returns LA_OK, LA_FAIL (NULL).
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLastActivationError(uint32_t *errorPtr);
 
 /**
  * Verified-trial activation metadata by key. Returns LA_OK, LA_FAIL, LA_E_METADATA_KEY_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetTrialActivationMetadata(CSTRTYPE key,
@@ -378,16 +414,19 @@ int GetTrialActivationMetadata(CSTRTYPE key,
 
 /**
  * Verified-trial expiry date. Returns LA_OK, LA_FAIL, LA_E_TIME, LA_E_TIME_MODIFIED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetTrialExpiryDate(uint32_t *trialExpiryDate);
 
 /**
  * Verified-trial id. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetTrialId(STRTYPE trialId, uint32_t length);
 
 /**
  * Local trial expiry date. Returns LA_OK, LA_FAIL (no trial), LA_E_TIME_MODIFIED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLocalTrialExpiryDate(uint32_t *trialExpiryDate);
 
@@ -403,11 +442,13 @@ LEXACTIVATOR_API int IncrementActivationMeterAttributeUses(CSTRTYPE name, uint32
 /**
  * Removes uses from a meter attribute (clamped at 0; network). Returns as Increment, plus
  * LA_E_ACTIVATION_NOT_FOUND.
+ * Thread safety: safe to call from any thread; blocks for the network call (bounded).
  */
 LEXACTIVATOR_API int DecrementActivationMeterAttributeUses(CSTRTYPE name, uint32_t decrement);
 
 /**
  * Resets a meter attribute's uses to 0 (network). Returns as Decrement.
+ * Thread safety: safe to call from any thread; blocks for the network call (bounded).
  */
 LEXACTIVATOR_API int ResetActivationMeterAttributeUses(CSTRTYPE name);
 
@@ -430,6 +471,7 @@ int CheckReleaseUpdate(ReleaseCallbackType releaseUpdateCallback,
  * JSON form of CheckReleaseUpdate: the callback receives the release as JSON (the shape of the
  * vendor's wrappers: `totalFiles, isPrivate, published, id, ..., platforms[], files[]`).
  * Returns as CheckReleaseUpdate.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int CheckReleaseUpdateInternal(ReleaseCallbackTypeInternal releaseUpdateCallback,
@@ -440,6 +482,7 @@ int CheckReleaseUpdateInternal(ReleaseCallbackTypeInternal releaseUpdateCallback
  * Checks for an update (deprecated): platform, version and channel given here; the callback
  * gets only the status. Returns LA_OK, LA_FAIL (NULL callback), LA_E_PRODUCT_ID,
  * LA_E_LICENSE_KEY, LA_E_RELEASE_VERSION_FORMAT.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int CheckForReleaseUpdate(CSTRTYPE platform,
@@ -453,6 +496,7 @@ int CheckForReleaseUpdate(CSTRTYPE platform,
  * Returns LA_OK, LA_E_PRODUCT_ID, LA_E_INET, LA_E_SERVER, LA_E_RATE_LIMIT,
  * LA_E_TWO_FACTOR_AUTHENTICATION_CODE_MISSING, LA_E_AUTHENTICATION_FAILED,
  * LA_E_TWO_FACTOR_AUTHENTICATION_CODE_INVALID, LA_E_LOGIN_TEMPORARILY_LOCKED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int AuthenticateUser(CSTRTYPE email, CSTRTYPE password);
 
@@ -461,6 +505,7 @@ LEXACTIVATOR_API int AuthenticateUser(CSTRTYPE email, CSTRTYPE password);
  *
  * Returns LA_OK, LA_E_PRODUCT_ID, LA_E_INET, LA_E_SERVER, LA_E_RATE_LIMIT,
  * LA_E_AUTHENTICATION_ID_TOKEN_INVALID, LA_E_OIDC_SSO_NOT_ENABLED, LA_E_USERS_LIMIT_REACHED.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int AuthenticateUserWithIdToken(CSTRTYPE idToken);
 
@@ -474,6 +519,7 @@ LEXACTIVATOR_API int SetLicenseKey(CSTRTYPE licenseKey);
 /**
  * OpenLex alias of SetLicenseKey: a product key is what users call a license key.
  * Same arguments, checks and return codes.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int SetProductKey(CSTRTYPE productKey);
 
@@ -689,6 +735,7 @@ LEXACTIVATOR_API int GetAccountId(STRTYPE accountId, uint32_t length);
  * form: this one cannot report how many it wrote (unused entries are zeroed).
  *
  * Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE (more entitlements than `length`, or a field too long).
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetFeatureEntitlements(FeatureEntitlement *featureEntitlements,
@@ -698,6 +745,7 @@ int GetFeatureEntitlements(FeatureEntitlement *featureEntitlements,
  * Writes one feature entitlement by name (case-insensitive).
  *
  * Returns LA_OK, LA_FAIL, LA_E_FEATURE_ENTITLEMENT_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetFeatureEntitlement(CSTRTYPE featureName,
@@ -708,6 +756,7 @@ int GetFeatureEntitlement(CSTRTYPE featureName,
  * `[{"featureName","featureDisplayName","value","baseValue","expiresAt"}]`.
  *
  * Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetFeatureEntitlementsInternal(STRTYPE featureEntitlementsJson,
@@ -717,6 +766,7 @@ int GetFeatureEntitlementsInternal(STRTYPE featureEntitlementsJson,
  * JSON object of one feature entitlement.
  *
  * Returns LA_OK, LA_FAIL, LA_E_FEATURE_ENTITLEMENT_NOT_FOUND, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetFeatureEntitlementInternal(CSTRTYPE featureName,
@@ -725,12 +775,14 @@ int GetFeatureEntitlementInternal(CSTRTYPE featureName,
 
 /**
  * Writes the organization address. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetLicenseOrganizationAddress(OrganizationAddress *organizationAddress);
 
 /**
  * JSON of the organization address (`{"addressLine1",...,"postalCode"}`).
  * Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int GetLicenseOrganizationAddressInternal(STRTYPE organizationAddress,
@@ -742,11 +794,13 @@ int GetLicenseOrganizationAddressInternal(STRTYPE organizationAddress,
  *
  * Returns LA_OK, LA_E_PRODUCT_ID, LA_E_USER_NOT_AUTHENTICATED, LA_E_INET, LA_E_SERVER,
  * LA_E_RATE_LIMIT, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread; blocks for the network call (bounded).
  */
 LEXACTIVATOR_API int GetUserLicenses(UserLicense *userLicenses, uint32_t length);
 
 /**
  * JSON array of the authenticated user's licenses (network). Returns as GetUserLicenses.
+ * Thread safety: safe to call from any thread; blocks for the network call (bounded).
  */
 LEXACTIVATOR_API int GetUserLicensesInternal(STRTYPE userLicenses, uint32_t length);
 
@@ -754,6 +808,7 @@ LEXACTIVATOR_API int GetUserLicensesInternal(STRTYPE userLicenses, uint32_t leng
  * Writes where the library stores data (valid after SetProductId).
  *
  * Returns LA_OK, LA_E_PRODUCT_ID, LA_E_BUFFER_SIZE, LA_FAIL (NULL).
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetDataStoreInfo(DataStoreInfo *dataStoreInfo);
 
@@ -762,6 +817,7 @@ LEXACTIVATOR_API int GetDataStoreInfo(DataStoreInfo *dataStoreInfo);
  * `{"storageKind","permissionFlag","isCustomDataDirectory":bool,"path"}`.
  *
  * Returns LA_OK, LA_E_PRODUCT_ID, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API int GetDataStoreInfoInternal(STRTYPE dataStoreInfo, uint32_t length);
 
@@ -770,11 +826,13 @@ LEXACTIVATOR_API int GetDataStoreInfoInternal(STRTYPE dataStoreInfo, uint32_t le
  *
  * Returns LA_OK, LA_E_PRODUCT_DATA, LA_E_LICENSE_KEY, LA_E_INET, LA_E_SERVER, LA_E_CLIENT,
  * LA_E_RATE_LIMIT, LA_E_BUFFER_SIZE.
+ * Thread safety: safe to call from any thread; blocks for the network call (bounded).
  */
 LEXACTIVATOR_API int LookupLicense(CSTRTYPE licenseKey, LicenseLookupInfo *licenseLookupInfo);
 
 /**
  * JSON form of LookupLicense: `{"key","type"}`. Returns as LookupLicense.
+ * Thread safety: safe to call from any thread.
  */
 LEXACTIVATOR_API
 int LookupLicenseInternal(CSTRTYPE licenseKey,

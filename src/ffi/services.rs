@@ -34,6 +34,7 @@ pub unsafe extern "C" fn IncrementActivationMeterAttributeUses(
 
 /// Removes uses from a meter attribute (clamped at 0; network). Returns as Increment, plus
 /// LA_E_ACTIVATION_NOT_FOUND.
+/// Thread safety: safe to call from any thread; blocks for the network call (bounded).
 #[no_mangle]
 pub unsafe extern "C" fn DecrementActivationMeterAttributeUses(
     name: CSTRTYPE,
@@ -48,6 +49,7 @@ pub unsafe extern "C" fn DecrementActivationMeterAttributeUses(
 }
 
 /// Resets a meter attribute's uses to 0 (network). Returns as Decrement.
+/// Thread safety: safe to call from any thread; blocks for the network call (bounded).
 #[no_mangle]
 pub unsafe extern "C" fn ResetActivationMeterAttributeUses(name: CSTRTYPE) -> c_int {
     guard(|| {
@@ -138,6 +140,7 @@ pub extern "C" fn CheckReleaseUpdate(
 /// JSON form of CheckReleaseUpdate: the callback receives the release as JSON (the shape of the
 /// vendor's wrappers: `totalFiles, isPrivate, published, id, ..., platforms[], files[]`).
 /// Returns as CheckReleaseUpdate.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub extern "C" fn CheckReleaseUpdateInternal(
     releaseUpdateCallback: ReleaseCallbackTypeInternal,
@@ -166,6 +169,7 @@ pub extern "C" fn CheckReleaseUpdateInternal(
 /// Checks for an update (deprecated): platform, version and channel given here; the callback
 /// gets only the status. Returns LA_OK, LA_FAIL (NULL callback), LA_E_PRODUCT_ID,
 /// LA_E_LICENSE_KEY, LA_E_RELEASE_VERSION_FORMAT.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn CheckForReleaseUpdate(
     platform: CSTRTYPE,
@@ -196,6 +200,7 @@ pub unsafe extern "C" fn CheckForReleaseUpdate(
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_INET, LA_E_SERVER, LA_E_RATE_LIMIT,
 /// LA_E_TWO_FACTOR_AUTHENTICATION_CODE_MISSING, LA_E_AUTHENTICATION_FAILED,
 /// LA_E_TWO_FACTOR_AUTHENTICATION_CODE_INVALID, LA_E_LOGIN_TEMPORARILY_LOCKED.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn AuthenticateUser(email: CSTRTYPE, password: CSTRTYPE) -> c_int {
     guard(|| {
@@ -209,6 +214,7 @@ pub unsafe extern "C" fn AuthenticateUser(email: CSTRTYPE, password: CSTRTYPE) -
 ///
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_INET, LA_E_SERVER, LA_E_RATE_LIMIT,
 /// LA_E_AUTHENTICATION_ID_TOKEN_INVALID, LA_E_OIDC_SSO_NOT_ENABLED, LA_E_USERS_LIMIT_REACHED.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn AuthenticateUserWithIdToken(idToken: CSTRTYPE) -> c_int {
     guard(|| {

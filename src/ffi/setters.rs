@@ -18,6 +18,7 @@ pub unsafe extern "C" fn SetLicenseKey(licenseKey: CSTRTYPE) -> c_int {
 
 /// OpenLex alias of SetLicenseKey: a product key is what users call a license key.
 /// Same arguments, checks and return codes.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn SetProductKey(productKey: CSTRTYPE) -> c_int {
     // SAFETY: same contract as SetLicenseKey.

@@ -32,6 +32,7 @@ fn fill_entitlement(
 /// form: this one cannot report how many it wrote (unused entries are zeroed).
 ///
 /// Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE (more entitlements than `length`, or a field too long).
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetFeatureEntitlements(
     featureEntitlements: *mut types::FeatureEntitlement,
@@ -56,6 +57,7 @@ pub unsafe extern "C" fn GetFeatureEntitlements(
 /// Writes one feature entitlement by name (case-insensitive).
 ///
 /// Returns LA_OK, LA_FAIL, LA_E_FEATURE_ENTITLEMENT_NOT_FOUND, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetFeatureEntitlement(
     featureName: CSTRTYPE,
@@ -75,6 +77,7 @@ pub unsafe extern "C" fn GetFeatureEntitlement(
 /// `[{"featureName","featureDisplayName","value","baseValue","expiresAt"}]`.
 ///
 /// Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetFeatureEntitlementsInternal(
     featureEntitlementsJson: STRTYPE,
@@ -94,6 +97,7 @@ pub unsafe extern "C" fn GetFeatureEntitlementsInternal(
 /// JSON object of one feature entitlement.
 ///
 /// Returns LA_OK, LA_FAIL, LA_E_FEATURE_ENTITLEMENT_NOT_FOUND, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetFeatureEntitlementInternal(
     featureName: CSTRTYPE,
@@ -113,6 +117,7 @@ pub unsafe extern "C" fn GetFeatureEntitlementInternal(
 }
 
 /// Writes the organization address. Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetLicenseOrganizationAddress(
     organizationAddress: *mut types::OrganizationAddress,
@@ -131,6 +136,7 @@ pub unsafe extern "C" fn GetLicenseOrganizationAddress(
 
 /// JSON of the organization address (`{"addressLine1",...,"postalCode"}`).
 /// Returns LA_OK, LA_FAIL, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetLicenseOrganizationAddressInternal(
     organizationAddress: STRTYPE,
@@ -152,6 +158,7 @@ pub unsafe extern "C" fn GetLicenseOrganizationAddressInternal(
 ///
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_USER_NOT_AUTHENTICATED, LA_E_INET, LA_E_SERVER,
 /// LA_E_RATE_LIMIT, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread; blocks for the network call (bounded).
 #[no_mangle]
 pub unsafe extern "C" fn GetUserLicenses(
     userLicenses: *mut types::UserLicense,
@@ -184,6 +191,7 @@ pub unsafe extern "C" fn GetUserLicenses(
 }
 
 /// JSON array of the authenticated user's licenses (network). Returns as GetUserLicenses.
+/// Thread safety: safe to call from any thread; blocks for the network call (bounded).
 #[no_mangle]
 pub unsafe extern "C" fn GetUserLicensesInternal(userLicenses: STRTYPE, length: u32) -> c_int {
     guard(|| done(unsafe { buf_out(userLicenses, length, &json(&users::user_licenses()?)?) }))
@@ -192,6 +200,7 @@ pub unsafe extern "C" fn GetUserLicensesInternal(userLicenses: STRTYPE, length: 
 /// Writes where the library stores data (valid after SetProductId).
 ///
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_BUFFER_SIZE, LA_FAIL (NULL).
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetDataStoreInfo(dataStoreInfo: *mut types::DataStoreInfo) -> c_int {
     guard(|| {
@@ -220,6 +229,7 @@ struct DataStoreInfoJson<'a> {
 /// `{"storageKind","permissionFlag","isCustomDataDirectory":bool,"path"}`.
 ///
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn GetDataStoreInfoInternal(dataStoreInfo: STRTYPE, length: u32) -> c_int {
     guard(|| {
@@ -238,6 +248,7 @@ pub unsafe extern "C" fn GetDataStoreInfoInternal(dataStoreInfo: STRTYPE, length
 ///
 /// Returns LA_OK, LA_E_PRODUCT_DATA, LA_E_LICENSE_KEY, LA_E_INET, LA_E_SERVER, LA_E_CLIENT,
 /// LA_E_RATE_LIMIT, LA_E_BUFFER_SIZE.
+/// Thread safety: safe to call from any thread; blocks for the network call (bounded).
 #[no_mangle]
 pub unsafe extern "C" fn LookupLicense(
     licenseKey: CSTRTYPE,
@@ -253,6 +264,7 @@ pub unsafe extern "C" fn LookupLicense(
 }
 
 /// JSON form of LookupLicense: `{"key","type"}`. Returns as LookupLicense.
+/// Thread safety: safe to call from any thread.
 #[no_mangle]
 pub unsafe extern "C" fn LookupLicenseInternal(
     licenseKey: CSTRTYPE,
