@@ -90,6 +90,10 @@ struct ServeArgs {
     /// `full` (fsync every commit, default) or `normal` (faster, may lose the last commits on power loss).
     #[arg(long, default_value = "full")]
     durability: String,
+    /// Threads for database work and RSA signing. A few more than the CPU
+    /// count keeps the cores busy without threads fighting over the database lock.
+    #[arg(long, default_value_t = 8)]
+    worker_threads: usize,
 }
 
 #[derive(Subcommand)]
