@@ -377,3 +377,94 @@ fn hosted_floating_lease_expires() {
     set_offset_for_tests(0);
     assert_eq!(text(GetLicenseKey), key, "hosted-floating keeps its key");
 }
+
+#[test]
+fn network_proxy_with_credentials_tunnels_to_the_server() {
+    let _g = lock();
+    let (pid, pd) = SERVER.product("proxy", json!({}));
+    let (_lid, key) = SERVER.license(&pid, json!({}));
+    let _ctx = init(&pid, &pd);
+    let (port, seen) = common::proxy::start();
+    unsafe {
+        assert_eq!(
+            SetNetworkProxy(c(&format!("http://user:s3cret@127.0.0.1:{port}")).as_ptr()),
+            0
+        )
+    };
+    assert_eq!(activate(&key), 0);
+    let seen = seen.lock().unwrap().clone();
+    let host = SERVER.url.trim_start_matches("https://");
+    assert!(
+        seen.iter()
+            .any(|(line, _)| line == &format!("CONNECT {host} HTTP/1.1")),
+        "{seen:?}"
+    );
+    use base64::Engine;
+    let want = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("user:s3cret")
+    );
+    assert!(
+        seen.iter()
+            .all(|(_, auth)| auth.as_deref() == Some(want.as_str())),
+        "{seen:?}"
+    );
+    unsafe {
+        assert_eq!(
+            SetNetworkProxy(c(&format!("http://127.0.0.1:{}", port + 1)).as_ptr()),
+            0
+        )
+    };
+    assert_eq!(
+        SyncLicenseActivation(),
+        0,
+        "an unreachable proxy is a network error: the grace period holds"
+    );
+}
+
+#[test]
+fn licenses_that_require_authentication() {
+    let _g = lock();
+    let (pid, pd) = SERVER.product("auth", json!({}));
+    let (s, user) = SERVER.admin(
+        "POST",
+        "/v3/users",
+        Some(json!({"email": "lin@example.com", "password": "pass-word-1"})),
+    );
+    assert!(s < 300, "{s} {user}");
+    let (_lid, key) = SERVER.license(
+        &pid,
+        json!({"userId": user["id"], "requireAuthentication": true}),
+    );
+    let _ctx = init(&pid, &pd);
+    assert_eq!(activate(&key), 71, "no credentials");
+    unsafe {
+        assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0);
+        assert_eq!(
+            SetLicenseUserCredential(c("lin@example.com").as_ptr(), c("pass-word-1").as_ptr()),
+            0
+        );
+        assert_eq!(ActivateLicense(), 0);
+    }
+}
+
+#[test]
+fn debug_mode_logs_to_its_own_file() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("openlex.log");
+    std::env::set_var("OPENLEX_LOG_FILE", &log);
+    let (pid, pd) = SERVER.product("debug", json!({}));
+    let (_lid, key) = SERVER.license(&pid, json!({}));
+    let _ctx = init(&pid, &pd);
+    assert_eq!(SetDebugMode(1), 0);
+    assert_eq!(activate(&key), 0);
+    assert_eq!(SetDebugMode(0), 0);
+    std::env::remove_var("OPENLEX_LOG_FILE");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("Post ") && text.contains("/v3/activations"),
+        "{text}"
+    );
+    assert!(!text.contains(&key), "the log never holds the license key");
+}

@@ -103,10 +103,12 @@ fn a_server_that_answers_late_but_within_the_bound_is_fine() {
 #[test]
 fn a_slow_drip_or_a_silent_server_hits_the_15_s_call_bound() {
     let _g = lock();
-    let cases: Vec<(&str, Handler)> = vec![
-        ("slow drip body", drip(Duration::from_millis(500))),
-        ("headers never sent", silent(Duration::from_secs(30))),
-    ];
+    // Each case costs the full 15 s; the silent server only in the long run.
+    let mut cases: Vec<(&str, Handler)> =
+        vec![("slow drip body", drip(Duration::from_millis(500)))];
+    if std::env::var("OPENLEX_LONG").is_ok() {
+        cases.push(("headers never sent", silent(Duration::from_secs(30))));
+    }
     for (name, h) in cases {
         let p = TestProduct::new();
         let dir = tempfile::tempdir().unwrap();

@@ -154,7 +154,14 @@ pub fn send(
 ) -> Result<Response, Error> {
     let agent = agent(s)?;
     let url = format!("{}{}", s.host, path);
-    crate::core::log::line(|| format!("{method:?} {url}"));
+    // Query strings can carry the license key: log the path only.
+    crate::core::log::line(|| {
+        format!(
+            "{method:?} {}{}",
+            s.host,
+            path.split('?').next().unwrap_or("")
+        )
+    });
     let auth = bearer.map(|b| format!("Bearer {b}"));
     let result = match (method, body) {
         (Method::Get, _) => {

@@ -66,6 +66,7 @@ impl Drop for TestProduct {
 }
 
 pub mod hostile_server;
+pub mod proxy;
 pub mod server;
 pub mod wire_server;
 
