@@ -395,9 +395,9 @@ pub fn renew_license(svc: &Service, id: &str) -> ApiResult<Value> {
         }
         let extend = |e: i64| {
             if e > now {
-                e + l.validity
+                e.saturating_add(l.validity)
             } else {
-                now + l.validity
+                now.saturating_add(l.validity)
             }
         };
         if l.expiration_strategy == "rolling" {

@@ -180,7 +180,7 @@ pub fn lease_duration(l: &License, requested: i64) -> i64 {
 /// Lease expiry for a lease of `ld` seconds starting `now` (0 = none).
 pub fn lease_expiry(ld: i64, now: i64) -> i64 {
     if ld > 0 {
-        now + ld
+        now.saturating_add(ld)
     } else {
         0
     }
@@ -191,7 +191,7 @@ pub fn grace_expiry(l: &License, now: i64) -> i64 {
     if l.server_sync_grace_period < 0 || l.server_sync_interval <= 0 {
         0
     } else {
-        now + l.server_sync_grace_period
+        now.saturating_add(l.server_sync_grace_period)
     }
 }
 
@@ -211,8 +211,8 @@ pub fn start_expiry(l: &mut License, a: &mut Activation, now: i64) {
         return;
     }
     match l.expiration_strategy.as_str() {
-        "delayed" if l.expires_at == 0 => l.expires_at = now + l.validity,
-        "rolling" if a.expires_at == 0 => a.expires_at = now + l.validity,
+        "delayed" if l.expires_at == 0 => l.expires_at = now.saturating_add(l.validity),
+        "rolling" if a.expires_at == 0 => a.expires_at = now.saturating_add(l.validity),
         _ => {}
     }
 }
@@ -221,7 +221,7 @@ pub fn start_expiry(l: &mut License, a: &mut Activation, now: i64) {
 pub fn initial_expiry(l: &License, now: i64) -> i64 {
     if l.validity > 0 && (l.expiration_strategy.is_empty() || l.expiration_strategy == "immediate")
     {
-        now + l.validity
+        now.saturating_add(l.validity)
     } else {
         0
     }
@@ -245,7 +245,7 @@ pub fn apply_meter(
         ));
     }
     act.uses = new as u64;
-    attr.total_uses = (total + delta).max(0) as u64;
+    attr.total_uses = total.saturating_add(delta).max(0) as u64;
     if delta > 0 {
         attr.gross_uses = attr.gross_uses.saturating_add(delta as u64);
     }

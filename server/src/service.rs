@@ -465,7 +465,7 @@ impl Service {
                         id: crate::ids::uuid(),
                         product_id: product.id.clone(),
                         fingerprint: req.fingerprint.clone(),
-                        expires_at: now + product.trial_length,
+                        expires_at: now.saturating_add(product.trial_length),
                         created_at: now,
                         ..Default::default()
                     }

@@ -92,3 +92,42 @@ fn server_time_offset_env() {
         .as_secs() as i64;
     assert!((c.iat - now - 100_000).abs() < 5, "iat {} now {now}", c.iat);
 }
+
+#[test]
+fn extreme_numbers_are_not_server_errors() {
+    let s = Server::start();
+    let p = s.product(1, json!({"trialLength": i64::MAX}));
+    let pid = p["id"].as_str().unwrap();
+    let l = s.license(
+        pid,
+        json!({"type": "hosted-floating", "allowClientLeaseDuration": true, "leaseDuration": 10,
+        "validity": i64::MAX, "expirationStrategy": "rolling", "serverSyncGracePeriod": i64::MAX,
+        "meterAttributes": [{"name": "m", "allowedUses": -1}]}),
+    );
+    let mut b = activation_body(pid, l["key"].as_str().unwrap(), &fingerprint("d", 0));
+    b["leaseDuration"] = json!(i64::MAX);
+    let r = s.activate(&b);
+    assert_eq!(r.status, 200, "{}", r.text);
+    let c = claims(&r.s("activationToken"), p["publicKey"].as_str().unwrap());
+    for inc in [i64::MAX, i64::MAX, i64::MIN] {
+        let r = s.req(
+            "POST",
+            "/v3/activations/meter-attributes/m",
+            Some(&json!({"increment": inc, "activationId": c.aid})),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let r = s.req(
+        "POST",
+        "/v3/trial-activations",
+        Some(&trial_body(pid, &fingerprint("d", 0))),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = s.raw(
+        "POST",
+        "/v3/activations",
+        Some(r#"{"leaseDuration": 1e400}"#),
+        None,
+    );
+    assert_eq!(r.status, 400);
+}

@@ -40,7 +40,11 @@ fn serve(dir: &Path) -> Proc {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap().to_string();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
     Proc {
         child,
         url,
@@ -85,7 +89,12 @@ impl Proc {
 
     /// Activation ids per license, from the admin API.
     fn activations(&self, license_id: &str) -> BTreeSet<String> {
-        let (s, v) = self.call("GET", &format!("/v3/activations?licenseId={license_id}&limit=1000"), None, true);
+        let (s, v) = self.call(
+            "GET",
+            &format!("/v3/activations?licenseId={license_id}&limit=1000"),
+            None,
+            true,
+        );
         assert_eq!(s, 200, "{v}");
         v.as_array()
             .unwrap()
@@ -169,7 +178,10 @@ fn load(
                         let Some(p) = g.as_ref() else { return };
                         let agent_url = (p.url.clone(), p.agent.clone(), p.admin.clone());
                         drop(g);
-                        let tmp = Proc2 { url: agent_url.0, agent: agent_url.1 };
+                        let tmp = Proc2 {
+                            url: agent_url.0,
+                            agent: agent_url.1,
+                        };
                         tmp.call(method, &url_path, &body)
                     };
                     count.fetch_add(1, Ordering::Relaxed);
@@ -194,7 +206,8 @@ fn load(
                         _ => {
                             let code = v["code"].as_str().unwrap_or("");
                             assert!(
-                                ["ACTIVATION_LIMIT_REACHED", "DEACTIVATION_LIMIT_REACHED"].contains(&code),
+                                ["ACTIVATION_LIMIT_REACHED", "DEACTIVATION_LIMIT_REACHED"]
+                                    .contains(&code),
                                 "{method} {url_path}: {status} {v}"
                             );
                         }
@@ -244,7 +257,10 @@ fn check(p: &Proc, licenses: &[License], ledger: &Ledger, phase: &str) {
         );
         for ((i, dev), aid) in &ledger.live {
             if *i == li && !ledger.uncertain.contains(&(*i, dev.clone())) {
-                assert!(on_server.contains(aid), "{phase}: acknowledged activation {aid} lost");
+                assert!(
+                    on_server.contains(aid),
+                    "{phase}: acknowledged activation {aid} lost"
+                );
             }
         }
         let acknowledged: BTreeSet<&String> = ledger
@@ -277,7 +293,12 @@ fn soak_with_a_kill_and_restart() {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let (s, p) = first.call("POST", "/v3/products", Some(&json!({"name": "soak", "privateKey": pem})), true);
+    let (s, p) = first.call(
+        "POST",
+        "/v3/products",
+        Some(&json!({"name": "soak", "privateKey": pem})),
+        true,
+    );
     assert_eq!(s, 201, "{p}");
     let pid = p["id"].as_str().unwrap().to_string();
     let public = p["publicKey"].as_str().unwrap().to_string();
@@ -305,7 +326,9 @@ fn soak_with_a_kill_and_restart() {
     let t0 = Instant::now();
 
     // Phase 1: plain concurrent load, then the server must match the ledger.
-    load(&srv, &pid, &public, &licenses, &ledger, ops, &stop, &count, 0x5eed);
+    load(
+        &srv, &pid, &public, &licenses, &ledger, ops, &stop, &count, 0x5eed,
+    );
     {
         let g = srv.lock().unwrap();
         let l = ledger.lock().unwrap();
@@ -318,7 +341,11 @@ fn soak_with_a_kill_and_restart() {
                 .filter(|((i, _), _)| *i == li)
                 .map(|(_, a)| a.clone())
                 .collect();
-            assert_eq!(g.as_ref().unwrap().activations(&lic.id), want, "license {li}");
+            assert_eq!(
+                g.as_ref().unwrap().activations(&lic.id),
+                want,
+                "license {li}"
+            );
         }
     }
 
@@ -332,7 +359,17 @@ fn soak_with_a_kill_and_restart() {
             }
             stop.store(true, Ordering::Relaxed);
         });
-        load(&srv, &pid, &public, &licenses, &ledger, ops * 100, &stop, &count, 0xfeed);
+        load(
+            &srv,
+            &pid,
+            &public,
+            &licenses,
+            &ledger,
+            ops * 100,
+            &stop,
+            &count,
+            0xfeed,
+        );
     });
     let restarted = serve(&dir);
     {
@@ -346,7 +383,9 @@ fn soak_with_a_kill_and_restart() {
     // deactivate nothing and just check limits after more load.
     *srv.lock().unwrap() = Some(restarted);
     stop.store(false, Ordering::Relaxed);
-    load(&srv, &pid, &public, &licenses, &ledger, ops, &stop, &count, 0xbeef);
+    load(
+        &srv, &pid, &public, &licenses, &ledger, ops, &stop, &count, 0xbeef,
+    );
     {
         let g = srv.lock().unwrap();
         for (li, lic) in licenses.iter().enumerate() {
