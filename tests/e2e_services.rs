@@ -349,6 +349,19 @@ unsafe extern "C" fn on_release(status: c_int, json: *const c_char, user: *mut c
     *RELEASE.lock().unwrap() = Some((status, text, user as usize));
 }
 
+unsafe extern "C" fn on_release_struct(
+    status: c_int,
+    r: *mut LexActivator::ffi::types::Release,
+    user: *mut c_void,
+) {
+    let version = read(unsafe { &(*r).version });
+    *RELEASE.lock().unwrap() = Some((status, version, user as usize));
+}
+
+unsafe extern "C" fn on_release_status(status: u32) {
+    *RELEASE.lock().unwrap() = Some((status as c_int, String::new(), 0));
+}
+
 fn wait_release() -> (c_int, String, usize) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -549,4 +562,62 @@ fn cache_mode_off_sees_changes_made_by_another_process() {
     )
     .unwrap();
     assert_eq!(IsLicenseGenuine(), 1, "no stale cached answer");
+}
+
+/// RFC 6238 TOTP (SHA-1, 6 digits, 30 s), for the two-factor login test.
+fn totp(secret_b32: &str, now: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut bits, mut acc, mut key) = (0u32, 0u64, Vec::new());
+    for ch in secret_b32.bytes() {
+        let v = alphabet.iter().position(|&a| a == ch).unwrap() as u64;
+        acc = (acc << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            key.push((acc >> bits) as u8);
+        }
+    }
+    let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(&key).unwrap();
+    mac.update(&((now / 30) as u64).to_be_bytes());
+    let h = mac.finalize().into_bytes();
+    let off = (h[19] & 0x0f) as usize;
+    let bin = u32::from_be_bytes([h[off] & 0x7f, h[off + 1], h[off + 2], h[off + 3]]);
+    format!("{:06}", bin % 1_000_000)
+}
+
+#[test]
+fn two_factor_authentication() {
+    let _g = lock();
+    let (pid, pd) = SERVER.product("2fa", json!({}));
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let (s, user) =
+        SERVER.admin("POST", "/v3/users", Some(json!({"email": "otp@example.com", "password": "pass-word-2", "twoFactorSecret": secret})));
+    assert!(s < 300, "{s} {user}");
+    let _s = init(&pid, &pd);
+    unsafe {
+        assert_eq!(
+            AuthenticateUser(c("otp@example.com").as_ptr(), c("pass-word-2").as_ptr()),
+            88,
+            "code missing"
+        );
+        assert_eq!(SetTwoFactorAuthenticationCode(c("000000").as_ptr()), 0);
+        let wrong = if totp(secret, LexActivator::core::clock::now()) == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        assert_eq!(SetTwoFactorAuthenticationCode(c(wrong).as_ptr()), 0);
+        assert_eq!(
+            AuthenticateUser(c("otp@example.com").as_ptr(), c("pass-word-2").as_ptr()),
+            89,
+            "code wrong"
+        );
+        let code = totp(secret, LexActivator::core::clock::now());
+        assert_eq!(SetTwoFactorAuthenticationCode(c(&code).as_ptr()), 0);
+        assert_eq!(
+            AuthenticateUser(c("otp@example.com").as_ptr(), c("pass-word-2").as_ptr()),
+            0
+        );
+    }
 }
