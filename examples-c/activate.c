@@ -47,12 +47,12 @@ int main(int argc, char **argv)
     int deactivate = 0;
     unsigned wait_seconds = 0;
     int i, status;
-    char buf[BUFFER_SIZE_1024];
+    CHARTYPE buf[BUFFER_SIZE_1024];
     char date[64];
     uint32_t expiry = 0, total = 0;
     int64_t allowed = 0;
 
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    example_init(&argc, &argv);
     config_from_env(&cfg);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--deactivate") == 0) {
@@ -71,13 +71,13 @@ int main(int argc, char **argv)
     config_require(cfg.license_key, "--license-key", "OPENLEX_LICENSE_KEY");
     config_require(cfg.host, "--host", "OPENLEX_HOST");
 
-    check("GetLibraryVersion", GetLibraryVersion(buf, sizeof buf));
-    printf("LexActivator library version: %s\n", buf);
+    check("GetLibraryVersion", GetLibraryVersion(buf, LA_UNITS(buf)));
+    printf("LexActivator library version: %s\n", LA_U8(buf));
 
     setup_product(&cfg);
-    check("SetCryptlexHost", SetCryptlexHost(cfg.host));
-    check("SetLicenseKey", SetLicenseKey(cfg.license_key));
-    check("SetActivationMetadata", SetActivationMetadata("example", "1"));
+    check("SetCryptlexHost", SetCryptlexHost(LA_STR(cfg.host)));
+    check("SetLicenseKey", SetLicenseKey(LA_STR(cfg.license_key)));
+    check("SetActivationMetadata", SetActivationMetadata(LA_STR("example"), LA_STR("1")));
     check("SetLicenseCallback", SetLicenseCallback(license_callback));
 
     status = check_any("ActivateLicense", ActivateLicense(), activated, 2);
@@ -94,12 +94,12 @@ int main(int argc, char **argv)
     }
 
     printf("License details:\n");
-    check("GetLicenseKey", GetLicenseKey(buf, sizeof buf));
-    printf("  key:                 %s\n", buf);
-    check("GetLicenseType", GetLicenseType(buf, sizeof buf));
-    printf("  type:                %s\n", buf);
-    check("GetActivationId", GetActivationId(buf, sizeof buf));
-    printf("  activation id:       %s\n", buf);
+    check("GetLicenseKey", GetLicenseKey(buf, LA_UNITS(buf)));
+    printf("  key:                 %s\n", LA_U8(buf));
+    check("GetLicenseType", GetLicenseType(buf, LA_UNITS(buf)));
+    printf("  type:                %s\n", LA_U8(buf));
+    check("GetActivationId", GetActivationId(buf, LA_UNITS(buf)));
+    printf("  activation id:       %s\n", LA_U8(buf));
     check("GetLicenseExpiryDate", GetLicenseExpiryDate(&expiry));
     printf("  expiry date:         %s\n", format_date(expiry, date, sizeof date));
     check("GetLicenseAllowedActivations", GetLicenseAllowedActivations(&allowed));
@@ -109,12 +109,12 @@ int main(int argc, char **argv)
     } else {
         printf("  activations:         %u of %lld\n", total, (long long)allowed);
     }
-    check("GetLicenseUserName", GetLicenseUserName(buf, sizeof buf));
-    printf("  user name:           %s\n", buf[0] != '\0' ? buf : "(none)");
-    check("GetLicenseUserEmail", GetLicenseUserEmail(buf, sizeof buf));
-    printf("  user email:          %s\n", buf[0] != '\0' ? buf : "(none)");
-    check("GetActivationMetadata", GetActivationMetadata("example", buf, sizeof buf));
-    printf("  metadata 'example':  %s\n", buf);
+    check("GetLicenseUserName", GetLicenseUserName(buf, LA_UNITS(buf)));
+    printf("  user name:           %s\n", buf[0] != '\0' ? LA_U8(buf) : "(none)");
+    check("GetLicenseUserEmail", GetLicenseUserEmail(buf, LA_UNITS(buf)));
+    printf("  user email:          %s\n", buf[0] != '\0' ? LA_U8(buf) : "(none)");
+    check("GetActivationMetadata", GetActivationMetadata(LA_STR("example"), buf, LA_UNITS(buf)));
+    printf("  metadata 'example':  %s\n", LA_U8(buf));
 
     if (wait_seconds > 0) {
         printf("Waiting %u s for background server syncs...\n", wait_seconds);

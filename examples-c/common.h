@@ -5,6 +5,25 @@
 
 #include <stdint.h>
 
+#include "LexTypes.h"
+
+/* Strings. The examples keep text in UTF-8 `char` strings. On Windows the API's CHARTYPE is
+   wchar_t (UTF-16), so arguments go through LA_STR() and output buffers (CHARTYPE arrays of
+   LA_UNITS() units) through LA_U8() before printing; elsewhere both are the identity.
+   example_init() must run first in main: on Windows it replaces argv with UTF-8 copies of the
+   wide command line and unbuffers stdout; elsewhere it line-buffers stdout. */
+#define LA_UNITS(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
+#ifdef _WIN32
+const CHARTYPE *la_str(const char *utf8);
+const char *la_u8(const CHARTYPE *wide);
+#define LA_STR(s) la_str(s)
+#define LA_U8(s) la_u8(s)
+#else
+#define LA_STR(s) (s)
+#define LA_U8(s) (s)
+#endif
+void example_init(int *argc, char ***argv);
+
 /* Settings shared by the examples. Each comes from a command-line flag or, failing that,
    from an environment variable:
      --product-data TEXT   OPENLEX_PRODUCT_DATA   product data (Product > Product Data)

@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     const char *response = NULL;
     int i, status;
 
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    example_init(&argc, &argv);
     config_from_env(&cfg);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -67,14 +67,14 @@ int main(int argc, char **argv)
     config_require(cfg.license_key, "--license-key", "OPENLEX_LICENSE_KEY");
 
     setup_product(&cfg);
-    check("SetLicenseKey", SetLicenseKey(cfg.license_key));
+    check("SetLicenseKey", SetLicenseKey(LA_STR(cfg.license_key)));
 
     if (request != NULL) {
-        check("GenerateOfflineActivationRequest", GenerateOfflineActivationRequest(request));
+        check("GenerateOfflineActivationRequest", GenerateOfflineActivationRequest(LA_STR(request)));
         printf("Offline activation request written to %s\n", request);
     }
     if (response != NULL) {
-        status = check_any("ActivateLicenseOffline", ActivateLicenseOffline(response),
+        status = check_any("ActivateLicenseOffline", ActivateLicenseOffline(LA_STR(response)),
                            activated, 2);
         printf("ActivateLicenseOffline: %s\n", la_status_name(status));
         status = check_any("IsLicenseGenuine", IsLicenseGenuine(), activated, 2);

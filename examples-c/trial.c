@@ -56,10 +56,10 @@ static int verified_trial(const char *host)
     int status;
     uint32_t expiry = 0;
     char date[64];
-    char id[BUFFER_SIZE_256];
+    CHARTYPE id[BUFFER_SIZE_256];
 
-    check("SetCryptlexHost", SetCryptlexHost(host));
-    check("SetTrialActivationMetadata", SetTrialActivationMetadata("example", "trial"));
+    check("SetCryptlexHost", SetCryptlexHost(LA_STR(host)));
+    check("SetTrialActivationMetadata", SetTrialActivationMetadata(LA_STR("example"), LA_STR("trial")));
     status = ActivateTrial();
     if (status == LA_TRIAL_EXPIRED) {
         printf("Verified trial: expired\n");
@@ -75,8 +75,8 @@ static int verified_trial(const char *host)
     }
     check("IsTrialGenuine", status);
     check("GetTrialExpiryDate", GetTrialExpiryDate(&expiry));
-    check("GetTrialId", GetTrialId(id, sizeof id));
-    printf("Verified trial %s is genuine; it expires %s\n", id,
+    check("GetTrialId", GetTrialId(id, LA_UNITS(id)));
+    printf("Verified trial %s is genuine; it expires %s\n", LA_U8(id),
            format_date(expiry, date, sizeof date));
     return 0;
 }
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
     example_config cfg;
     int i, failed = 0;
 
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    example_init(&argc, &argv);
     config_from_env(&cfg);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
