@@ -156,7 +156,7 @@ fn sigkill_during_store_writes() {
         .unwrap_or(0);
     eprintln!(
         "crash_safety: {kills} SIGKILLs during activate/sync store writes in {:?}; \
-         {valid} fresh-process reads all valid; {leftovers} orphaned temp files (seed {seed:#x})",
+         {valid} fresh-process reads all valid; {leftovers} temp files of killed writers left (younger than 10 s; older ones are swept) (seed {seed:#x})",
         t0.elapsed()
     );
 }
@@ -216,5 +216,55 @@ fn corrupt_or_truncated_store_reads_as_not_activated_and_allows_reactivation() {
         assert_eq!(ActivateLicense(), 0, "{name}: re-activation works");
         assert_eq!(IsLicenseValid(), 0, "{name}");
     }
+    assert_eq!(Reset(), 0);
+}
+
+#[test]
+fn temp_files_of_killed_writers_are_swept() {
+    if std::env::var("OPENLEX_CRASH_WRITER").is_ok()
+        || std::env::var("OPENLEX_CRASH_READER").is_ok()
+    {
+        return;
+    }
+    let _g = lock();
+    let (pid, pd) = SERVER.product("sweep", json!({}));
+    let (_lid, key) = SERVER.license(&pid, json!({"allowedActivations": 5}));
+    let store = tempfile::tempdir().unwrap();
+    let v = json!({"dir": store.path(), "pd": pd, "pid": pid, "url": SERVER.url});
+    setup(&v);
+    unsafe { assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0) };
+    assert_eq!(ActivateLicense(), 0);
+    let dir = store.path().join(pid.to_ascii_lowercase());
+    // A process that has exited: its pid is dead.
+    let mut ch = Command::new("/bin/true").spawn().unwrap();
+    let dead = ch.id();
+    ch.wait().unwrap();
+    let old = std::time::SystemTime::now() - Duration::from_secs(120);
+    let make = |name: String, aged: bool| {
+        let p = dir.join(name);
+        std::fs::write(&p, b"partial").unwrap();
+        if aged {
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(old).unwrap();
+        }
+        p
+    };
+    let stale = make(format!(".activation.olx.{dead}.0011223344556677.tmp"), true);
+    let young = make(
+        format!(".activation.olx.{dead}.8899aabbccddeeff.tmp"),
+        false,
+    );
+    let live = make(".activation.olx.1.0123456789abcdef.tmp".into(), true); // pid 1 is alive
+    let other = make(format!(".trial.olx.{dead}.0011223344556677.tmp"), true);
+    unsafe { assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0) };
+    assert_eq!(ActivateLicense(), 0, "writes the activation record");
+    assert!(!stale.exists(), "a dead writer's old temp file is swept");
+    assert!(
+        young.exists(),
+        "a recent one is left (it may still be in use)"
+    );
+    assert!(live.exists(), "a live process's temp file is never touched");
+    assert!(other.exists(), "only the record being written is swept");
+    assert_eq!(IsLicenseValid(), 0);
     assert_eq!(Reset(), 0);
 }

@@ -66,6 +66,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("record");
+    sweep_stale_temps(dir, name);
     let mut rnd = [0u8; 8];
     let _ = getrandom::getrandom(&mut rnd);
     let tmp = dir.join(format!(
@@ -86,6 +87,64 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result?;
     sync_parent(path);
     Ok(())
+}
+
+/// Removes `.{name}.{pid}.{hex}.tmp` files left by writers killed between
+/// creating their temp file and renaming it (SIGKILL, power loss), so crashes
+/// do not pile up garbage in the store. Only files of dead processes that are
+/// older than [`STALE_TEMP_SECS`] go; a live writer's file is never touched.
+fn sweep_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let me = std::process::id();
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(rest) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|r| r.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest
+            .split_once('.')
+            .and_then(|(p, _)| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() >= STALE_TEMP_SECS);
+        if pid != me && old && !process_alive(pid) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Age after which a dead writer's temp file is swept (a write takes milliseconds).
+const STALE_TEMP_SECS: u64 = 10;
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(p) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    if p <= 0 {
+        return true;
+    }
+    // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
+    let r = unsafe { libc::kill(p, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// Flushes a directory entry change to disk (best effort; a no-op off Unix).
