@@ -198,7 +198,8 @@ fn expired_future_and_foreign_fingerprint_tokens() {
     }
     // Issued far in the future (beyond the allowed clock offset): LA_E_TIME.
     // Another device's fingerprint: LA_E_MACHINE_FINGERPRINT. Nothing stored.
-    let cases: Vec<(&str, fn(&mut Value), i32)> = vec![
+    type Tweak = fn(&mut Value);
+    let cases: Vec<(&str, Tweak, i32)> = vec![
         ("iat a day ahead", |c| c["iat"] = json!(now() + 86_400), 47),
         (
             "another fingerprint",
@@ -308,5 +309,49 @@ fn hostile_sync_responses_leave_the_stored_activation_untouched() {
         );
         assert_eq!(IsLicenseValid(), 0, "{name}: still activated");
     }
+    assert_eq!(Reset(), 0);
+}
+
+/// Fuzz regression (fuzz/corpus/token/regress-signed-non-utf8-claims): a
+/// correctly signed token whose payload is not UTF-8 JSON is refused as bad
+/// claims (LA_FAIL), never a panic; the same bytes as an offline response
+/// file (fuzz/corpus/offline_response/regress-empty: an empty file) give
+/// LA_E_OFFLINE_RESPONSE_FILE.
+#[test]
+fn fuzz_regressions_signed_non_utf8_claims_and_empty_offline_file() {
+    let _g = lock();
+    let payload = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/corpus/token/regress-signed-non-utf8-claims"
+    ))
+    .unwrap();
+    let payload = &payload[1..]; // byte 0 is the fuzz target's mode
+    assert!(std::str::from_utf8(payload).is_err());
+    let si = openlex_wire::jwt::signing_input(payload);
+    let sig = SigningKey::<sha2::Sha256>::new(common::KEY.clone()).sign(si.as_bytes());
+    let token = openlex_wire::jwt::assemble(&si, &sig.to_bytes());
+    let spki = {
+        use rsa::pkcs8::EncodePublicKey;
+        common::KEY.to_public_key().to_public_key_der().unwrap()
+    };
+    let pk = LexActivator::token::ProductKey::from_spki_der(spki.as_bytes()).unwrap();
+    assert_eq!(
+        pk.verify::<openlex_wire::ActivationClaims>(&token).err(),
+        Some(LexActivator::token::TokenError::Claims)
+    );
+    let p = TestProduct::new();
+    let dir = tempfile::tempdir().unwrap();
+    let body = serde_json::to_vec(&json!({ "activationToken": token })).unwrap();
+    let srv = Hostile::start(fixed(200, "application/json", body));
+    init(&p, &srv.url, dir.path());
+    assert_eq!(ActivateLicense(), 1);
+    let empty = dir.path().join("response.dat");
+    std::fs::write(&empty, b"").unwrap();
+    unsafe { assert_eq!(SetLicenseKey(c(KEY).as_ptr()), 0) };
+    assert_eq!(
+        unsafe { ActivateLicenseOffline(c(empty.to_str().unwrap()).as_ptr()) },
+        56
+    );
+    assert_eq!(IsLicenseValid(), 1);
     assert_eq!(Reset(), 0);
 }

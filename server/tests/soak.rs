@@ -91,7 +91,7 @@ impl Proc {
     fn activations(&self, license_id: &str) -> BTreeSet<String> {
         let (s, v) = self.call(
             "GET",
-            &format!("/v3/activations?licenseId={license_id}&limit=1000"),
+            &format!("/v3/activations?licenseId={license_id}&limit=100"),
             None,
             true,
         );
