@@ -410,6 +410,20 @@ fn release_updates() {
         );
         let (status, _, _) = wait_release();
         assert_eq!(status, 31, "nothing newer that the license allows");
+        assert_eq!(
+            CheckReleaseUpdate(Some(on_release_struct), 1, 9 as *mut c_void),
+            0
+        );
+        assert_eq!(wait_release(), (32, "2.1.0".to_string(), 9), "struct form");
+        let (platform, version, channel) = (c("linux"), c("1.0.0"), c("stable"));
+        let deprecated = CheckForReleaseUpdate(
+            platform.as_ptr(),
+            version.as_ptr(),
+            channel.as_ptr(),
+            Some(on_release_status),
+        );
+        assert_eq!(deprecated, 0);
+        assert_eq!(wait_release().0, 32, "deprecated form");
         assert_eq!(SetReleaseVersion(c("2.1.0").as_ptr()), 0);
         assert_eq!(
             CheckReleaseUpdateInternal(Some(on_release), 1, std::ptr::null_mut()),
