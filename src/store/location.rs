@@ -228,16 +228,20 @@ mod os {
         let mut p: windows_sys::core::PWSTR = std::ptr::null_mut();
         // SAFETY: id points to a valid GUID; p receives a CoTaskMem string we free below.
         let hr = unsafe { SHGetKnownFolderPath(id, 0, std::ptr::null_mut(), &mut p) };
-        if hr != 0 || p.is_null() {
+        if p.is_null() {
             return None;
         }
-        // SAFETY: p is a NUL-terminated UTF-16 string owned by us until CoTaskMemFree.
-        let len = unsafe { (0..).take_while(|&i| *p.add(i) != 0).count() };
-        // SAFETY: len elements were just read as initialised.
-        let s = std::ffi::OsString::from_wide(unsafe { std::slice::from_raw_parts(p, len) });
-        // SAFETY: p was allocated by SHGetKnownFolderPath.
+        let s = (hr == 0).then(|| {
+            // SAFETY: on success p is a NUL-terminated UTF-16 string owned by us until
+            // CoTaskMemFree.
+            let len = unsafe { (0..).take_while(|&i| *p.add(i) != 0).count() };
+            // SAFETY: len elements were just read as initialised.
+            std::ffi::OsString::from_wide(unsafe { std::slice::from_raw_parts(p, len) })
+        });
+        // SAFETY: p was allocated by SHGetKnownFolderPath, which must be freed whether or not
+        // the call succeeded; freed exactly once.
         unsafe { CoTaskMemFree(p as *const core::ffi::c_void) };
-        Some(PathBuf::from(s))
+        s.map(PathBuf::from)
     }
 
     pub fn user_base(_home: Option<&Path>) -> Option<PathBuf> {
