@@ -82,15 +82,23 @@ pub fn validate(st: &mut State) -> LaResult {
         return Err(Error::ProductId);
     }
     let now = clock::now();
-    let user_hash = openlex_device::device_info().user_hash.clone();
-    let set_key = st.license_key.clone();
-    let fp_now = st.fingerprint().ok_or(Error::Fail)?;
-    let (product_id, flag) = {
-        let ctx = st.ctx.as_ref().ok_or(Error::Fail)?;
-        (ctx.product_id.clone(), ctx.flag)
-    };
-    let release_version = st.release.version.clone();
-    let v = load_verified(st)?;
+    if st.ctx.is_none() {
+        return Err(Error::Fail);
+    }
+    // Load first: "nothing activated" returns here without allocating; the
+    // checks below borrow the state instead of cloning it.
+    load_verified(st)?;
+    let st_ref: &State = st;
+    let v = st_ref.activation.as_ref().ok_or(Error::Fail)?;
+    let ctx = st_ref.ctx.as_ref().ok_or(Error::Fail)?;
+    let user_hash = &openlex_device::device_info().user_hash;
+    let set_key = &st_ref.license_key;
+    let fp_now = st_ref
+        .custom_fingerprint
+        .as_deref()
+        .unwrap_or(&ctx.device_fingerprint);
+    let (product_id, flag) = (&ctx.product_id, ctx.flag);
+    let release_version = &st_ref.release.version;
     if clock::rolled_back(now, v.seen) {
         return Err(Error::TimeModified);
     }
@@ -99,22 +107,22 @@ pub fn validate(st: &mut State) -> LaResult {
     }
     let c = &v.claims;
     if c.key != v.key
-        || !c.pid.eq_ignore_ascii_case(&product_id)
-        || (!set_key.is_empty() && set_key != v.key)
+        || !c.pid.eq_ignore_ascii_case(product_id)
+        || (!set_key.is_empty() && *set_key != v.key)
     {
         return Err(Error::Fail);
     }
-    super::checks::device_and_clock(&c.fp, &c.fms, &fp_now, c.iat, c.aco, now)?;
+    super::checks::device_and_clock(&c.fp, &c.fms, fp_now, c.iat, c.aco, now)?;
     if c.user_locked
         && flag != PermissionFlag::System
         && !c.user_hash.is_empty()
-        && c.user_hash != user_hash
+        && c.user_hash != *user_hash
     {
         return Err(Error::OsUser);
     }
     if !release_version.is_empty()
         && !c.max_allowed_release_version.is_empty()
-        && openlex_wire::version::compare(&release_version, &c.max_allowed_release_version).is_gt()
+        && openlex_wire::version::compare(release_version, &c.max_allowed_release_version).is_gt()
     {
         return Err(Error::ReleaseVersionNotAllowed);
     }

@@ -60,6 +60,11 @@ fn find(st: &mut State) -> Result<Found, Error> {
         ctx.store
             .read_copy::<LocalTrialRecord>(p, RecordKind::LocalTrial)
     }) {
+        // Restore the primary from the copy so later checks take the cached
+        // hot path instead of re-reading and re-verifying the copy each call.
+        if !primary_exists {
+            let _ = ctx.store.write(RecordKind::LocalTrial, &rec);
+        }
         return Ok(Found::Trial(rec));
     }
     let copy_exists = copy.as_deref().map(|p| p.exists()).unwrap_or(false);

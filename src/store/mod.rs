@@ -138,8 +138,14 @@ impl Store {
         &mut self,
         kind: RecordKind,
     ) -> Option<T> {
-        let now = self.path(kind).map(|p| stamp(&p));
+        let path = self.path(kind);
+        let now = path.as_deref().map(stamp);
         if let Some(c) = self.cache.get(&kind) {
+            // Absent when last read and still absent: nothing to re-read
+            // (the hot "nothing activated" check stays at one stat).
+            if matches!(now, Some(None)) && c.stamp.is_none() && c.bytes.is_none() {
+                return None;
+            }
             let fresh = match now {
                 None => true,
                 Some(s) => !self.no_cache && c.stamp.is_some() && c.stamp == s,
@@ -158,7 +164,7 @@ impl Store {
                 }
             }
         }
-        let path = self.path(kind)?;
+        let path = path?;
         let stamp_now = now.flatten();
         let bytes = stamp_now.and_then(|_| atomic::read_bounded(&path));
         let parsed: Option<T> = bytes
