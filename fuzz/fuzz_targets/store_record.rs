@@ -39,6 +39,15 @@ fn read_all(s: &mut Store) {
     let _ = s.read::<serde_json::Value>(RecordKind::Activation);
 }
 
+fn has_float(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Number(n) => n.is_f64(),
+        serde_json::Value::Array(a) => a.iter().any(has_float),
+        serde_json::Value::Object(o) => o.values().any(has_float),
+        _ => false,
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
@@ -65,9 +74,15 @@ fuzz_target!(|data: &[u8]| {
         }
         let mut fresh = store();
         read_all(&mut fresh);
-        // What was sealed reads back as the same JSON value.
+        // What was sealed reads back as the same JSON value (floats aside:
+        // serde_json's default float parsing does not round-trip every
+        // value exactly, and no record holds a float).
         if let Some(back) = fresh.read::<serde_json::Value>(RecordKind::Trial) {
-            assert_eq!(back, v);
+            if !has_float(&v) {
+                assert_eq!(back, v);
+            }
+        } else {
+            panic!("a sealed record must open");
         }
     }
 });
