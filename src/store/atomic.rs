@@ -84,9 +84,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result?;
-    sync_parent(path);
-    Ok(())
+    // No directory fsync after the rename: the new file's data is already
+    // durable, so after a crash the name points at the old or the new
+    // content, never a mix; skipping it halves the disk waits of an activation.
+    result
 }
 
 /// Removes `.{name}.{pid}.{hex}.tmp` files left by writers killed between

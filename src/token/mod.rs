@@ -1,22 +1,21 @@
 //! RS256 token verification with the product's RSA public key.
 //!
-//! The library only ever verifies (public-key operations), so the pure-Rust
-//! `rsa` crate fits here; signing lives in openlex-server.
+//! The library only ever verifies (public-key operations). It uses ring,
+//! which rustls already links for TLS, so token checks add no second RSA
+//! implementation to the library; signing lives in openlex-server.
 
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::signature::Verifier;
-use rsa::traits::PublicKeyParts;
-use rsa::RsaPublicKey;
+mod der;
+
+use ring::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use serde::de::DeserializeOwned;
-use sha2::Sha256;
 
 use openlex_wire::jwt;
 
 /// A product's RSA public key, ready to verify tokens.
 #[derive(Clone, Debug)]
 pub struct ProductKey {
-    key: VerifyingKey<Sha256>,
+    /// PKCS#1 RSAPublicKey DER, as ring takes it.
+    pkcs1: Vec<u8>,
 }
 
 /// Why a token was rejected (all map to LA_FAIL at the boundary, as the vendor does).
@@ -33,23 +32,19 @@ pub enum TokenError {
 impl ProductKey {
     /// Parses SubjectPublicKeyInfo DER; accepts RSA keys of 2048 to 4096 bits.
     pub fn from_spki_der(der: &[u8]) -> Option<ProductKey> {
-        let key = RsaPublicKey::from_public_key_der(der).ok()?;
-        let bits = key.size() * 8;
+        let pkcs1 = der::rsa_public_key_from_spki(der)?;
+        let bits = der::rsa_modulus_bits(&pkcs1)?;
         if !(2048..=4096).contains(&bits) {
             return None;
         }
-        Some(ProductKey {
-            key: VerifyingKey::new(key),
-        })
+        Some(ProductKey { pkcs1 })
     }
 
     /// Verifies an RS256 token and decodes its claims.
     pub fn verify<T: DeserializeOwned>(&self, token: &str) -> Result<T, TokenError> {
         let parts = jwt::split(token).map_err(|_| TokenError::Malformed)?;
-        let sig =
-            Signature::try_from(parts.signature.as_slice()).map_err(|_| TokenError::Signature)?;
-        self.key
-            .verify(parts.signing_input.as_bytes(), &sig)
+        UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &self.pkcs1)
+            .verify(parts.signing_input.as_bytes(), &parts.signature)
             .map_err(|_| TokenError::Signature)?;
         serde_json::from_slice(&parts.payload).map_err(|_| TokenError::Claims)
     }
