@@ -53,12 +53,9 @@ unsafe extern "C" fn on_license(status: u32) {
             "in callback: GetLicenseKey {s}, GetLicenseExpiryDate {s2}, IsLicenseValid {s3}"
         ));
     }
-    // The sync statuses documented for the callback.
-    // 43 (LA_E_PRODUCT_ID) is a known race, reported in docs/RELIABILITY.md:
-    // IsLicenseGenuine validates, a concurrent Reset stops the sync thread and
-    // clears the state, then IsLicenseGenuine starts a fresh sync thread,
-    // which syncs with no product and reports 43 to the callback once.
-    if ![0, 1, 20, 21, 22, 43, 48, 53, 59, 63, 90, 91, 92].contains(&(status as i32)) {
+    // The sync statuses documented for the callback. Never 43: a sync thread
+    // started in a Reset's shadow belongs to the old epoch and stays silent.
+    if ![0, 1, 20, 21, 22, 48, 53, 59, 63, 90, 91, 92].contains(&(status as i32)) {
         BAD_IN_CALLBACK.fetch_add(1, Ordering::Relaxed);
         BAD_DETAILS
             .lock()

@@ -162,14 +162,14 @@ pub fn sync_license() -> LaResult {
 
 /// IsLicenseGenuine: local validation, then the background sync starts.
 pub fn is_license_genuine() -> LaResult {
-    let (result, interval) = {
+    let (result, interval, epoch) = {
         let mut st = state::lock();
         let r = activation::validate(&mut st);
         let ssi = st.activation.as_ref().map(|v| v.claims.ssi).unwrap_or(0);
-        (r, ssi)
+        (r, ssi, sync::epoch())
     };
     if matches!(result, Ok(_) | Err(Error::ReleaseVersionNotAllowed)) && interval > 0 {
-        sync::ensure_started();
+        sync::ensure_started(epoch);
     }
     result
 }

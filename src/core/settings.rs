@@ -265,6 +265,9 @@ pub fn reset() -> LaResult {
         ctx.store.remove(crate::store::RecordKind::Trial);
     }
     *st = State::default();
+    // A sync thread started while we waited belongs to the old epoch: it
+    // stops without reporting.
+    super::sync::next_epoch();
     super::log::set_enabled(false);
     Ok(Outcome::Ok)
 }

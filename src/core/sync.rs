@@ -3,6 +3,7 @@
 //! license callback with no lock held, stops on Reset, on deactivation, and
 //! after statuses that end syncing (everything but 0, 20, 21, 22, 48, 90, 91).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::Duration;
@@ -25,6 +26,21 @@ struct Running {
 
 static RUNNING: LazyLock<Mutex<Option<Running>>> = LazyLock::new(|| Mutex::new(None));
 
+/// Bumped by Reset (under the state lock). A sync thread belongs to the epoch
+/// it was started in and never reports into a later one, so a Reset racing
+/// with IsLicenseGenuine cannot leave a stray thread calling back.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// The current epoch; read it under the state lock.
+pub fn epoch() -> u64 {
+    EPOCH.load(Ordering::SeqCst)
+}
+
+/// Starts a new epoch; call under the state lock, after clearing state.
+pub fn next_epoch() {
+    EPOCH.fetch_add(1, Ordering::SeqCst);
+}
+
 /// Shortest wait between syncs, whatever the token says.
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -36,9 +52,12 @@ fn keeps_syncing(r: &Result<Outcome, Error>) -> bool {
     )
 }
 
-/// Starts the sync thread if it is not running.
-pub fn ensure_started() {
+/// Starts the sync thread if it is not running and `epoch` is still current.
+pub fn ensure_started(epoch: u64) {
     let mut running = RUNNING.lock();
+    if EPOCH.load(Ordering::SeqCst) != epoch {
+        return;
+    }
     if let Some(r) = running.as_ref() {
         if !r.handle.is_finished() {
             return;
@@ -51,7 +70,7 @@ pub fn ensure_started() {
     let c = control.clone();
     let spawned = std::thread::Builder::new()
         .name("openlex-sync".into())
-        .spawn(move || run(c));
+        .spawn(move || run(c, epoch));
     if let Ok(handle) = spawned {
         let thread = handle.thread().id();
         *running = Some(Running {
@@ -62,10 +81,10 @@ pub fn ensure_started() {
     }
 }
 
-fn run(control: Arc<Control>) {
+fn run(control: Arc<Control>, epoch: u64) {
     loop {
         let result = super::online::sync_once();
-        if *control.stop.lock() {
+        if *control.stop.lock() || EPOCH.load(Ordering::SeqCst) != epoch {
             return;
         }
         let cb = state::lock().license_callback.clone();
