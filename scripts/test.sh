@@ -49,4 +49,14 @@ bash bindings/go/ci.sh
 step "C# binding (Mono) against openlex-server"
 OPENLEX_SKIP_CARGO_BUILD=1 bash bindings/dotnet/ci.sh
 
+step "reliability: Reset and dlclose with the sync thread running (plain, valgrind, ASan)"
+bash tests/c/sync_unload.sh
+
+step "reliability: every fuzz target for a bounded time (cargo-fuzz, nightly)"
+cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal
+FUZZ_SECS="${FUZZ_SECS:-20}" bash fuzz/ci.sh
+
+step "benchmarks side by side with the vendor library (short mode; gates regressions)"
+bash bench/ci.sh
+
 step "all tests passed"
