@@ -1,6 +1,6 @@
 //! Private, crash-safe file operations: 0700 directories, 0600 files, and
 //! writes that leave either the old or the new content, never a mix
-//! (temp file in the same directory, fsync, rename, fsync the directory).
+//! (temp file in the same directory, fsync, rename).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -28,7 +28,15 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         if md.uid() == euid && md.permissions().mode() & 0o077 != 0 {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
         }
-        probe_writable(dir)
+        // access(2) answers "may we write here" (including a read-only mount)
+        // with one syscall; SetProductId runs on every start.
+        let c = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()))
+            .map_err(|_| std::io::Error::other("NUL in path"))?;
+        // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+        if unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
     }
     #[cfg(not(unix))]
     {
