@@ -20,7 +20,7 @@ fn main() {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
     match target_os.as_str() {
-        "linux" | "android" | "freebsd" => {
+        "linux" | "android" | "freebsd" if links_with_lld() => {
             let mut script = String::from("{\n  global:\n");
             for n in &names {
                 script.push_str(&format!("    {n};\n"));
@@ -32,6 +32,12 @@ fn main() {
                 "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
                 path.display()
             );
+            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libLexActivator.so");
+        }
+        "linux" | "android" | "freebsd" => {
+            // GNU ld refuses a second anonymous version script next to the one
+            // rustc passes; rustc's own already limits exports to the
+            // #[no_mangle] API, and tests/exports.rs checks the result.
             println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libLexActivator.so");
         }
         "windows" => {
@@ -63,4 +69,15 @@ fn main() {
         }
         _ => {}
     }
+}
+
+/// True when the cdylib is linked by lld (the default for x86_64 Linux since
+/// Rust 1.90, or requested with `-fuse-ld=lld`), which accepts our version
+/// script alongside rustc's.
+fn links_with_lld() -> bool {
+    let target = env::var("TARGET").unwrap_or_default();
+    let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    target == "x86_64-unknown-linux-gnu"
+        || flags.contains("fuse-ld=lld")
+        || flags.contains("linker-flavor=gnu-lld")
 }
