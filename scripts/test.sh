@@ -54,9 +54,12 @@ bash tests/c/sync_unload.sh
 
 step "reliability: every fuzz target for a bounded time (cargo-fuzz, nightly)"
 cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal
-FUZZ_SECS="${FUZZ_SECS:-20}" bash fuzz/ci.sh
+FUZZ_SECS="${FUZZ_SECS:-10}" bash fuzz/ci.sh
 
 step "benchmarks side by side with the vendor library (short mode; gates regressions)"
 bash bench/ci.sh
+
+step "platforms: Windows DLL under Wine, musl static, arm64 under qemu-user, macOS type-check"
+bash scripts/platforms.sh
 
 step "all tests passed"
