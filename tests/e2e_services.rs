@@ -635,3 +635,69 @@ fn two_factor_authentication() {
         );
     }
 }
+
+#[test]
+fn air_gapped_activation_through_the_server_cli() {
+    let _g = lock();
+    let (pid, pd) = SERVER.product("air-gapped", json!({}));
+    let (_lid, key) = SERVER.license(&pid, json!({}));
+    let store = init(&pid, &pd);
+    let (req, resp) = (store.path().join("req.txt"), store.path().join("resp.json"));
+    unsafe {
+        assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0);
+        assert_eq!(
+            GenerateOfflineActivationRequest(c(req.to_str().unwrap()).as_ptr()),
+            0
+        );
+    }
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(common::server::server_bin())
+            .arg("--data-dir")
+            .arg(&SERVER.dir)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let (r, o) = (req.to_str().unwrap(), resp.to_str().unwrap());
+    cli(&[
+        "activation",
+        "offline-activate",
+        "--request",
+        r,
+        "--response",
+        o,
+        "--validity",
+        "600",
+    ]);
+    unsafe {
+        assert_eq!(ActivateLicenseOffline(c(o).as_ptr()), 0);
+        assert_eq!(IsLicenseGenuine(), 0);
+        assert_eq!(GenerateOfflineDeactivationRequest(c(r).as_ptr()), 0);
+    }
+    cli(&["activation", "offline-deactivate", "--request", r]);
+    let (tpid, tpd) = SERVER.product(
+        "air-gapped-trial",
+        json!({"trialAllowed": true, "trialLength": 3600}),
+    );
+    let _s = init(&tpid, &tpd);
+    unsafe { assert_eq!(GenerateOfflineTrialActivationRequest(c(r).as_ptr()), 0) };
+    cli(&[
+        "activation",
+        "offline-trial",
+        "--request",
+        r,
+        "--response",
+        o,
+        "--product-id",
+        &tpid,
+    ]);
+    unsafe {
+        assert_eq!(ActivateTrialOffline(c(o).as_ptr()), 0);
+        assert_eq!(IsTrialGenuine(), 0);
+    }
+}

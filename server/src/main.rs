@@ -235,6 +235,44 @@ enum ActivationCmd {
     },
     /// Delete an activation (frees the seat; the next sync gets 404).
     Delete { id: String },
+    /// Air-gapped activation: turn a license offline request file (from
+    /// GenerateOfflineActivationRequest) into a response file for ActivateLicenseOffline.
+    OfflineActivate {
+        /// Request file written by the library.
+        #[arg(long)]
+        request: PathBuf,
+        /// Response file to write.
+        #[arg(long)]
+        response: PathBuf,
+        /// How long the response may be used, in seconds.
+        #[arg(long, default_value_t = 7 * 86_400)]
+        validity: i64,
+        /// Restrict to this license (default: the license of the key in the request).
+        #[arg(long)]
+        license_id: Option<String>,
+    },
+    /// Air-gapped deactivation: apply a request file from GenerateOfflineDeactivationRequest.
+    OfflineDeactivate {
+        /// Request file written by the library.
+        #[arg(long)]
+        request: PathBuf,
+    },
+    /// Air-gapped verified trial: turn a trial request file (from
+    /// GenerateOfflineTrialActivationRequest) into a response for ActivateTrialOffline.
+    OfflineTrial {
+        /// Request file written by the library.
+        #[arg(long)]
+        request: PathBuf,
+        /// Response file to write.
+        #[arg(long)]
+        response: PathBuf,
+        /// Product id the trial is for.
+        #[arg(long)]
+        product_id: String,
+        /// How long the response may be used, in seconds.
+        #[arg(long, default_value_t = 7 * 86_400)]
+        validity: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -770,6 +808,54 @@ fn activation(svc: &Service, cmd: ActivationCmd) -> CliResult {
             admin::delete_doc(svc, Kind::Activation, &id, "activation").map_err(api_err)?;
             println!("deleted activation {id}");
         }
+        ActivationCmd::OfflineActivate {
+            request,
+            response,
+            validity,
+            license_id,
+        } => {
+            let req = read_request(&request)?;
+            let resp = svc
+                .offline_activate(&req, validity, license_id)
+                .map_err(api_err)?;
+            write_response(&response, &resp)?;
+            println!("offline response written to {}", response.display());
+        }
+        ActivationCmd::OfflineDeactivate { request } => {
+            let req = read_request(&request)?;
+            svc.offline_deactivate(&req, None).map_err(api_err)?;
+            println!("offline deactivation applied");
+        }
+        ActivationCmd::OfflineTrial {
+            request,
+            response,
+            product_id,
+            validity,
+        } => {
+            let req = read_request(&request)?;
+            let resp = svc
+                .offline_trial(&req, validity, &product_id)
+                .map_err(api_err)?;
+            write_response(&response, &resp)?;
+            println!("offline trial response written to {}", response.display());
+        }
     }
     Ok(())
+}
+
+/// Reads an offline request file (bounded, like the API's 16 KiB limit).
+fn read_request(path: &std::path::Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if text.len() > openlex_server::offline::MAX_REQUEST_LEN + 64 {
+        return Err(format!(
+            "{}: not an offline request (too large)",
+            path.display()
+        ));
+    }
+    Ok(text)
+}
+
+/// Writes an offline response file.
+fn write_response(path: &std::path::Path, body: &str) -> Result<(), String> {
+    std::fs::write(path, body).map_err(|e| format!("{}: {e}", path.display()))
 }
