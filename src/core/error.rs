@@ -173,3 +173,11 @@ pub enum Error {
 
 /// What most core calls return.
 pub type LaResult<T = Outcome> = Result<T, Error>;
+
+impl From<crate::store::location::LocationError> for Error {
+    fn from(e: crate::store::location::LocationError) -> Self {
+        match e {
+            crate::store::location::LocationError::SystemPermission => Error::SystemPermission,
+        }
+    }
+}

@@ -7,7 +7,6 @@ use openlex_wire::product_data::{self, Parsed};
 
 use super::error::{Error, LaResult, Outcome};
 use super::state::{self, Context};
-use crate::store::location::LocationError;
 use crate::store::{Location, PermissionFlag, Store};
 use crate::token::ProductKey;
 
@@ -119,9 +118,7 @@ pub fn set_product_id(id: &str, flags: u32) -> LaResult {
         .clone()
         .unwrap_or_else(|_| fallback_location(flag, id));
     state::lock().last_location = Some(attempted);
-    let location = location.map_err(|e| match e {
-        LocationError::SystemPermission => Error::SystemPermission,
-    })?;
+    let location = location.map_err(Error::from)?;
     let binding = store_binding(device);
     let store = Store::open(location, id, &binding).map_err(|_| Error::FilePermission)?;
     let device_fingerprint = openlex_device::fingerprint(id, device);
@@ -157,7 +154,7 @@ fn fallback_location(flag: PermissionFlag, id: &str) -> Location {
 
 /// What ties stored records to this device: the OS installation id, or the
 /// host name where there is none.
-fn store_binding(device: &openlex_device::DeviceInfo) -> Vec<u8> {
+pub(crate) fn store_binding(device: &openlex_device::DeviceInfo) -> Vec<u8> {
     if device.components.base.is_empty() {
         device.hostname.as_bytes().to_vec()
     } else {

@@ -4,7 +4,6 @@
 
 use super::error::{Error, LaResult, Outcome};
 use super::state;
-use crate::store::location::LocationError;
 use crate::store::{Location, PermissionFlag, RecordKind, Store};
 
 /// Migrates from `old_flag` to LA_ALL_USERS for the current product.
@@ -24,19 +23,12 @@ pub fn migrate(old_flag: u32) -> LaResult {
     }
     let device = openlex_device::device_info();
     let home = device.home_dir.as_deref();
-    let map = |e: LocationError| match e {
-        LocationError::SystemPermission => Error::SystemPermission,
-    };
-    let from = Location::resolve(old, None, &pid, home).map_err(map)?;
-    let to = Location::resolve(PermissionFlag::AllUsers, None, &pid, home).map_err(map)?;
+    let from = Location::resolve(old, None, &pid, home).map_err(Error::from)?;
+    let to = Location::resolve(PermissionFlag::AllUsers, None, &pid, home).map_err(Error::from)?;
     if from.path == to.path || from.path.is_none() {
         return Err(Error::Fail);
     }
-    let binding = if device.components.base.is_empty() {
-        device.hostname.as_bytes().to_vec()
-    } else {
-        device.components.base.clone()
-    };
+    let binding = super::product::store_binding(device);
     let mut src = Store::open(from, &pid, &binding).map_err(|_| Error::FilePermission)?;
     let mut dst = Store::open(to, &pid, &binding).map_err(|_| Error::FilePermission)?;
     for kind in [RecordKind::Activation, RecordKind::Trial] {
