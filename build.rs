@@ -1,6 +1,7 @@
 //! Link settings for the shared library: the SONAME the vendor's apps expect
 //! and a linker version script generated from the explicit export list in
-//! `exports.txt`, so the library exports exactly the API and nothing else.
+//! `exports.txt`, so the library exports exactly the API and nothing else,
+//! and (glibc) the unwinder linked in instead of a libgcc_s dependency.
 //! Writes only into OUT_DIR.
 
 use std::env;
@@ -21,6 +22,7 @@ fn main() {
         .collect();
     match target_os.as_str() {
         "linux" | "android" | "freebsd" if links_with_lld() => {
+            static_unwinder(&out);
             let mut script = String::from("{\n  global:\n");
             for n in &names {
                 script.push_str(&format!("    {n};\n"));
@@ -35,6 +37,7 @@ fn main() {
             println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libLexActivator.so");
         }
         "linux" | "android" | "freebsd" => {
+            static_unwinder(&out);
             // GNU ld refuses a second anonymous version script next to the one
             // rustc passes; rustc's own already limits exports to the
             // #[no_mangle] API, and tests/exports.rs checks the result.
@@ -68,6 +71,24 @@ fn main() {
             println!("cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/libLexActivator.dylib");
         }
         _ => {}
+    }
+}
+
+/// Links the unwinder (libgcc_eh) into the cdylib instead of depending on
+/// libgcc_s.so.1: loading libgcc_s costs about as much as loading the whole
+/// library (its constructor runs CPUID a dozen times, which traps in VMs).
+/// rustc always asks for `-lgcc_s`; a linker script of that name earlier on
+/// the search path answers it with `libgcc_eh.a` (what `-static-libgcc`
+/// does for C). The version script keeps the `_Unwind_*` symbols local.
+fn static_unwinder(out: &std::path::Path) {
+    if env::var("CARGO_CFG_TARGET_ENV").as_deref() != Ok("gnu") {
+        return;
+    }
+    let dir = out.join("static-unwinder");
+    if fs::create_dir_all(&dir).is_ok()
+        && fs::write(dir.join("libgcc_s.so"), "INPUT(-lgcc_eh)\n").is_ok()
+    {
+        println!("cargo:rustc-cdylib-link-arg=-L{}", dir.display());
     }
 }
 

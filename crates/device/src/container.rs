@@ -33,26 +33,31 @@ pub fn detect_with(
 ) -> bool {
     let p = |abs: &str| under(root, abs);
 
+    // Markers first, cheapest first (a stat or a failed open each); every one
+    // alone means "container", so their order only changes the cost.
     // 1. OpenVZ / Virtuozzo.
     if exists(&p("/proc/vz")) && !exists(&p("/proc/bc")) {
         return true;
     }
-    // 2. WSL: a VM-backed Linux, not a container; only explicit markers below count.
-    let wsl = read_string(&p("/proc/sys/kernel/osrelease"))
-        .is_some_and(|r| r.contains("Microsoft") || r.contains("WSL"));
-    // 3. proot.
-    if traced_by_proot(root) {
-        return true;
-    }
-    // 4. Manager-provided marker (systemd-nspawn, toolbox, podman).
+    // 2. Manager-provided marker (systemd-nspawn, toolbox, podman).
     if read_trimmed(&p("/run/host/container-manager")).is_some() {
         return true;
     }
-    // 5. `$container`: set by the manager for PID 1 only; otherwise systemd's copy.
+    // 3. `$container`: set by the manager for PID 1 only; otherwise systemd's copy.
     if pid1 && env("container").is_some_and(|v| !v.trim().is_empty()) {
         return true;
     }
     if read_trimmed(&p("/run/systemd/container")).is_some() {
+        return true;
+    }
+    // 4. Files left by engines: podman, then docker.
+    if exists(&p("/run/.containerenv")) || exists(&p("/.dockerenv")) {
+        return true;
+    }
+    // 5. Kubernetes.
+    if env("KUBERNETES_SERVICE_HOST").is_some_and(|v| !v.is_empty())
+        || exists(&p("/var/run/secrets/kubernetes.io/serviceaccount"))
+    {
         return true;
     }
     if !pid1 {
@@ -65,14 +70,8 @@ pub fn detect_with(
             }
         }
     }
-    // 6. Files left by engines: podman, then docker.
-    if exists(&p("/run/.containerenv")) || exists(&p("/.dockerenv")) {
-        return true;
-    }
-    // Kubernetes.
-    if env("KUBERNETES_SERVICE_HOST").is_some_and(|v| !v.is_empty())
-        || exists(&p("/var/run/secrets/kubernetes.io/serviceaccount"))
-    {
+    // 6. proot (its `/proc/self/status` costs tens of microseconds to generate).
+    if traced_by_proot(root) {
         return true;
     }
     // Mount and cgroup paths naming a container runtime.
@@ -91,7 +90,9 @@ pub fn detect_with(
     if read_string(&p("/proc/self/cgroup")).is_some_and(|c| cgroup_says_container(&c)) {
         return true;
     }
-    if wsl {
+    // WSL is a VM-backed Linux, not a container: only the explicit markers
+    // above count there, not the cgroup heuristic below.
+    if is_wsl(root) {
         return false;
     }
     // 7. cgroup namespace heuristic.
@@ -169,6 +170,18 @@ pub fn cgroup_says_container(cgroup: &str) -> bool {
         .lines()
         .filter_map(|l| l.splitn(3, ':').nth(2))
         .any(|path| PATHS.iter().any(|pat| path.contains(pat)))
+}
+
+/// WSL's kernel names itself in its release string. The live system answers
+/// through `uname(2)`; `/proc/sys/kernel/osrelease` (slow to read) only for
+/// trees below another root.
+fn is_wsl(root: &Path) -> bool {
+    let release = if root == Path::new("/") {
+        crate::unix::kernel_release()
+    } else {
+        read_string(&under(root, "/proc/sys/kernel/osrelease"))
+    };
+    release.is_some_and(|r| r.contains("Microsoft") || r.contains("WSL"))
 }
 
 /// Whether `TracerPid` in `/proc/self/status` belongs to a process named `proot`.

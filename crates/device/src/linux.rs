@@ -257,14 +257,18 @@ pub fn physical_macs_in(root: &Path, live: bool) -> String {
     for entry in dir.flatten().take(1024) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let p = net.join(&name);
-        if name == "lo" || !exists(&p.join("device")) {
+        if name == "lo" {
             continue;
         }
-        if let Ok(target) = std::fs::read_link(&p) {
-            let t = target.to_string_lossy();
-            if t.contains("/virtual/") || t.contains("/usb") {
-                continue;
-            }
+        // A NIC on a bus links below its device (`../../devices/pci0000:00/...`);
+        // software interfaces live under `/devices/virtual/`. The link target says
+        // both without a lookup of `<if>/device`, which is slow in sysfs.
+        let Ok(target) = std::fs::read_link(&p) else {
+            continue;
+        };
+        let t = target.to_string_lossy();
+        if t.contains("/virtual/") || t.contains("/usb") || !t.contains("/devices/") {
+            continue;
         }
         let perm = if live { ethtool_perm_addr(&name) } else { None };
         let mac = perm
@@ -527,14 +531,27 @@ mod tests {
         assert_eq!(parse_cpuinfo(""), None);
     }
 
+    /// Lays a NIC out as sysfs does: the interface directory below its bus
+    /// device (or `devices/virtual`), linked from `class/net`.
     fn nic(root: &Path, name: &str, mac: &str, assign: &str, physical: bool) {
-        let d = root.join("sys/class/net").join(name);
+        let rel = if physical {
+            format!("devices/pci0000:00/0000:00:1f.6/net/{name}")
+        } else {
+            format!("devices/virtual/net/{name}")
+        };
+        let d = root.join("sys").join(&rel);
         fs::create_dir_all(&d).unwrap();
         fs::write(d.join("address"), format!("{mac}\n")).unwrap();
         fs::write(d.join("addr_assign_type"), format!("{assign}\n")).unwrap();
         if physical {
-            fs::create_dir_all(d.join("device")).unwrap();
+            symlink("../../../..", d.join("device")).unwrap();
         }
+        fs::create_dir_all(root.join("sys/class/net")).unwrap();
+        symlink(
+            format!("../../{rel}"),
+            root.join("sys/class/net").join(name),
+        )
+        .unwrap();
     }
 
     #[test]

@@ -240,8 +240,13 @@ pub(crate) fn detect_linux(root: &Path, cpu: &CpuidView, dmi: Dmi) -> Option<&'s
             return xen_dom0_filter(root, n);
         }
     }
-    // User Mode Linux: the first CPU record is enough (and cheap to generate).
-    if let Some(head) = read_bounded(&under(root, "/proc/cpuinfo"), 1024) {
+    // User Mode Linux: the first CPU record is enough. UML runs as a host
+    // process, so with the hypervisor bit set the host is a VM itself and the
+    // CPUID verdict below answers; skipping the read saves its cost in VMs.
+    if let Some(head) = (!cpu.hypervisor_bit)
+        .then(|| read_bounded(&under(root, "/proc/cpuinfo"), 1024))
+        .flatten()
+    {
         if String::from_utf8_lossy(&head)
             .lines()
             .any(|l| l.starts_with("vendor_id") && l.contains("User Mode Linux"))
