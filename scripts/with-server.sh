@@ -35,5 +35,8 @@ export OPENLEX_SERVER_DIR="$dir/server"
 export OPENLEX_SERVER_URL="$(tr -d '\n' < "$dir/server/server.url")"
 export OPENLEX_ADMIN_TOKEN="$(tr -d '\n' < "$dir/server/admin-token")"
 export SSL_CERT_FILE="$dir/server/ca.pem"
+# The development CA is the whole trust store the runs need; an inherited
+# SSL_CERT_DIR would add the host's (and the cost of loading it) to each process.
+unset SSL_CERT_DIR
 export OPENLEX_LIB_DIR="$target/$profile"
 "$@"
