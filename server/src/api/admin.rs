@@ -5,9 +5,11 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{get, on, post, MethodFilter, MethodRouter};
 use axum::Router;
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 use super::{bearer, blocking, json_response, list_response, parse, query_map, AppState, RawBody};
 use crate::admin as ops;
@@ -32,39 +34,148 @@ async fn call<R: Send + 'static>(
     .await
 }
 
-fn ok<T: serde::Serialize>(v: &T) -> Response {
-    json_response(StatusCode::OK, v)
+/// Query parameters of a list call.
+type Query = HashMap<String, String>;
+
+/// One page of a list and the total count behind it.
+type Page<T> = (Vec<T>, i64);
+
+/// `{id}` endpoint without a body: `op(id)` under `scope`, answered with
+/// `status` and the result.
+fn by_id<T: Serialize + Send + 'static>(
+    method: MethodFilter,
+    status: StatusCode,
+    scope: &'static str,
+    op: fn(&Service, &str) -> ApiResult<T>,
+) -> MethodRouter<AppState> {
+    on(
+        method,
+        move |State(st): State<AppState>, h: HeaderMap, Path(id): Path<String>| async move {
+            let v = call(&st, &h, scope, move |s| op(s, &id)).await?;
+            ApiResult::Ok(json_response(status, &v))
+        },
+    )
 }
 
-fn created<T: serde::Serialize>(v: &T) -> Response {
-    json_response(StatusCode::CREATED, v)
+/// `{id}` endpoint with a JSON body: `op(id, body)` under `scope`.
+fn by_id_with_body<T: Serialize + Send + 'static>(
+    method: MethodFilter,
+    status: StatusCode,
+    scope: &'static str,
+    op: fn(&Service, &str, &Value) -> ApiResult<T>,
+) -> MethodRouter<AppState> {
+    on(
+        method,
+        move |State(st): State<AppState>,
+              h: HeaderMap,
+              Path(id): Path<String>,
+              RawBody(b): RawBody| async move {
+            let body: Value = parse(&b)?;
+            let v = call(&st, &h, scope, move |s| op(s, &id, &body)).await?;
+            ApiResult::Ok(json_response(status, &v))
+        },
+    )
 }
 
-fn no_content() -> Response {
-    StatusCode::NO_CONTENT.into_response()
+/// `GET {id}`: 200 with the document.
+fn read<T: Serialize + Send + 'static>(
+    scope: &'static str,
+    op: fn(&Service, &str) -> ApiResult<T>,
+) -> MethodRouter<AppState> {
+    by_id(MethodFilter::GET, StatusCode::OK, scope, op)
+}
+
+/// `PATCH {id}` (or another method) with a body: 200 with the result.
+fn update<T: Serialize + Send + 'static>(
+    method: MethodFilter,
+    scope: &'static str,
+    op: fn(&Service, &str, &Value) -> ApiResult<T>,
+) -> MethodRouter<AppState> {
+    by_id_with_body(method, StatusCode::OK, scope, op)
+}
+
+/// `DELETE {id}`: 204.
+fn remove(scope: &'static str, op: fn(&Service, &str) -> ApiResult<()>) -> MethodRouter<AppState> {
+    on(
+        MethodFilter::DELETE,
+        move |State(st): State<AppState>, h: HeaderMap, Path(id): Path<String>| async move {
+            call(&st, &h, scope, move |s| op(s, &id)).await?;
+            ApiResult::Ok(StatusCode::NO_CONTENT.into_response())
+        },
+    )
+}
+
+/// `POST` on a collection: 201 with what `op` created from the body.
+fn create<T: Serialize + Send + 'static>(
+    scope: &'static str,
+    op: fn(&Service, &Value) -> ApiResult<T>,
+) -> MethodRouter<AppState> {
+    on(
+        MethodFilter::POST,
+        move |State(st): State<AppState>, h: HeaderMap, RawBody(b): RawBody| async move {
+            let body: Value = parse(&b)?;
+            let v = call(&st, &h, scope, move |s| op(s, &body)).await?;
+            ApiResult::Ok(json_response(StatusCode::CREATED, &v))
+        },
+    )
+}
+
+/// `GET` on a collection: the page as a JSON array plus `X-Total-Count`.
+fn list<T: Serialize + Send + 'static>(
+    scope: &'static str,
+    op: fn(&Service, &Query) -> ApiResult<Page<T>>,
+) -> MethodRouter<AppState> {
+    get(
+        move |State(st): State<AppState>, h: HeaderMap, RawQuery(q): RawQuery| async move {
+            let q = query_map(q.as_deref())?;
+            let (items, total) = call(&st, &h, scope, move |s| op(s, &q)).await?;
+            ApiResult::Ok(list_response(&items, total))
+        },
+    )
+}
+
+/// A page of records shown through their DTO.
+fn dtos<T>(page: Page<T>, dto: fn(&T) -> Value) -> Page<Value> {
+    (page.0.iter().map(dto).collect(), page.1)
 }
 
 /// Admin routes.
 pub fn routes() -> Router<AppState> {
+    use MethodFilter as M;
     Router::new()
-        .route("/v3/products", post(create_product).get(list_products))
+        .route(
+            "/v3/products",
+            create("product:write", ops::create_product)
+                .merge(list("product:read", ops::list_products)),
+        )
         .route(
             "/v3/products/{id}",
-            get(get_product)
-                .patch(update_product)
-                .delete(delete_product),
+            read("product:read", ops::get_product)
+                .merge(update(M::PATCH, "product:write", ops::update_product))
+                .merge(remove("product:write", ops::delete_product)),
         )
-        .route("/v3/licenses", post(create_license).get(list_licenses))
+        .route(
+            "/v3/licenses",
+            create("license:write", ops::create_license)
+                .merge(list("license:read", ops::list_licenses)),
+        )
         .route(
             "/v3/licenses/{id}",
-            get(get_license)
-                .patch(update_license)
-                .delete(delete_license),
+            read("license:read", ops::get_license)
+                .merge(update(M::PATCH, "license:write", ops::update_license))
+                .merge(remove("license:write", ops::delete_license)),
         )
-        .route("/v3/licenses/{id}/renew", post(renew_license))
+        .route(
+            "/v3/licenses/{id}/renew",
+            by_id(M::POST, StatusCode::OK, "license:write", ops::renew_license),
+        )
         .route(
             "/v3/licenses/{id}/expires-at",
-            post(license_expires_at).patch(license_expires_at),
+            update(
+                M::POST.or(M::PATCH),
+                "license:write",
+                ops::set_license_expiry,
+            ),
         )
         .route("/v3/activations/offline-activate", post(offline_activate))
         .route(
@@ -73,220 +184,130 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/v3/trial-activations/{id}/expires-at",
-            post(trial_expires_at).patch(trial_expires_at),
+            update(
+                M::POST.or(M::PATCH),
+                "activation:write",
+                ops::set_trial_expiry,
+            ),
         )
-        .route("/v3/releases", post(create_release).get(list_releases))
+        .route(
+            "/v3/releases",
+            create("release:write", ops::create_release).merge(list("release:read", |s, q| {
+                ops::list::<ReleaseRec>(s, q, &[("productId", "product_id")])
+            })),
+        )
         .route(
             "/v3/releases/{id}",
-            get(get_release)
-                .patch(update_release)
-                .delete(delete_release),
+            read("release:read", |s, id| {
+                ops::get_doc::<ReleaseRec>(s, id, "release")
+            })
+            .merge(update(M::PATCH, "release:write", ops::update_release))
+            .merge(remove("release:write", |s, id| {
+                ops::delete_doc(s, Kind::Release, id, "release")
+            })),
         )
-        .route("/v3/releases/{id}/files", post(add_release_file))
-        .route("/v3/users", post(create_user).get(list_users))
+        .route(
+            "/v3/releases/{id}/files",
+            by_id_with_body(
+                M::POST,
+                StatusCode::CREATED,
+                "release:write",
+                ops::add_release_file,
+            ),
+        )
+        .route(
+            "/v3/users",
+            create("user:write", ops::create_user).merge(list("user:read", |s, q| {
+                let page = ops::list::<User>(s, q, &[("email", "email")])?;
+                Ok(dtos(page, ops::user_dto))
+            })),
+        )
         .route(
             "/v3/users/{id}",
-            get(get_user).patch(update_user).delete(delete_user),
+            read("user:read", |s, id| {
+                Ok(ops::user_dto(&ops::get_doc::<User>(s, id, "user")?))
+            })
+            .merge(update(M::PATCH, "user:write", ops::update_user))
+            .merge(remove("user:write", |s, id| {
+                ops::delete_doc(s, Kind::User, id, "user")
+            })),
         )
-        .route("/v3/entitlement-sets", post(create_set).get(list_sets))
+        .route(
+            "/v3/entitlement-sets",
+            create("entitlement:write", ops::create_entitlement_set)
+                .merge(list("entitlement:read", |s, q| {
+                    ops::list::<EntitlementSetRec>(s, q, &[("productId", "product_id")])
+                })),
+        )
         .route(
             "/v3/entitlement-sets/{id}",
-            get(get_set).patch(update_set).delete(delete_set),
+            read("entitlement:read", |s, id| {
+                ops::get_doc::<EntitlementSetRec>(s, id, "entitlement set")
+            })
+            .merge(update(
+                M::PATCH,
+                "entitlement:write",
+                ops::update_entitlement_set,
+            ))
+            .merge(remove("entitlement:write", |s, id| {
+                ops::delete_doc(s, Kind::EntitlementSet, id, "entitlement set")
+            })),
         )
         .route(
             "/v3/personal-access-tokens",
-            post(create_token).get(list_tokens),
+            create("token:write", ops::create_token_json).merge(list("token:write", |s, q| {
+                Ok(dtos(ops::list::<AdminToken>(s, q, &[])?, ops::token_dto))
+            })),
         )
-        .route("/v3/personal-access-tokens/{id}", delete(delete_token))
+        .route(
+            "/v3/personal-access-tokens/{id}",
+            remove("token:write", |s, id| {
+                ops::delete_doc(s, Kind::AdminToken, id, "token")
+            }),
+        )
 }
 
-// ---- products
-
-async fn create_product(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(created(
-        &call(&st, &h, "product:write", move |s| {
-            ops::create_product(s, &body)
-        })
-        .await?,
-    ))
-}
-
-async fn list_products(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "product:read", move |s| ops::list_products(s, &q)).await?;
-    Ok(list_response(&items, total))
-}
-
-async fn get_product(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(ok(&call(&st, &h, "product:read", move |s| {
-        ops::get_product(s, &id)
-    })
-    .await?))
-}
-
-async fn update_product(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(ok(&call(&st, &h, "product:write", move |s| {
-        ops::update_product(s, &id, &body)
-    })
-    .await?))
-}
-
-async fn delete_product(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    call(&st, &h, "product:write", move |s| {
-        ops::delete_product(s, &id)
-    })
-    .await?;
-    Ok(no_content())
-}
-
-// ---- licenses
-
-async fn create_license(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(created(
-        &call(&st, &h, "license:write", move |s| {
-            ops::create_license(s, &body)
-        })
-        .await?,
-    ))
-}
-
-async fn list_licenses(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "license:read", move |s| ops::list_licenses(s, &q)).await?;
-    Ok(list_response(&items, total))
-}
-
-async fn get_license(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(ok(&call(&st, &h, "license:read", move |s| {
-        ops::get_license(s, &id)
-    })
-    .await?))
-}
-
-async fn update_license(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(ok(&call(&st, &h, "license:write", move |s| {
-        ops::update_license(s, &id, &body)
-    })
-    .await?))
-}
-
-async fn delete_license(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    call(&st, &h, "license:write", move |s| {
-        ops::delete_license(s, &id)
-    })
-    .await?;
-    Ok(no_content())
-}
-
-async fn renew_license(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(ok(&call(&st, &h, "license:write", move |s| {
-        ops::renew_license(s, &id)
-    })
-    .await?))
-}
-
-async fn license_expires_at(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(ok(&call(&st, &h, "license:write", move |s| {
-        ops::set_license_expiry(s, &id, &body)
-    })
-    .await?))
-}
-
-// ---- activations (GET/DELETE share paths with client routes)
+// ---- activations and trial activations: their paths are shared with client
+// routes, which merge these in.
 
 /// `GET /v3/activations`.
-pub async fn list_activations(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "activation:read", move |s| {
-        ops::list_activations(s, &q)
-    })
-    .await?;
-    Ok(list_response(&items, total))
+pub fn list_activations() -> MethodRouter<AppState> {
+    list("activation:read", ops::list_activations)
 }
 
 /// `GET /v3/activations/{id}`.
-pub async fn get_activation(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(ok(&call(&st, &h, "activation:read", move |s| {
-        ops::get_doc::<Activation>(s, &id, "activation")
+pub fn get_activation() -> MethodRouter<AppState> {
+    read("activation:read", |s, id| {
+        ops::get_doc::<Activation>(s, id, "activation")
     })
-    .await?))
 }
 
-/// `DELETE /v3/activations/{id}` with a bearer token.
+/// `DELETE /v3/activations/{id}` with a bearer token: frees the seat.
 pub async fn delete_activation(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
+    st: AppState,
+    headers: HeaderMap,
+    id: String,
 ) -> ApiResult<Response> {
-    call(&st, &h, "activation:write", move |s| {
+    call(&st, &headers, "activation:write", move |s| {
         ops::delete_doc(s, Kind::Activation, &id, "activation")
     })
     .await?;
-    Ok(no_content())
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /v3/trial-activations`.
+pub fn list_trials() -> MethodRouter<AppState> {
+    list("activation:read", ops::list_trials)
+}
+
+/// `GET` and `DELETE /v3/trial-activations/{id}`.
+pub fn trial_by_id() -> MethodRouter<AppState> {
+    read("activation:read", |s, id| {
+        ops::get_doc::<TrialActivation>(s, id, "trial activation")
+    })
+    .merge(remove("activation:write", |s, id| {
+        ops::delete_doc(s, Kind::Trial, id, "trial activation")
+    }))
 }
 
 fn offline_fields(v: &Value) -> (String, i64, Option<String>) {
@@ -317,7 +338,10 @@ async fn offline_activate(
         s.offline_activate(&req, validity, lid)
     })
     .await?;
-    Ok(ok(&json!({ "offlineResponse": resp })))
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({ "offlineResponse": resp }),
+    ))
 }
 
 async fn offline_deactivate(
@@ -333,307 +357,5 @@ async fn offline_deactivate(
         s.offline_deactivate(&req, lid)
     })
     .await?;
-    Ok(no_content())
-}
-
-// ---- trial activations
-
-/// `GET /v3/trial-activations`.
-pub async fn list_trials(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "activation:read", move |s| ops::list_trials(s, &q)).await?;
-    Ok(list_response(&items, total))
-}
-
-/// `GET /v3/trial-activations/{id}`.
-pub async fn get_trial(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(ok(&call(&st, &h, "activation:read", move |s| {
-        ops::get_doc::<TrialActivation>(s, &id, "trial activation")
-    })
-    .await?))
-}
-
-/// `DELETE /v3/trial-activations/{id}`.
-pub async fn delete_trial(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    call(&st, &h, "activation:write", move |s| {
-        ops::delete_doc(s, Kind::Trial, &id, "trial activation")
-    })
-    .await?;
-    Ok(no_content())
-}
-
-async fn trial_expires_at(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(ok(&call(&st, &h, "activation:write", move |s| {
-        ops::set_trial_expiry(s, &id, &body)
-    })
-    .await?))
-}
-
-// ---- releases
-
-async fn create_release(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(created(
-        &call(&st, &h, "release:write", move |s| {
-            ops::create_release(s, &body)
-        })
-        .await?,
-    ))
-}
-
-async fn list_releases(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "release:read", move |s| {
-        ops::list::<ReleaseRec>(s, &q, &[("productId", "product_id")])
-    })
-    .await?;
-    Ok(list_response(&items, total))
-}
-
-async fn get_release(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(ok(&call(&st, &h, "release:read", move |s| {
-        ops::get_doc::<ReleaseRec>(s, &id, "release")
-    })
-    .await?))
-}
-
-async fn update_release(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(ok(&call(&st, &h, "release:write", move |s| {
-        ops::update_release(s, &id, &body)
-    })
-    .await?))
-}
-
-async fn delete_release(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    call(&st, &h, "release:write", move |s| {
-        ops::delete_doc(s, Kind::Release, &id, "release")
-    })
-    .await?;
-    Ok(no_content())
-}
-
-async fn add_release_file(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(created(
-        &call(&st, &h, "release:write", move |s| {
-            ops::add_release_file(s, &id, &body)
-        })
-        .await?,
-    ))
-}
-
-// ---- users
-
-async fn create_user(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(created(
-        &call(&st, &h, "user:write", move |s| ops::create_user(s, &body)).await?,
-    ))
-}
-
-async fn list_users(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "user:read", move |s| {
-        ops::list::<User>(s, &q, &[("email", "email")])
-    })
-    .await?;
-    let dtos: Vec<Value> = items.iter().map(ops::user_dto).collect();
-    Ok(list_response(&dtos, total))
-}
-
-async fn get_user(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    let u = call(&st, &h, "user:read", move |s| {
-        ops::get_doc::<User>(s, &id, "user")
-    })
-    .await?;
-    Ok(ok(&ops::user_dto(&u)))
-}
-
-async fn update_user(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(ok(&call(&st, &h, "user:write", move |s| {
-        ops::update_user(s, &id, &body)
-    })
-    .await?))
-}
-
-async fn delete_user(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    call(&st, &h, "user:write", move |s| {
-        ops::delete_doc(s, Kind::User, &id, "user")
-    })
-    .await?;
-    Ok(no_content())
-}
-
-// ---- entitlement sets
-
-async fn create_set(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(created(
-        &call(&st, &h, "entitlement:write", move |s| {
-            ops::create_entitlement_set(s, &body)
-        })
-        .await?,
-    ))
-}
-
-async fn list_sets(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "entitlement:read", move |s| {
-        ops::list::<EntitlementSetRec>(s, &q, &[("productId", "product_id")])
-    })
-    .await?;
-    Ok(list_response(&items, total))
-}
-
-async fn get_set(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(ok(&call(&st, &h, "entitlement:read", move |s| {
-        ops::get_doc::<EntitlementSetRec>(s, &id, "entitlement set")
-    })
-    .await?))
-}
-
-async fn update_set(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(ok(&call(&st, &h, "entitlement:write", move |s| {
-        ops::update_entitlement_set(s, &id, &body)
-    })
-    .await?))
-}
-
-async fn delete_set(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    call(&st, &h, "entitlement:write", move |s| {
-        ops::delete_doc(s, Kind::EntitlementSet, &id, "entitlement set")
-    })
-    .await?;
-    Ok(no_content())
-}
-
-// ---- personal access tokens
-
-async fn create_token(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawBody(b): RawBody,
-) -> ApiResult<Response> {
-    let body: Value = parse(&b)?;
-    Ok(created(
-        &call(&st, &h, "token:write", move |s| {
-            ops::create_token_json(s, &body)
-        })
-        .await?,
-    ))
-}
-
-async fn list_tokens(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> ApiResult<Response> {
-    let q = query_map(q.as_deref())?;
-    let (items, total) = call(&st, &h, "token:write", move |s| {
-        ops::list::<AdminToken>(s, &q, &[])
-    })
-    .await?;
-    let dtos: Vec<Value> = items.iter().map(ops::token_dto).collect();
-    Ok(list_response(&dtos, total))
-}
-
-async fn delete_token(
-    State(st): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> ApiResult<Response> {
-    call(&st, &h, "token:write", move |s| {
-        ops::delete_doc(s, Kind::AdminToken, &id, "token")
-    })
-    .await?;
-    Ok(no_content())
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

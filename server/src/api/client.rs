@@ -20,13 +20,13 @@ pub fn routes() -> Router<AppState> {
         .route("/v3/status", get(status))
         .route(
             "/v3/activations",
-            post(activate).get(super::admin::list_activations),
+            post(activate).merge(super::admin::list_activations()),
         )
         .route(
             "/v3/activations/{id}",
             patch(sync)
                 .delete(delete_activation)
-                .get(super::admin::get_activation),
+                .merge(super::admin::get_activation()),
         )
         .route("/v3/activations/{id}/deactivate", post(deactivate))
         .route(
@@ -36,13 +36,11 @@ pub fn routes() -> Router<AppState> {
         .route("/v3/activations/meter-attributes/{name}", post(meter))
         .route(
             "/v3/trial-activations",
-            post(trial_activate).get(super::admin::list_trials),
+            post(trial_activate).merge(super::admin::list_trials()),
         )
         .route(
             "/v3/trial-activations/{id}",
-            patch(trial_sync)
-                .get(super::admin::get_trial)
-                .delete(super::admin::delete_trial),
+            patch(trial_sync).merge(super::admin::trial_by_id()),
         )
         .route(
             "/v3/trial-activations/offline-activate",
@@ -111,7 +109,7 @@ async fn delete_activation(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     if bearer(&headers).is_some() {
-        return super::admin::delete_activation(State(st), headers, Path(id)).await;
+        return super::admin::delete_activation(st, headers, id).await;
     }
     let svc = st.svc.clone();
     blocking(move || svc.deactivate(&id, None, None)).await?;
