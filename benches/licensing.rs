@@ -1,5 +1,5 @@
 //! In-process benchmarks of the hot licensing paths (issue 7), through the
-//! exported C functions (`LexActivator::ffi::*`), as an application calls them.
+//! exported C functions (`openlex_client::ffi::*`), as an application calls them.
 //!
 //!     cargo bench --bench licensing
 //!
@@ -17,10 +17,10 @@ use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
 use sha2::Sha256;
 
-use LexActivator::core::{activation, state};
-use LexActivator::ffi::activation::IsLicenseGenuine;
-use LexActivator::ffi::setup::{Reset, SetProductData, SetProductId};
-use LexActivator::ffi::trial::{ActivateLocalTrial, IsLocalTrialGenuine};
+use openlex_client::core::{activation, state};
+use openlex_client::ffi::activation::IsLicenseGenuine;
+use openlex_client::ffi::setup::{Reset, SetProductData, SetProductId};
+use openlex_client::ffi::trial::{ActivateLocalTrial, IsLocalTrialGenuine};
 
 const LA_USER: u32 = 1;
 
@@ -143,7 +143,7 @@ fn benches(c: &mut Criterion) {
     });
 
     assert_eq!(Reset(), 0);
-    if let Some(p) = LexActivator::store::location::local_trial_copy(
+    if let Some(p) = openlex_client::store::location::local_trial_copy(
         &t.id,
         openlex_device::device_info().home_dir.as_deref(),
     ) {

@@ -9,14 +9,14 @@ use std::os::raw::c_char;
 use std::ptr;
 
 use common::{c, lock, read, TestProduct};
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::getters::*;
-use LexActivator::ffi::services::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
-use LexActivator::ffi::structs::*;
-use LexActivator::ffi::trial::*;
-use LexActivator::ffi::types::DataStoreInfo;
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::getters::*;
+use openlex_client::ffi::services::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
+use openlex_client::ffi::structs::*;
+use openlex_client::ffi::trial::*;
+use openlex_client::ffi::types::DataStoreInfo;
 
 fn setup(dir: &std::path::Path, p: &TestProduct) {
     unsafe {
@@ -346,7 +346,7 @@ fn getters_without_activation() {
 
 unsafe extern "C" fn release_cb(
     _s: std::os::raw::c_int,
-    _r: *mut LexActivator::ffi::types::Release,
+    _r: *mut openlex_client::ffi::types::Release,
     _u: *mut std::ffi::c_void,
 ) {
 }
@@ -383,7 +383,7 @@ fn local_trial_semantics() {
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
     setup(dir.path(), &p);
-    let now = || LexActivator::core::clock::now();
+    let now = || openlex_client::core::clock::now();
     let mut e = 0u32;
     unsafe {
         assert_eq!(IsLocalTrialGenuine(), 1);
@@ -409,16 +409,16 @@ fn local_trial_semantics() {
         assert_eq!(Reset(), 0);
         setup(dir.path(), &p);
         assert_eq!(IsLocalTrialGenuine(), 0, "Reset keeps the local trial");
-        LexActivator::core::clock::set_offset_for_tests(3 * 86_500);
+        openlex_client::core::clock::set_offset_for_tests(3 * 86_500);
         assert_eq!(IsLocalTrialGenuine(), 26);
         assert_eq!(ActivateLocalTrial(5), 26, "expired stays expired");
         assert_eq!(ExtendLocalTrial(1), 0, "extending revives");
         assert_eq!(IsLocalTrialGenuine(), 0);
-        LexActivator::core::clock::set_offset_for_tests(3 * 86_500 - 7200);
+        openlex_client::core::clock::set_offset_for_tests(3 * 86_500 - 7200);
         assert_eq!(IsLocalTrialGenuine(), 69, "clock set back two hours");
-        LexActivator::core::clock::set_offset_for_tests(3 * 86_500 - 1800);
+        openlex_client::core::clock::set_offset_for_tests(3 * 86_500 - 1800);
         assert_eq!(IsLocalTrialGenuine(), 0, "half an hour is within tolerance");
-        LexActivator::core::clock::set_offset_for_tests(0);
+        openlex_client::core::clock::set_offset_for_tests(0);
     }
 }
 
@@ -429,7 +429,7 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     let p = TestProduct::new();
     setup(dir.path(), &p);
     assert_eq!(ActivateLocalTrial(0), 0);
-    LexActivator::core::clock::set_offset_for_tests(5);
+    openlex_client::core::clock::set_offset_for_tests(5);
     assert_eq!(IsLocalTrialGenuine(), 26, "0 days expires at once");
     std::fs::remove_dir_all(dir.path().join(&p.id)).unwrap();
     std::fs::create_dir_all(dir.path()).unwrap();
@@ -440,10 +440,10 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
         26,
         "the second copy remembers the expired trial"
     );
-    LexActivator::core::clock::set_offset_for_tests(0);
+    openlex_client::core::clock::set_offset_for_tests(0);
     assert_eq!(ExtendLocalTrial(1), 0);
     let home = openlex_device::device_info().home_dir.clone();
-    let copy = LexActivator::store::location::local_trial_copy(&p.id, home.as_deref()).unwrap();
+    let copy = openlex_client::store::location::local_trial_copy(&p.id, home.as_deref()).unwrap();
     let f = dir.path().join(&p.id).join("local-trial.olx");
     let edit = |path: &std::path::Path| {
         let text = std::fs::read_to_string(path).unwrap();

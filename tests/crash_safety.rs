@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use common::server::SERVER;
 use common::{c, lock};
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
 use serde_json::json;
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
 
 fn setup(v: &serde_json::Value) {
     unsafe {

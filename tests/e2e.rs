@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use common::server::SERVER;
 use common::{c, lock, read};
+use openlex_client::core::clock::set_offset_for_tests;
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::getters::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
 use serde_json::json;
-use LexActivator::core::clock::set_offset_for_tests;
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::getters::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
 
 static CALLS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
@@ -241,7 +241,7 @@ fn expiry_and_deleted_activation() {
     let (lid, key) = SERVER.license(&pid, json!({"validity": 3600, "serverSyncInterval": 0}));
     let _ctx = init(&pid, &pd);
     assert_eq!(activate(&key), 0);
-    let past = LexActivator::core::clock::now() - 60;
+    let past = openlex_client::core::clock::now() - 60;
     let (s, v) = SERVER.admin(
         "POST",
         &format!("/v3/licenses/{lid}/expires-at"),
@@ -325,7 +325,7 @@ fn grace_period_holds_while_the_server_is_unreachable_then_ends() {
     );
     let mut grace = 0u32;
     unsafe { assert_eq!(GetServerSyncGracePeriodExpiryDate(&mut grace), 0) };
-    assert!(i64::from(grace) > LexActivator::core::clock::now());
+    assert!(i64::from(grace) > openlex_client::core::clock::now());
     set_offset_for_tests(2000);
     assert_eq!(SyncLicenseActivation(), 22);
     assert_eq!(IsLicenseGenuine(), 22);

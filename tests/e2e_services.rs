@@ -11,16 +11,16 @@ use std::time::{Duration, Instant};
 
 use common::server::SERVER;
 use common::{c, lock, read};
+use openlex_client::core::clock::set_offset_for_tests;
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::getters::*;
+use openlex_client::ffi::services::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
+use openlex_client::ffi::structs::*;
+use openlex_client::ffi::trial::*;
+use openlex_client::ffi::types::{FeatureEntitlement, OrganizationAddress};
 use serde_json::{json, Value};
-use LexActivator::core::clock::set_offset_for_tests;
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::getters::*;
-use LexActivator::ffi::services::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
-use LexActivator::ffi::structs::*;
-use LexActivator::ffi::trial::*;
-use LexActivator::ffi::types::{FeatureEntitlement, OrganizationAddress};
 
 fn init(pid: &str, pd: &str) -> tempfile::TempDir {
     let store = tempfile::tempdir().unwrap();
@@ -61,7 +61,7 @@ fn verified_trial() {
         assert_eq!(IsTrialGenuine(), 0);
         let mut e = 0u32;
         assert_eq!(GetTrialExpiryDate(&mut e), 0);
-        let now = LexActivator::core::clock::now();
+        let now = openlex_client::core::clock::now();
         assert!((i64::from(e) - (now + 86400 * 7)).abs() < 120);
         let (s, id) = buf_call(|b, l| GetTrialId(b, l));
         assert_eq!(s, 0);
@@ -351,7 +351,7 @@ unsafe extern "C" fn on_release(status: c_int, json: *const c_char, user: *mut c
 
 unsafe extern "C" fn on_release_struct(
     status: c_int,
-    r: *mut LexActivator::ffi::types::Release,
+    r: *mut openlex_client::ffi::types::Release,
     user: *mut c_void,
 ) {
     let version = read(unsafe { &(*r).version });
@@ -539,7 +539,7 @@ fn remaining_getters_and_struct_forms() {
         assert!(v.contains(r#""featureName":"seats""#), "{v}");
         let (s, v) = buf_call(|b, l| GetLicenseLeasingStrategy(b, l));
         assert_eq!(s, 0, "{v}");
-        let mut lookup: LexActivator::ffi::types::LicenseLookupInfo = std::mem::zeroed();
+        let mut lookup: openlex_client::ffi::types::LicenseLookupInfo = std::mem::zeroed();
         assert_eq!(LookupLicense(c(&key).as_ptr(), &mut lookup), 0);
         assert_eq!(read(&lookup.key), key);
         assert_eq!(LookupLicense(c("short").as_ptr(), &mut lookup), 54);
@@ -547,7 +547,7 @@ fn remaining_getters_and_struct_forms() {
             AuthenticateUser(c("grace@example.com").as_ptr(), c("another-horse").as_ptr()),
             0
         );
-        let mut lics: Vec<LexActivator::ffi::types::UserLicense> = Vec::new();
+        let mut lics: Vec<openlex_client::ffi::types::UserLicense> = Vec::new();
         lics.resize_with(2, || std::mem::zeroed());
         assert_eq!(GetUserLicenses(lics.as_mut_ptr(), 2), 0);
         assert_eq!(read(&lics[0].key), key);
@@ -616,7 +616,7 @@ fn two_factor_authentication() {
             "code missing"
         );
         assert_eq!(SetTwoFactorAuthenticationCode(c("000000").as_ptr()), 0);
-        let wrong = if totp(secret, LexActivator::core::clock::now()) == "000000" {
+        let wrong = if totp(secret, openlex_client::core::clock::now()) == "000000" {
             "111111"
         } else {
             "000000"
@@ -627,7 +627,7 @@ fn two_factor_authentication() {
             89,
             "code wrong"
         );
-        let code = totp(secret, LexActivator::core::clock::now());
+        let code = totp(secret, openlex_client::core::clock::now());
         assert_eq!(SetTwoFactorAuthenticationCode(c(&code).as_ptr()), 0);
         assert_eq!(
             AuthenticateUser(c("otp@example.com").as_ptr(), c("pass-word-2").as_ptr()),

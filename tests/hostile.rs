@@ -13,14 +13,14 @@ use std::time::{Duration, Instant};
 
 use common::hostile_server::{after, drip, fixed, respond, silent, Handler, Hostile, Request};
 use common::{c, lock, read, TestProduct};
+use openlex_client::core::clock::now;
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::getters::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
 use rsa::pkcs1v15::SigningKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use serde_json::{json, Value};
-use LexActivator::core::clock::now;
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::getters::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
 
 const KEY: &str = "HOSTILE-123456-KEY";
 
@@ -334,10 +334,10 @@ fn fuzz_regressions_signed_non_utf8_claims_and_empty_offline_file() {
         use rsa::pkcs8::EncodePublicKey;
         common::KEY.to_public_key().to_public_key_der().unwrap()
     };
-    let pk = LexActivator::token::ProductKey::from_spki_der(spki.as_bytes()).unwrap();
+    let pk = openlex_client::token::ProductKey::from_spki_der(spki.as_bytes()).unwrap();
     assert_eq!(
         pk.verify::<openlex_wire::ActivationClaims>(&token).err(),
-        Some(LexActivator::token::TokenError::Claims)
+        Some(openlex_client::token::TokenError::Claims)
     );
     let p = TestProduct::new();
     let dir = tempfile::tempdir().unwrap();

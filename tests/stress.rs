@@ -17,11 +17,11 @@ use std::time::{Duration, Instant};
 
 use common::server::SERVER;
 use common::{c, lock};
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::getters::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
 use serde_json::json;
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::getters::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
 
 /// Statuses IsLicenseGenuine / IsLicenseValid may return (header docs),
 /// plus LA_E_PRODUCT_ID while another thread is between Reset and setup.

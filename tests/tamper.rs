@@ -12,14 +12,14 @@ use std::process::Command;
 
 use common::server::SERVER;
 use common::{c, lock};
+use openlex_client::core::activation::ActivationRecord;
+use openlex_client::core::clock::set_offset_for_tests;
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
+use openlex_client::ffi::trial::*;
+use openlex_client::store::{Location, PermissionFlag, RecordKind, Store};
 use serde_json::json;
-use LexActivator::core::activation::ActivationRecord;
-use LexActivator::core::clock::set_offset_for_tests;
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
-use LexActivator::ffi::trial::*;
-use LexActivator::store::{Location, PermissionFlag, RecordKind, Store};
 
 struct Ctx {
     pid: String,
@@ -307,7 +307,7 @@ fn every_file_we_create_is_private() {
     );
     // The local-trial copy kept outside the data directory, too.
     let home = openlex_device::device_info().home_dir.clone();
-    if let Some(p) = LexActivator::store::location::local_trial_copy(&x.pid, home.as_deref()) {
+    if let Some(p) = openlex_client::store::location::local_trial_copy(&x.pid, home.as_deref()) {
         if let Ok(md) = std::fs::metadata(&p) {
             assert_eq!(md.permissions().mode() & 0o077, 0, "{}", p.display());
             let _ = std::fs::remove_file(&p);
@@ -365,7 +365,7 @@ fn no_subprocess_is_ever_spawned() {
         assert_eq!(SyncLicenseActivation(), 0);
         let mut d = 0u32;
         assert_eq!(
-            unsafe { LexActivator::ffi::getters::GetLicenseExpiryDate(&mut d) },
+            unsafe { openlex_client::ffi::getters::GetLicenseExpiryDate(&mut d) },
             0
         );
         let req = format!("{dir}/req.dat");
@@ -431,7 +431,7 @@ fn no_subprocess_is_ever_spawned() {
         std::fs::read_to_string(&marker).unwrap_or_default()
     );
     let home = openlex_device::device_info().home_dir.clone();
-    if let Some(p) = LexActivator::store::location::local_trial_copy(&x.pid, home.as_deref()) {
+    if let Some(p) = openlex_client::store::location::local_trial_copy(&x.pid, home.as_deref()) {
         let _ = std::fs::remove_file(p);
     }
 }

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use common::wire_server::{serve, Reply};
 use common::{c, lock, read, TestProduct};
+use openlex_client::ffi::activation::*;
+use openlex_client::ffi::getters::*;
+use openlex_client::ffi::setters::*;
+use openlex_client::ffi::setup::*;
 use openlex_wire::requests::VENDOR_ACTIVATION_FIELDS;
-use LexActivator::ffi::activation::*;
-use LexActivator::ffi::getters::*;
-use LexActivator::ffi::setters::*;
-use LexActivator::ffi::setup::*;
 
 fn init(p: &TestProduct, host: &str, dir: &std::path::Path) {
     unsafe {

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::sync::{LazyLock, Once};
 
 use libfuzzer_sys::fuzz_target;
-use LexActivator::ffi::setters::SetLicenseKey;
-use LexActivator::ffi::setup::{SetDataDirectory, SetProductData, SetProductId};
+use openlex_client::ffi::setters::SetLicenseKey;
+use openlex_client::ffi::setup::{SetDataDirectory, SetProductData, SetProductId};
 
 static DIR: LazyLock<PathBuf> = LazyLock::new(|| {
     let d = std::env::temp_dir().join(format!("openlex-fuzz-offline-{}", std::process::id()));
@@ -55,8 +55,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(SetLicenseKey(cs("FUZZ-KEY-0001").as_ptr()), 0);
     }
     let path = file.to_str().expect("utf8");
-    let r = LexActivator::core::offline::activate_license_offline(path);
-    let _ = LexActivator::ffi::status::code(r);
+    let r = openlex_client::core::offline::activate_license_offline(path);
+    let _ = openlex_client::ffi::status::code(r);
     // Whatever happened, the library still answers.
-    let _ = LexActivator::ffi::activation::IsLicenseValid();
+    let _ = openlex_client::ffi::activation::IsLicenseValid();
 });

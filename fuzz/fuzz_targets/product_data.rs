@@ -6,5 +6,5 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = openlex_wire::product_data::parse(&text);
-    let _ = LexActivator::core::product::parse(&text);
+    let _ = openlex_client::core::product::parse(&text);
 });

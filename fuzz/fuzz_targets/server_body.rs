@@ -2,7 +2,7 @@
 //! to an LA status. Bytes 0-1 are the HTTP status, byte 2 the scope.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use LexActivator::net::errors::{map, Scope};
+use openlex_client::net::errors::{map, Scope};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 3 {
@@ -15,9 +15,9 @@ fuzz_target!(|data: &[u8]| {
         Scope::Existing
     };
     let body = &data[3..];
-    let _ = LexActivator::core::online::activation_token(body);
+    let _ = openlex_client::core::online::activation_token(body);
     let e = map(status, body, scope);
     // Every mapped error becomes a status code at the boundary.
-    let _ = LexActivator::ffi::status::code(Err(e));
+    let _ = openlex_client::ffi::status::code(Err(e));
     let _ = serde_json::from_slice::<openlex_wire::ErrorBody>(body);
 });

@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use LexActivator::core::activation::ActivationRecord;
-use LexActivator::core::local_trial::LocalTrialRecord;
-use LexActivator::core::trial::TrialRecord;
-use LexActivator::store::{Location, PermissionFlag, RecordKind, Store};
+use openlex_client::core::activation::ActivationRecord;
+use openlex_client::core::local_trial::LocalTrialRecord;
+use openlex_client::core::trial::TrialRecord;
+use openlex_client::store::{Location, PermissionFlag, RecordKind, Store};
 
 static DIR: LazyLock<PathBuf> = LazyLock::new(|| {
     let d = std::env::temp_dir().join(format!("openlex-fuzz-store-{}", std::process::id()));

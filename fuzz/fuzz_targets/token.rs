@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 use openlex_wire::{ActivationClaims, TrialClaims};
-use LexActivator::token::{ProductKey, TokenError};
+use openlex_client::token::{ProductKey, TokenError};
 
 static PK: LazyLock<ProductKey> =
     LazyLock::new(|| ProductKey::from_spki_der(&openlex_fuzz::spki()).expect("key"));

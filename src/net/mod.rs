@@ -1,4 +1,5 @@
-//! Web API v3 client over HTTPS (ureq + rustls with the ring provider).
+//! Web API v3 client over HTTPS (ureq + rustls with a trimmed ring provider,
+//! see [`tls`]).
 //!
 //! Trust: the system store (rustls-native-certs, which also honours
 //! `SSL_CERT_FILE` and `SSL_CERT_DIR`). Proxy: SetNetworkProxy, else the
@@ -7,6 +8,7 @@
 //! 1 MiB, so a dead or slow server never hangs the caller for long.
 
 pub mod errors;
+pub mod tls;
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -115,7 +117,7 @@ fn no_proxy_matches(host: &str) -> bool {
 fn build_agent(s: &Settings) -> Result<ureq::Agent, Error> {
     let tls = ureq::tls::TlsConfig::builder()
         .provider(ureq::tls::TlsProvider::Rustls)
-        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .unversioned_rustls_crypto_provider(Arc::new(tls::provider()))
         .root_certs(ureq::tls::RootCerts::Specific(ROOTS.clone()))
         .disable_verification(!s.tls_verify)
         .build();

@@ -144,10 +144,9 @@ impl Location {
 /// Where the second copy of a local trial lives (survives deleting the data
 /// directory); `None` where there is no private place for it.
 pub fn local_trial_copy(product_id: &str, home: Option<&Path>) -> Option<PathBuf> {
-    use sha2::{Digest, Sha256};
-    let name = hex::encode(
-        &Sha256::digest(format!("openlex-lt\0{}", product_id.to_ascii_lowercase()))[..12],
-    );
+    let id = format!("openlex-lt\0{}", product_id.to_ascii_lowercase());
+    let name =
+        hex::encode(&ring::digest::digest(&ring::digest::SHA256, id.as_bytes()).as_ref()[..12]);
     second_base(home).map(|b| b.join(format!("{name}.olx")))
 }
 

@@ -3,10 +3,9 @@
 //! id and a device binding. This detects edits, truncation and copies to
 //! another device; the tokens inside stay RSA-verified on their own.
 
-use hmac::{Hmac, Mac};
+use ring::{digest, hmac};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// Largest record we read (bytes); tokens are a few KiB.
 pub const MAX_RECORD: usize = 1024 * 1024;
@@ -20,27 +19,32 @@ struct Envelope {
 
 /// Derives the sealing key from the product id and the device binding.
 pub fn derive_key(product_id: &str, binding: &[u8]) -> [u8; 32] {
-    let mut h = Sha256::new();
+    // ring's SHA-256 and HMAC: TLS links them anyway, so the store adds no
+    // second implementation of its own.
+    let mut h = digest::Context::new(&digest::SHA256);
     h.update(b"openlex-store-v1\0");
     h.update(product_id.to_ascii_lowercase().as_bytes());
     h.update(b"\0");
     h.update(binding);
-    h.finalize().into()
+    let mut key = [0u8; 32];
+    key.copy_from_slice(h.finish().as_ref());
+    key
 }
 
-fn mac(key: &[u8; 32], tag: &[u8], data: &[u8]) -> Hmac<Sha256> {
-    // HMAC accepts keys of any length; this cannot fail.
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
-    m.update(tag);
-    m.update(b"\0");
-    m.update(data);
+/// The MAC input: record kind, NUL, data bytes.
+fn mac_input(tag: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(tag.len() + 1 + data.len());
+    m.extend_from_slice(tag);
+    m.push(0);
+    m.extend_from_slice(data);
     m
 }
 
 /// Seals a value.
 pub fn seal<T: Serialize>(key: &[u8; 32], tag: &[u8], value: &T) -> Vec<u8> {
     let data = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    let tag_hex = hex::encode(mac(key, tag, data.as_bytes()).finalize().into_bytes());
+    let k = hmac::Key::new(hmac::HMAC_SHA256, key);
+    let tag_hex = hex::encode(hmac::sign(&k, &mac_input(tag, data.as_bytes())));
     format!("{{\"v\":1,\"mac\":\"{tag_hex}\",\"data\":{data}}}").into_bytes()
 }
 
@@ -54,8 +58,43 @@ pub fn open<T: DeserializeOwned>(key: &[u8; 32], tag: &[u8], bytes: &[u8]) -> Op
         return None;
     }
     let want = hex::decode(&env.mac).ok()?;
-    mac(key, tag, env.data.get().as_bytes())
-        .verify_slice(&want)
-        .ok()?;
+    let k = hmac::Key::new(hmac::HMAC_SHA256, key);
+    // Constant-time comparison inside ring.
+    hmac::verify(&k, &mac_input(tag, env.data.get().as_bytes()), &want).ok()?;
     serde_json::from_str(env.data.get()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac_crate::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+
+    /// Records written by earlier versions (sha2 + hmac crates) must still
+    /// open after an upgrade: same key derivation, same MAC bytes.
+    #[test]
+    fn same_bytes_as_the_sha2_and_hmac_crates() {
+        let binding = b"device-binding";
+        let mut h = Sha256::new();
+        h.update(b"openlex-store-v1\0");
+        h.update(b"prod-1");
+        h.update(b"\0");
+        h.update(binding);
+        let old_key: [u8; 32] = h.finalize().into();
+        let key = derive_key("PROD-1", binding);
+        assert_eq!(key, old_key);
+
+        let data = r#"{"a":1}"#;
+        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&old_key).expect("any key length");
+        m.update(b"activation\0");
+        m.update(data.as_bytes());
+        let old_mac = hex::encode(m.finalize().into_bytes());
+        let old_record = format!("{{\"v\":1,\"mac\":\"{old_mac}\",\"data\":{data}}}");
+
+        let value: serde_json::Value = serde_json::from_str(data).expect("json");
+        assert_eq!(seal(&key, b"activation", &value), old_record.as_bytes());
+        let opened: Option<serde_json::Value> = open(&key, b"activation", old_record.as_bytes());
+        assert_eq!(opened, Some(value));
+        assert!(open::<serde_json::Value>(&key, b"trial", old_record.as_bytes()).is_none());
+    }
 }

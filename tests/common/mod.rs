@@ -14,8 +14,8 @@ static LOCK: Mutex<()> = Mutex::new(());
 /// Serialises tests that touch the global library state and resets it.
 pub fn lock() -> MutexGuard<'static, ()> {
     let g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    LexActivator::core::clock::set_offset_for_tests(0);
-    assert_eq!(LexActivator::ffi::setup::Reset(), 0);
+    openlex_client::core::clock::set_offset_for_tests(0);
+    assert_eq!(openlex_client::ffi::setup::Reset(), 0);
     g
 }
 
@@ -58,7 +58,8 @@ impl TestProduct {
 impl Drop for TestProduct {
     fn drop(&mut self) {
         let home = openlex_device::device_info().home_dir.clone();
-        if let Some(p) = LexActivator::store::location::local_trial_copy(&self.id, home.as_deref())
+        if let Some(p) =
+            openlex_client::store::location::local_trial_copy(&self.id, home.as_deref())
         {
             let _ = std::fs::remove_file(p);
         }

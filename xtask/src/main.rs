@@ -69,8 +69,10 @@ fn base_config() -> Config {
 }
 
 fn generate(root: &Path, out: &Path, config: Config) -> Result<String, String> {
+    // The C API's sources are the openlex-client crate (src/, manifest in
+    // crates/client); the root package only links them into the library.
     let bindings = Builder::new()
-        .with_crate(root)
+        .with_crate(root.join("crates").join("client"))
         .with_config(config)
         .generate()
         .map_err(|e| e.to_string())?;
