@@ -23,6 +23,10 @@ fn main() {
     match target_os.as_str() {
         "linux" | "android" | "freebsd" if links_with_lld() => {
             static_unwinder(&out);
+            // Identical code folding: generic code instantiated for different
+            // types often compiles to the same bytes; one copy is kept. Rust
+            // promises nothing about function-pointer identity, so "all" is safe.
+            println!("cargo:rustc-cdylib-link-arg=-Wl,--icf=all");
             let mut script = String::from("{\n  global:\n");
             for n in &names {
                 script.push_str(&format!("    {n};\n"));

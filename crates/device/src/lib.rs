@@ -34,7 +34,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use openlex_wire::fingerprint::{hash_component, Fingerprint, COMPONENTS};
-use sha2::{Digest, Sha256};
+// One SHA-256 for the whole library: ring's, which the token checks use anyway.
+use ring::digest;
 
 pub mod container;
 pub mod cpuid;
@@ -217,10 +218,10 @@ pub fn fingerprint(product_id: &str, info: &DeviceInfo) -> String {
 
 /// The `userHash` value: upper-case hex SHA-256 over a domain tag and the OS user name.
 pub fn user_hash(user_name: &str) -> String {
-    let mut h = Sha256::new();
+    let mut h = digest::Context::new(&digest::SHA256);
     h.update(b"openlex-user-v1\0");
     h.update(user_name.as_bytes());
-    hex::encode_upper(h.finalize())
+    hex::encode_upper(h.finish())
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use sha2::{Digest, Sha256};
+// One SHA-256 for the whole library: ring's, which the token checks use anyway.
+use ring::digest;
 
 /// Component names in wire order.
 pub const COMPONENTS: [&str; 8] = ["base", "lc", "wc", "ltc", "pn", "ps", "bv", "puuid"];
@@ -63,14 +64,14 @@ pub fn hash_component(product_id: &str, name: &str, raw: &[u8]) -> String {
     if raw.is_empty() {
         return String::new();
     }
-    let mut h = Sha256::new();
+    let mut h = digest::Context::new(&digest::SHA256);
     h.update(b"openlex-fingerprint-v1\0");
     h.update(name.as_bytes());
     h.update(b"\0");
     h.update(product_id.to_ascii_lowercase().as_bytes());
     h.update(b"\0");
     h.update(raw);
-    hex::encode_upper(h.finalize())
+    hex::encode_upper(h.finish())
 }
 
 impl Fingerprint {
