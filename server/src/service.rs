@@ -60,14 +60,15 @@ fn mode(offline: bool, previous: Option<&ActivationMode>) -> ActivationMode {
     }
 }
 
-/// Loads what a token needs besides the license and activation, and builds the claims.
+/// Loads what a token needs besides the product, license and activation,
+/// and builds the claims.
 fn claims_for(
     tx: &mut dyn Tx,
+    product: &Product,
     lic: &License,
     act: &Activation,
     now: i64,
 ) -> ApiResult<ActivationClaims> {
-    let product: Product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
     let user: Option<User> = if lic.user_id.is_empty() {
         None
     } else {
@@ -80,7 +81,7 @@ fn claims_for(
     };
     let seats = tx.count_seats(&lic.id, now)?;
     Ok(policy::build_claims(&TokenContext {
-        product: &product,
+        product,
         license: lic,
         activation: act,
         user: user.as_ref(),
@@ -173,14 +174,18 @@ impl Service {
                 lic.r#type == "hosted-floating" && lic.leasing_strategy == "per-instance";
             let mut existing: Option<Activation> = None;
             if !per_instance {
-                for (id, fp) in tx.fingerprints(Kind::Activation, "license_id", &lic.id)? {
-                    if policy::fp_matches(&fp, &req.fingerprint, &lic.fingerprint_matching_strategy)
-                    {
-                        if let Some(a) = tx.load::<Activation>(&id)? {
-                            if !lic.user_locked || a.user_hash == req.user_hash {
-                                existing = Some(a);
-                                break;
-                            }
+                let strategy = policy::strategy(&lic.fingerprint_matching_strategy);
+                for id in tx.matching(
+                    Kind::Activation,
+                    "license_id",
+                    &lic.id,
+                    &req.fingerprint,
+                    strategy,
+                )? {
+                    if let Some(a) = tx.load::<Activation>(&id)? {
+                        if !lic.user_locked || a.user_hash == req.user_hash {
+                            existing = Some(a);
+                            break;
                         }
                     }
                 }
@@ -219,7 +224,7 @@ impl Service {
             lic.last_used_at = now;
             tx.save(&act)?;
             tx.save(&lic)?;
-            claims_for(tx, &lic, &act, now)
+            claims_for(tx, &product, &lic, &act, now)
         })?;
         if let Some(o) = offline {
             // Offline activations cannot sync: no sync interval, no grace.
@@ -281,7 +286,8 @@ impl Service {
             lic.last_used_at = now;
             tx.save(&act)?;
             tx.save(&lic)?;
-            claims_for(tx, &lic, &act, now)
+            let product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
+            claims_for(tx, &product, &lic, &act, now)
         })?;
         self.sign(&claims.pid.clone(), &claims)
     }
@@ -394,7 +400,8 @@ impl Service {
                 license_gross_uses: attr.gross_uses,
                 activation_token: None,
             };
-            Ok((resp, claims_for(tx, &lic, &act, now)?))
+            let product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
+            Ok((resp, claims_for(tx, &product, &lic, &act, now)?))
         })?;
         resp.activation_token = Some(self.sign(&claims.pid.clone(), &claims)?);
         Ok(resp)
@@ -430,16 +437,17 @@ impl Service {
                 ));
             }
             let mut found: Option<TrialActivation> = None;
-            for (id, fp) in tx.fingerprints(Kind::Trial, "product_id", &product.id)? {
-                if policy::fp_matches(
-                    &fp,
-                    &req.fingerprint,
-                    &product.trial_fingerprint_matching_strategy,
-                ) {
-                    found = tx.load(&id)?;
-                    if found.is_some() {
-                        break;
-                    }
+            let strategy = policy::strategy(&product.trial_fingerprint_matching_strategy);
+            for id in tx.matching(
+                Kind::Trial,
+                "product_id",
+                &product.id,
+                &req.fingerprint,
+                strategy,
+            )? {
+                found = tx.load(&id)?;
+                if found.is_some() {
+                    break;
                 }
             }
             let created = found.is_none();

@@ -6,9 +6,11 @@
 //! meters) lives above this layer, in `service`, and runs inside a single
 //! write transaction, so a limit check and the insert it guards are atomic.
 
+pub mod fpdigest;
 pub mod migrations;
 pub mod sqlite;
 
+use openlex_wire::fingerprint::MatchStrategy;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -52,6 +54,8 @@ impl Kind {
     }
 
     /// Indexed columns of the table; filters may use only these.
+    /// `fp_digest` ([`fpdigest`]) is written with the document but only
+    /// [`Tx::matching`] reads it.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Kind::Product => &["name"],
@@ -61,8 +65,9 @@ impl Kind {
                 "product_id",
                 "fingerprint",
                 "lease_expires_at",
+                "fp_digest",
             ],
-            Kind::Trial => &["product_id", "fingerprint"],
+            Kind::Trial => &["product_id", "fingerprint", "fp_digest"],
             Kind::User => &["email"],
             Kind::Release => &["product_id"],
             Kind::EntitlementSet => &["product_id"],
@@ -78,6 +83,8 @@ pub enum IndexVal {
     Text(String),
     /// Integer.
     Int(i64),
+    /// Bytes.
+    Blob(Vec<u8>),
 }
 
 /// A page of a list.
@@ -125,13 +132,17 @@ pub trait Tx {
         filter: &[(&'static str, String)],
         page: Page,
     ) -> ApiResult<(Vec<String>, i64)>;
-    /// `(id, fingerprint)` of every activation of a license or trial of a product.
-    fn fingerprints(
+    /// Ids of the activations of a license (`owner_col` = `license_id`) or
+    /// trials of a product (`product_id`) whose fingerprint matches
+    /// `presented` under `strategy`, oldest first.
+    fn matching(
         &mut self,
         kind: Kind,
         owner_col: &'static str,
         owner: &str,
-    ) -> ApiResult<Vec<(String, String)>>;
+        presented: &str,
+        strategy: MatchStrategy,
+    ) -> ApiResult<Vec<String>>;
     /// Seats in use: activations of the license with no lease or a live one.
     fn count_seats(&mut self, license_id: &str, now: i64) -> ApiResult<i64>;
     /// Deletes activations of the license whose lease has expired (frees seats).
@@ -234,11 +245,19 @@ doc!(Activation, Kind::Activation, |s| vec![
     ("license_id", t(&s.license_id)),
     ("product_id", t(&s.product_id)),
     ("fingerprint", t(&s.fingerprint)),
-    ("lease_expires_at", IndexVal::Int(s.lease_expires_at))
+    ("lease_expires_at", IndexVal::Int(s.lease_expires_at)),
+    (
+        "fp_digest",
+        IndexVal::Blob(fpdigest::digest(&s.fingerprint))
+    )
 ]);
 doc!(TrialActivation, Kind::Trial, |s| vec![
     ("product_id", t(&s.product_id)),
-    ("fingerprint", t(&s.fingerprint))
+    ("fingerprint", t(&s.fingerprint)),
+    (
+        "fp_digest",
+        IndexVal::Blob(fpdigest::digest(&s.fingerprint))
+    )
 ]);
 doc!(User, Kind::User, |s| vec![(
     "email",
