@@ -31,19 +31,20 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     ),
     (
         2,
-        // Fingerprint digests (db::fpdigest) in covering indexes ordered like
-        // the matching scan, and an index that answers seat counts without
-        // reading rows. The old indexes carried the full fingerprint text,
-        // which nothing filters on. Existing rows are given digests by
-        // `sqlite::backfill_digests` in the same transaction.
+        // Fingerprint digests (db::fpdigest) and one covering index per owner
+        // that answers both the matching scan and the seat queries without
+        // reading rows; one index rather than two keeps the pages an
+        // activation dirties (and writes to the WAL) down. The old indexes
+        // carried the full fingerprint text, which nothing filters on.
+        // Existing rows get digests from `sqlite::backfill_digests` in the
+        // same transaction.
         r#"
 ALTER TABLE activations ADD COLUMN fp_digest BLOB NOT NULL DEFAULT x'';
 ALTER TABLE trial_activations ADD COLUMN fp_digest BLOB NOT NULL DEFAULT x'';
 DROP INDEX activations_license;
-CREATE INDEX activations_license_fp ON activations(license_id, created_at, fp_digest);
-CREATE INDEX activations_seats ON activations(license_id, lease_expires_at);
+CREATE INDEX activations_by_license ON activations(license_id, lease_expires_at, created_at, fp_digest);
 DROP INDEX trials_product;
-CREATE INDEX trials_product_fp ON trial_activations(product_id, created_at, fp_digest);
+CREATE INDEX trials_by_product ON trial_activations(product_id, created_at, fp_digest);
 "#,
     ),
 ];

@@ -7,6 +7,7 @@
 //! write transaction, so a limit check and the insert it guards are atomic.
 
 pub mod fpdigest;
+pub mod group;
 pub mod migrations;
 pub mod sqlite;
 

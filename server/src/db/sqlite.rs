@@ -1,18 +1,19 @@
 //! SQLite implementation of [`Store`].
 //!
-//! One connection behind a mutex serves the server (SQLite allows one writer
-//! at a time anyway); WAL mode lets the CLI, a separate process, read and
-//! write the same file while the server runs. `synchronous=FULL` makes every
-//! acknowledged commit survive power loss.
+//! One connection serves the server (SQLite allows one writer at a time
+//! anyway), shared through [`GroupCommit`] so concurrent writes share their
+//! fsync; WAL mode lets the CLI, a separate process, read and write the same
+//! file while the server runs. `synchronous=FULL` makes every acknowledged
+//! commit survive power loss.
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
 use openlex_wire::fingerprint::{self, MatchStrategy};
 
 use super::fpdigest::{self, Probe};
+use super::group::GroupCommit;
 use super::{migrations::MIGRATIONS, IndexVal, Kind, Page, Store, Tx};
 use crate::error::{ApiError, ApiResult};
 
@@ -28,7 +29,7 @@ pub enum Durability {
 
 /// SQLite-backed store.
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    conn: GroupCommit,
 }
 
 impl SqliteStore {
@@ -46,10 +47,14 @@ impl SqliteStore {
                 "NORMAL"
             },
         )?;
+        // The default 2 MiB page cache holds the indexes of a few thousand
+        // activations; past that every request re-reads pages with pread.
+        // The cache grows only as pages are used.
+        conn.pragma_update(None, "cache_size", -65536)?;
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
+            conn: GroupCommit::new(conn),
         })
     }
 }
@@ -105,25 +110,14 @@ impl Store for SqliteStore {
         write: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> ApiResult<()>,
     ) -> ApiResult<()> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| ApiError::internal("database lock poisoned"))?;
-        let behavior = if write {
-            TransactionBehavior::Immediate
-        } else {
-            TransactionBehavior::Deferred
-        };
-        let tx = conn.transaction_with_behavior(behavior)?;
-        let mut stx = SqliteTx { tx: &tx };
-        f(&mut stx)?;
-        tx.commit()?;
-        Ok(())
+        self.conn
+            .transact(write, &mut |conn| f(&mut SqliteTx { tx: conn }))
     }
 }
 
+/// Statements run inside the transaction [`GroupCommit`] opened.
 struct SqliteTx<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
 }
 
 fn check_col(kind: Kind, col: &str) -> ApiResult<()> {
@@ -281,7 +275,7 @@ impl Tx for SqliteTx<'_> {
         strategy: MatchStrategy,
     ) -> ApiResult<Vec<String>> {
         check_col(kind, owner_col)?;
-        // Served by the covering index (owner, created_at, fp_digest): no row
+        // Served by the covering index on (owner, ..., fp_digest): no row
         // reads and no fingerprint decoding for devices that do not match.
         let probe = Probe::new(presented, strategy);
         let sql = format!(
@@ -422,11 +416,12 @@ mod tests {
             .is_some());
         let v: i64 = s
             .conn
-            .lock()
-            .unwrap()
-            .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
-                r.get(0)
+            .with_conn(|c| {
+                c.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+                    r.get(0)
+                })
             })
+            .unwrap()
             .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
     }
@@ -460,8 +455,7 @@ mod tests {
         let s = SqliteStore::open(&path, Durability::Full).unwrap();
         let empty: i64 = s
             .conn
-            .lock()
-            .map(|c| {
+            .with_conn(|c| {
                 c.query_row(
                     "SELECT COUNT(*) FROM activations WHERE fp_digest = x''",
                     [],
