@@ -134,7 +134,16 @@ impl Service {
     ) -> ApiResult<String> {
         policy::validate_activation(req)?;
         let now = clock::now();
-        let mut claims = db::write(&*self.store, |tx| {
+        let sign = |mut claims: ActivationClaims| {
+            if let Some(o) = offline {
+                // Offline activations cannot sync: no sync interval, no grace.
+                claims.orv = o.orv;
+                claims.ssi = 0;
+                claims.ssgpeat = 0;
+            }
+            self.sign(&claims.pid.clone(), &claims)
+        };
+        let check_and_save = |tx: &mut dyn Tx| {
             let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
             let mut lic: License = tx
                 .load_by("key", &req.key)?
@@ -225,14 +234,10 @@ impl Service {
             tx.save(&act)?;
             tx.save(&lic)?;
             claims_for(tx, &product, &lic, &act, now)
-        })?;
-        if let Some(o) = offline {
-            // Offline activations cannot sync: no sync interval, no grace.
-            claims.orv = o.orv;
-            claims.ssi = 0;
-            claims.ssgpeat = 0;
-        }
-        self.sign(&claims.pid.clone(), &claims)
+        };
+        // Signing overlaps the commit; the token is returned only once the
+        // activation it describes is durable.
+        db::write_then(&*self.store, check_and_save, sign)
     }
 
     /// `PATCH /v3/activations/{id}`: re-checks the license, renews the lease
@@ -240,7 +245,7 @@ impl Service {
     pub fn sync(&self, id: &str, req: &ActivationRequest) -> ApiResult<String> {
         policy::validate_activation(req)?;
         let now = clock::now();
-        let claims = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let mut act: Activation = tx.load(id)?.ok_or_else(not_found_activation)?;
             let mut lic: License = tx.load(&act.license_id)?.ok_or_else(not_found_activation)?;
             if req.product_id != lic.product_id {
@@ -288,8 +293,10 @@ impl Service {
             tx.save(&lic)?;
             let product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
             claims_for(tx, &product, &lic, &act, now)
-        })?;
-        self.sign(&claims.pid.clone(), &claims)
+        };
+        db::write_then(&*self.store, check_and_save, |c: ActivationClaims| {
+            self.sign(&c.pid.clone(), &c)
+        })
     }
 
     /// Deactivation. With a body (`POST .../deactivate`) the fingerprint must
@@ -361,7 +368,7 @@ impl Service {
             ));
         }
         let now = clock::now();
-        let (mut resp, claims) = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let mut act: Activation = tx
                 .load(&req.activation_id)?
                 .ok_or_else(not_found_activation)?;
@@ -402,9 +409,15 @@ impl Service {
             };
             let product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
             Ok((resp, claims_for(tx, &product, &lic, &act, now)?))
-        })?;
-        resp.activation_token = Some(self.sign(&claims.pid.clone(), &claims)?);
-        Ok(resp)
+        };
+        db::write_then(
+            &*self.store,
+            check_and_save,
+            |(mut resp, claims): (MeterAttributeResponse, ActivationClaims)| {
+                resp.activation_token = Some(self.sign(&claims.pid.clone(), &claims)?);
+                Ok(resp)
+            },
+        )
     }
 
     /// `POST /v3/trial-activations`: returns the token and whether a new
@@ -416,7 +429,7 @@ impl Service {
     ) -> ApiResult<(String, bool)> {
         policy::validate_trial(req)?;
         let now = clock::now();
-        let (mut claims, created) = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
             if product.trial_length <= 0 || !product.trial_allowed {
                 return Err(ApiError::new(
@@ -493,12 +506,18 @@ impl Service {
             trial.updated_at = now;
             tx.save(&trial)?;
             Ok((trial_claims(&product, &trial, now), created))
-        })?;
-        if let Some(o) = offline {
-            claims.orv = o.orv;
-            claims.activation_mode = Some(mode(true, None));
-        }
-        Ok((self.sign(&claims.pid.clone(), &claims)?, created))
+        };
+        db::write_then(
+            &*self.store,
+            check_and_save,
+            |(mut claims, created): (TrialClaims, bool)| {
+                if let Some(o) = offline {
+                    claims.orv = o.orv;
+                    claims.activation_mode = Some(mode(true, None));
+                }
+                Ok((self.sign(&claims.pid.clone(), &claims)?, created))
+            },
+        )
     }
 
     /// `PATCH /v3/trial-activations/{id}`: the current trial (an
@@ -506,7 +525,7 @@ impl Service {
     pub fn trial_sync(&self, id: &str, req: &TrialActivationRequest) -> ApiResult<String> {
         policy::validate_trial(req)?;
         let now = clock::now();
-        let claims = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let mut trial: TrialActivation = tx.load(id)?.ok_or_else(not_found_activation)?;
             let product: Product = tx
                 .load(&trial.product_id)?
@@ -528,8 +547,10 @@ impl Service {
             trial.updated_at = now;
             tx.save(&trial)?;
             Ok(trial_claims(&product, &trial, now))
-        })?;
-        self.sign(&claims.pid.clone(), &claims)
+        };
+        db::write_then(&*self.store, check_and_save, |c: TrialClaims| {
+            self.sign(&c.pid.clone(), &c)
+        })
     }
 
     /// `GET /v3/activations/{id}/feature-entitlements`.

@@ -106,11 +106,14 @@ impl GroupCommit {
 
     /// Runs `f` in a transaction and returns once its effects are durable
     /// (writes) or it has read a committed state (reads). An error from `f`
-    /// rolls back everything `f` did and nothing else.
+    /// rolls back everything `f` did and nothing else. After `f` succeeded,
+    /// `after` runs without the connection, while the batch may still be
+    /// committing; its result is returned only once the commit succeeded.
     pub fn transact(
         &self,
         write: bool,
         f: &mut dyn FnMut(&Connection) -> ApiResult<()>,
+        after: &mut dyn FnMut() -> ApiResult<()>,
     ) -> ApiResult<()> {
         let mut g = self.lock()?;
         if !write {
@@ -120,7 +123,9 @@ impl GroupCommit {
             if r.is_err() && !g.conn.is_autocommit() {
                 let _ = g.conn.execute_batch("ROLLBACK");
             }
-            return r;
+            drop(g);
+            r?;
+            return after();
         }
         if g.open.is_none() {
             g.conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -146,15 +151,18 @@ impl GroupCommit {
         let batch = batch.clone();
         if *jobs < MAX_BATCH && self.waiting.load(Ordering::SeqCst) > 0 {
             // Someone is queued for the connection and will commit (or pass
-            // on) this batch; answer only once it is durable.
+            // on) this batch: do `after` meanwhile, answer once it is durable.
             drop(g);
             r?;
-            return batch.wait();
+            let a = after();
+            batch.wait()?;
+            return a;
         }
         g.commit();
         drop(g);
         r?;
-        batch.wait()
+        batch.wait()?;
+        after()
     }
 }
 
@@ -201,13 +209,17 @@ mod tests {
                     let mut ok = 0;
                     for i in 0..per {
                         let k = (t * per + i) as i64;
-                        let r = s.transact(true, &mut |c| {
-                            c.execute("INSERT INTO t (k, v) VALUES (?1, 'x')", [k])?;
-                            if k % 5 == 0 {
-                                return Err(ApiError::validation("abort"));
-                            }
-                            Ok(())
-                        });
+                        let r = s.transact(
+                            true,
+                            &mut |c| {
+                                c.execute("INSERT INTO t (k, v) VALUES (?1, 'x')", [k])?;
+                                if k % 5 == 0 {
+                                    return Err(ApiError::validation("abort"));
+                                }
+                                Ok(())
+                            },
+                            &mut || Ok(()),
+                        );
                         ok += usize::from(r.is_ok());
                     }
                     ok
@@ -220,24 +232,54 @@ mod tests {
     }
 
     #[test]
-    fn a_read_sees_writes_only_once_committed_and_panics_do_not_poison() {
+    fn panics_do_not_poison_and_after_runs_only_on_success() {
         let (_d, s) = store();
-        s.transact(true, &mut |c| {
-            c.execute("INSERT INTO t (k, v) VALUES (1, 'a')", [])?;
-            Ok(())
-        })
+        let mut afters = 0;
+        s.transact(
+            true,
+            &mut |c| {
+                c.execute("INSERT INTO t (k, v) VALUES (1, 'a')", [])?;
+                Ok(())
+            },
+            &mut || {
+                afters += 1;
+                Ok(())
+            },
+        )
         .unwrap();
-        let r = s.transact(true, &mut |c| {
-            c.execute("INSERT INTO t (k, v) VALUES (2, 'b')", [])?;
-            panic!("boom")
-        });
+        let r = s.transact(
+            true,
+            &mut |c| {
+                c.execute("INSERT INTO t (k, v) VALUES (2, 'b')", [])?;
+                panic!("boom")
+            },
+            &mut || {
+                afters += 1;
+                Ok(())
+            },
+        );
         assert!(r.is_err());
+        assert_eq!(afters, 1);
+        // an error from `after` is returned, the data stays committed
+        let r = s.transact(
+            true,
+            &mut |c| {
+                c.execute("INSERT INTO t (k, v) VALUES (3, 'c')", [])?;
+                Ok(())
+            },
+            &mut || Err(ApiError::validation("after failed")),
+        );
+        assert_eq!(r.unwrap_err().message, "after failed");
         let mut n = 0;
-        s.transact(false, &mut |c| {
-            n = c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?;
-            Ok(())
-        })
+        s.transact(
+            false,
+            &mut |c| {
+                n = c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))?;
+                Ok(())
+            },
+            &mut || Ok(()),
+        )
         .unwrap();
-        assert_eq!(n, 1);
+        assert_eq!(n, 2);
     }
 }

@@ -168,38 +168,69 @@ pub trait Store: Send + Sync {
     /// (SQLite `BEGIN IMMEDIATE`) so read-check-write sequences are atomic
     /// across threads and processes. Commits when `f` returns Ok, rolls back
     /// otherwise; a successful return means the data is durable.
+    ///
+    /// When `f` succeeded, `after` runs outside the database lock, possibly
+    /// while the commit is still in flight (so slow work such as signing
+    /// overlaps the fsync), but `transact` returns its result only once the
+    /// commit succeeded; if the commit fails, the commit's error is returned.
     fn transact(
         &self,
         write: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> ApiResult<()>,
+        after: &mut dyn FnMut() -> ApiResult<()>,
     ) -> ApiResult<()>;
 }
 
-fn run<R>(
+fn run<R, S>(
     store: &dyn Store,
     write: bool,
     f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>,
-) -> ApiResult<R> {
-    let mut f = Some(f);
+    then: impl FnOnce(R) -> ApiResult<S>,
+) -> ApiResult<S> {
+    let retried = || ApiError::internal("transaction closure retried");
+    let (mut f, mut then) = (Some(f), Some(then));
+    // Both closures hand values through `mid`, so it needs a RefCell.
+    let mid = std::cell::RefCell::new(None);
     let mut out = None;
-    store.transact(write, &mut |tx| {
-        let f = f
-            .take()
-            .ok_or_else(|| ApiError::internal("transaction closure retried"))?;
-        out = Some(f(tx)?);
-        Ok(())
-    })?;
+    store.transact(
+        write,
+        &mut |tx| {
+            let f = f.take().ok_or_else(retried)?;
+            *mid.borrow_mut() = Some(f(tx)?);
+            Ok(())
+        },
+        &mut || {
+            let (then, r) = (then.take(), mid.borrow_mut().take());
+            let (Some(then), Some(r)) = (then, r) else {
+                return Err(retried());
+            };
+            out = Some(then(r)?);
+            Ok(())
+        },
+    )?;
     out.ok_or_else(|| ApiError::internal("transaction produced no result"))
 }
 
 /// Runs `f` in a write transaction.
 pub fn write<R>(store: &dyn Store, f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>) -> ApiResult<R> {
-    run(store, true, f)
+    run(store, true, f, Ok)
+}
+
+/// Runs `f` in a write transaction, then `then` on its result outside the
+/// database lock, overlapping the commit; returns once both are done and the
+/// commit is durable. For signing tokens: nothing signed is returned unless
+/// the data it describes was committed.
+pub fn write_then<R, S>(
+    store: &dyn Store,
+    f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>,
+    then: impl FnOnce(R) -> ApiResult<S>,
+) -> ApiResult<S> {
+    run(store, true, f, then)
 }
 
 /// Runs `f` in a read transaction.
 pub fn read<R>(store: &dyn Store, f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>) -> ApiResult<R> {
-    run(store, false, f)
+    run(store, false, f, Ok)
 }
 
 /// A stored document type.

@@ -109,9 +109,10 @@ impl Store for SqliteStore {
         &self,
         write: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> ApiResult<()>,
+        after: &mut dyn FnMut() -> ApiResult<()>,
     ) -> ApiResult<()> {
         self.conn
-            .transact(write, &mut |conn| f(&mut SqliteTx { tx: conn }))
+            .transact(write, &mut |conn| f(&mut SqliteTx { tx: conn }), after)
     }
 }
 
