@@ -450,8 +450,12 @@ fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
         limiter: limit.map(|l| Arc::new(Limiter::new(l))),
     };
     let app = api::router(state);
+    if a.worker_threads == 0 {
+        return Err("--worker-threads must be at least 1".into());
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(a.worker_threads)
         .build()
         .map_err(|e| e.to_string())?;
     rt.block_on(async move {

@@ -60,14 +60,15 @@ fn mode(offline: bool, previous: Option<&ActivationMode>) -> ActivationMode {
     }
 }
 
-/// Loads what a token needs besides the license and activation, and builds the claims.
+/// Loads what a token needs besides the product, license and activation,
+/// and builds the claims.
 fn claims_for(
     tx: &mut dyn Tx,
+    product: &Product,
     lic: &License,
     act: &Activation,
     now: i64,
 ) -> ApiResult<ActivationClaims> {
-    let product: Product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
     let user: Option<User> = if lic.user_id.is_empty() {
         None
     } else {
@@ -80,7 +81,7 @@ fn claims_for(
     };
     let seats = tx.count_seats(&lic.id, now)?;
     Ok(policy::build_claims(&TokenContext {
-        product: &product,
+        product,
         license: lic,
         activation: act,
         user: user.as_ref(),
@@ -133,7 +134,16 @@ impl Service {
     ) -> ApiResult<String> {
         policy::validate_activation(req)?;
         let now = clock::now();
-        let mut claims = db::write(&*self.store, |tx| {
+        let sign = |mut claims: ActivationClaims| {
+            if let Some(o) = offline {
+                // Offline activations cannot sync: no sync interval, no grace.
+                claims.orv = o.orv;
+                claims.ssi = 0;
+                claims.ssgpeat = 0;
+            }
+            self.sign(&claims.pid.clone(), &claims)
+        };
+        let check_and_save = |tx: &mut dyn Tx| {
             let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
             let mut lic: License = tx
                 .load_by("key", &req.key)?
@@ -173,14 +183,18 @@ impl Service {
                 lic.r#type == "hosted-floating" && lic.leasing_strategy == "per-instance";
             let mut existing: Option<Activation> = None;
             if !per_instance {
-                for (id, fp) in tx.fingerprints(Kind::Activation, "license_id", &lic.id)? {
-                    if policy::fp_matches(&fp, &req.fingerprint, &lic.fingerprint_matching_strategy)
-                    {
-                        if let Some(a) = tx.load::<Activation>(&id)? {
-                            if !lic.user_locked || a.user_hash == req.user_hash {
-                                existing = Some(a);
-                                break;
-                            }
+                let strategy = policy::strategy(&lic.fingerprint_matching_strategy);
+                for id in tx.matching(
+                    Kind::Activation,
+                    "license_id",
+                    &lic.id,
+                    &req.fingerprint,
+                    strategy,
+                )? {
+                    if let Some(a) = tx.load::<Activation>(&id)? {
+                        if !lic.user_locked || a.user_hash == req.user_hash {
+                            existing = Some(a);
+                            break;
                         }
                     }
                 }
@@ -219,15 +233,11 @@ impl Service {
             lic.last_used_at = now;
             tx.save(&act)?;
             tx.save(&lic)?;
-            claims_for(tx, &lic, &act, now)
-        })?;
-        if let Some(o) = offline {
-            // Offline activations cannot sync: no sync interval, no grace.
-            claims.orv = o.orv;
-            claims.ssi = 0;
-            claims.ssgpeat = 0;
-        }
-        self.sign(&claims.pid.clone(), &claims)
+            claims_for(tx, &product, &lic, &act, now)
+        };
+        // Signing overlaps the commit; the token is returned only once the
+        // activation it describes is durable.
+        db::write_then(&*self.store, check_and_save, sign)
     }
 
     /// `PATCH /v3/activations/{id}`: re-checks the license, renews the lease
@@ -235,7 +245,7 @@ impl Service {
     pub fn sync(&self, id: &str, req: &ActivationRequest) -> ApiResult<String> {
         policy::validate_activation(req)?;
         let now = clock::now();
-        let claims = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let mut act: Activation = tx.load(id)?.ok_or_else(not_found_activation)?;
             let mut lic: License = tx.load(&act.license_id)?.ok_or_else(not_found_activation)?;
             if req.product_id != lic.product_id {
@@ -281,9 +291,12 @@ impl Service {
             lic.last_used_at = now;
             tx.save(&act)?;
             tx.save(&lic)?;
-            claims_for(tx, &lic, &act, now)
-        })?;
-        self.sign(&claims.pid.clone(), &claims)
+            let product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
+            claims_for(tx, &product, &lic, &act, now)
+        };
+        db::write_then(&*self.store, check_and_save, |c: ActivationClaims| {
+            self.sign(&c.pid.clone(), &c)
+        })
     }
 
     /// Deactivation. With a body (`POST .../deactivate`) the fingerprint must
@@ -355,7 +368,7 @@ impl Service {
             ));
         }
         let now = clock::now();
-        let (mut resp, claims) = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let mut act: Activation = tx
                 .load(&req.activation_id)?
                 .ok_or_else(not_found_activation)?;
@@ -394,10 +407,17 @@ impl Service {
                 license_gross_uses: attr.gross_uses,
                 activation_token: None,
             };
-            Ok((resp, claims_for(tx, &lic, &act, now)?))
-        })?;
-        resp.activation_token = Some(self.sign(&claims.pid.clone(), &claims)?);
-        Ok(resp)
+            let product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
+            Ok((resp, claims_for(tx, &product, &lic, &act, now)?))
+        };
+        db::write_then(
+            &*self.store,
+            check_and_save,
+            |(mut resp, claims): (MeterAttributeResponse, ActivationClaims)| {
+                resp.activation_token = Some(self.sign(&claims.pid.clone(), &claims)?);
+                Ok(resp)
+            },
+        )
     }
 
     /// `POST /v3/trial-activations`: returns the token and whether a new
@@ -409,7 +429,7 @@ impl Service {
     ) -> ApiResult<(String, bool)> {
         policy::validate_trial(req)?;
         let now = clock::now();
-        let (mut claims, created) = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
             if product.trial_length <= 0 || !product.trial_allowed {
                 return Err(ApiError::new(
@@ -430,16 +450,17 @@ impl Service {
                 ));
             }
             let mut found: Option<TrialActivation> = None;
-            for (id, fp) in tx.fingerprints(Kind::Trial, "product_id", &product.id)? {
-                if policy::fp_matches(
-                    &fp,
-                    &req.fingerprint,
-                    &product.trial_fingerprint_matching_strategy,
-                ) {
-                    found = tx.load(&id)?;
-                    if found.is_some() {
-                        break;
-                    }
+            let strategy = policy::strategy(&product.trial_fingerprint_matching_strategy);
+            for id in tx.matching(
+                Kind::Trial,
+                "product_id",
+                &product.id,
+                &req.fingerprint,
+                strategy,
+            )? {
+                found = tx.load(&id)?;
+                if found.is_some() {
+                    break;
                 }
             }
             let created = found.is_none();
@@ -485,12 +506,18 @@ impl Service {
             trial.updated_at = now;
             tx.save(&trial)?;
             Ok((trial_claims(&product, &trial, now), created))
-        })?;
-        if let Some(o) = offline {
-            claims.orv = o.orv;
-            claims.activation_mode = Some(mode(true, None));
-        }
-        Ok((self.sign(&claims.pid.clone(), &claims)?, created))
+        };
+        db::write_then(
+            &*self.store,
+            check_and_save,
+            |(mut claims, created): (TrialClaims, bool)| {
+                if let Some(o) = offline {
+                    claims.orv = o.orv;
+                    claims.activation_mode = Some(mode(true, None));
+                }
+                Ok((self.sign(&claims.pid.clone(), &claims)?, created))
+            },
+        )
     }
 
     /// `PATCH /v3/trial-activations/{id}`: the current trial (an
@@ -498,7 +525,7 @@ impl Service {
     pub fn trial_sync(&self, id: &str, req: &TrialActivationRequest) -> ApiResult<String> {
         policy::validate_trial(req)?;
         let now = clock::now();
-        let claims = db::write(&*self.store, |tx| {
+        let check_and_save = |tx: &mut dyn Tx| {
             let mut trial: TrialActivation = tx.load(id)?.ok_or_else(not_found_activation)?;
             let product: Product = tx
                 .load(&trial.product_id)?
@@ -520,8 +547,10 @@ impl Service {
             trial.updated_at = now;
             tx.save(&trial)?;
             Ok(trial_claims(&product, &trial, now))
-        })?;
-        self.sign(&claims.pid.clone(), &claims)
+        };
+        db::write_then(&*self.store, check_and_save, |c: TrialClaims| {
+            self.sign(&c.pid.clone(), &c)
+        })
     }
 
     /// `GET /v3/activations/{id}/feature-entitlements`.

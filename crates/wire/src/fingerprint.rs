@@ -47,6 +47,18 @@ impl MatchStrategy {
         }
     }
 
+    /// Whether `same` matching and `changed` differing components (as
+    /// [`Fingerprint::compare`] counts them) are a match under this strategy.
+    /// More matching or fewer changed components never turn a match into a
+    /// mismatch, which lets a server prefilter on digests of the components.
+    pub fn accepts(self, same: usize, changed: usize) -> bool {
+        match self {
+            MatchStrategy::Exact => changed == 0,
+            MatchStrategy::Fuzzy => changed <= 1 && same >= 2,
+            MatchStrategy::Loose => same >= 1 && changed <= same,
+        }
+    }
+
     /// The claim text.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -141,11 +153,7 @@ pub fn matches(recorded: &str, presented: &str, strategy: MatchStrategy) -> bool
         return false;
     };
     let (same, changed) = a.compare(&b);
-    match strategy {
-        MatchStrategy::Exact => changed == 0,
-        MatchStrategy::Fuzzy => changed <= 1 && same >= 2,
-        MatchStrategy::Loose => same >= 1 && changed <= same,
-    }
+    strategy.accepts(same, changed)
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! recorded in `schema_migrations`.
 
 /// `(version, SQL)` pairs; append only, never edit a released entry.
-pub const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    r#"
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE products (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, name TEXT NOT NULL,
     private_key BLOB, public_key BLOB, data TEXT NOT NULL);
 CREATE TABLE licenses (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, product_id TEXT NOT NULL,
@@ -27,4 +28,23 @@ CREATE TABLE entitlement_sets (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
 CREATE TABLE admin_tokens (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, token_hash TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "#,
-)];
+    ),
+    (
+        2,
+        // Fingerprint digests (db::fpdigest) and one covering index per owner
+        // that answers both the matching scan and the seat queries without
+        // reading rows; one index rather than two keeps the pages an
+        // activation dirties (and writes to the WAL) down. The old indexes
+        // carried the full fingerprint text, which nothing filters on.
+        // Existing rows get digests from `sqlite::backfill_digests` in the
+        // same transaction.
+        r#"
+ALTER TABLE activations ADD COLUMN fp_digest BLOB NOT NULL DEFAULT x'';
+ALTER TABLE trial_activations ADD COLUMN fp_digest BLOB NOT NULL DEFAULT x'';
+DROP INDEX activations_license;
+CREATE INDEX activations_by_license ON activations(license_id, lease_expires_at, created_at, fp_digest);
+DROP INDEX trials_product;
+CREATE INDEX trials_by_product ON trial_activations(product_id, created_at, fp_digest);
+"#,
+    ),
+];

@@ -6,9 +6,12 @@
 //! meters) lives above this layer, in `service`, and runs inside a single
 //! write transaction, so a limit check and the insert it guards are atomic.
 
+pub mod fpdigest;
+pub mod group;
 pub mod migrations;
 pub mod sqlite;
 
+use openlex_wire::fingerprint::MatchStrategy;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -52,6 +55,8 @@ impl Kind {
     }
 
     /// Indexed columns of the table; filters may use only these.
+    /// `fp_digest` ([`fpdigest`]) is written with the document but only
+    /// [`Tx::matching`] reads it.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Kind::Product => &["name"],
@@ -61,8 +66,9 @@ impl Kind {
                 "product_id",
                 "fingerprint",
                 "lease_expires_at",
+                "fp_digest",
             ],
-            Kind::Trial => &["product_id", "fingerprint"],
+            Kind::Trial => &["product_id", "fingerprint", "fp_digest"],
             Kind::User => &["email"],
             Kind::Release => &["product_id"],
             Kind::EntitlementSet => &["product_id"],
@@ -78,6 +84,8 @@ pub enum IndexVal {
     Text(String),
     /// Integer.
     Int(i64),
+    /// Bytes.
+    Blob(Vec<u8>),
 }
 
 /// A page of a list.
@@ -125,13 +133,17 @@ pub trait Tx {
         filter: &[(&'static str, String)],
         page: Page,
     ) -> ApiResult<(Vec<String>, i64)>;
-    /// `(id, fingerprint)` of every activation of a license or trial of a product.
-    fn fingerprints(
+    /// Ids of the activations of a license (`owner_col` = `license_id`) or
+    /// trials of a product (`product_id`) whose fingerprint matches
+    /// `presented` under `strategy`, oldest first.
+    fn matching(
         &mut self,
         kind: Kind,
         owner_col: &'static str,
         owner: &str,
-    ) -> ApiResult<Vec<(String, String)>>;
+        presented: &str,
+        strategy: MatchStrategy,
+    ) -> ApiResult<Vec<String>>;
     /// Seats in use: activations of the license with no lease or a live one.
     fn count_seats(&mut self, license_id: &str, now: i64) -> ApiResult<i64>;
     /// Deletes activations of the license whose lease has expired (frees seats).
@@ -156,38 +168,69 @@ pub trait Store: Send + Sync {
     /// (SQLite `BEGIN IMMEDIATE`) so read-check-write sequences are atomic
     /// across threads and processes. Commits when `f` returns Ok, rolls back
     /// otherwise; a successful return means the data is durable.
+    ///
+    /// When `f` succeeded, `after` runs outside the database lock, possibly
+    /// while the commit is still in flight (so slow work such as signing
+    /// overlaps the fsync), but `transact` returns its result only once the
+    /// commit succeeded; if the commit fails, the commit's error is returned.
     fn transact(
         &self,
         write: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> ApiResult<()>,
+        after: &mut dyn FnMut() -> ApiResult<()>,
     ) -> ApiResult<()>;
 }
 
-fn run<R>(
+fn run<R, S>(
     store: &dyn Store,
     write: bool,
     f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>,
-) -> ApiResult<R> {
-    let mut f = Some(f);
+    then: impl FnOnce(R) -> ApiResult<S>,
+) -> ApiResult<S> {
+    let retried = || ApiError::internal("transaction closure retried");
+    let (mut f, mut then) = (Some(f), Some(then));
+    // Both closures hand values through `mid`, so it needs a RefCell.
+    let mid = std::cell::RefCell::new(None);
     let mut out = None;
-    store.transact(write, &mut |tx| {
-        let f = f
-            .take()
-            .ok_or_else(|| ApiError::internal("transaction closure retried"))?;
-        out = Some(f(tx)?);
-        Ok(())
-    })?;
+    store.transact(
+        write,
+        &mut |tx| {
+            let f = f.take().ok_or_else(retried)?;
+            *mid.borrow_mut() = Some(f(tx)?);
+            Ok(())
+        },
+        &mut || {
+            let (then, r) = (then.take(), mid.borrow_mut().take());
+            let (Some(then), Some(r)) = (then, r) else {
+                return Err(retried());
+            };
+            out = Some(then(r)?);
+            Ok(())
+        },
+    )?;
     out.ok_or_else(|| ApiError::internal("transaction produced no result"))
 }
 
 /// Runs `f` in a write transaction.
 pub fn write<R>(store: &dyn Store, f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>) -> ApiResult<R> {
-    run(store, true, f)
+    run(store, true, f, Ok)
+}
+
+/// Runs `f` in a write transaction, then `then` on its result outside the
+/// database lock, overlapping the commit; returns once both are done and the
+/// commit is durable. For signing tokens: nothing signed is returned unless
+/// the data it describes was committed.
+pub fn write_then<R, S>(
+    store: &dyn Store,
+    f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>,
+    then: impl FnOnce(R) -> ApiResult<S>,
+) -> ApiResult<S> {
+    run(store, true, f, then)
 }
 
 /// Runs `f` in a read transaction.
 pub fn read<R>(store: &dyn Store, f: impl FnOnce(&mut dyn Tx) -> ApiResult<R>) -> ApiResult<R> {
-    run(store, false, f)
+    run(store, false, f, Ok)
 }
 
 /// A stored document type.
@@ -234,11 +277,19 @@ doc!(Activation, Kind::Activation, |s| vec![
     ("license_id", t(&s.license_id)),
     ("product_id", t(&s.product_id)),
     ("fingerprint", t(&s.fingerprint)),
-    ("lease_expires_at", IndexVal::Int(s.lease_expires_at))
+    ("lease_expires_at", IndexVal::Int(s.lease_expires_at)),
+    (
+        "fp_digest",
+        IndexVal::Blob(fpdigest::digest(&s.fingerprint))
+    )
 ]);
 doc!(TrialActivation, Kind::Trial, |s| vec![
     ("product_id", t(&s.product_id)),
-    ("fingerprint", t(&s.fingerprint))
+    ("fingerprint", t(&s.fingerprint)),
+    (
+        "fp_digest",
+        IndexVal::Blob(fpdigest::digest(&s.fingerprint))
+    )
 ]);
 doc!(User, Kind::User, |s| vec![(
     "email",

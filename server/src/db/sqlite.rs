@@ -1,15 +1,19 @@
 //! SQLite implementation of [`Store`].
 //!
-//! One connection behind a mutex serves the server (SQLite allows one writer
-//! at a time anyway); WAL mode lets the CLI, a separate process, read and
-//! write the same file while the server runs. `synchronous=FULL` makes every
-//! acknowledged commit survive power loss.
+//! One connection serves the server (SQLite allows one writer at a time
+//! anyway), shared through [`GroupCommit`] so concurrent writes share their
+//! fsync; WAL mode lets the CLI, a separate process, read and write the same
+//! file while the server runs. `synchronous=FULL` makes every acknowledged
+//! commit survive power loss.
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
+use openlex_wire::fingerprint::{self, MatchStrategy};
+
+use super::fpdigest::{self, Probe};
+use super::group::GroupCommit;
 use super::{migrations::MIGRATIONS, IndexVal, Kind, Page, Store, Tx};
 use crate::error::{ApiError, ApiResult};
 
@@ -25,7 +29,7 @@ pub enum Durability {
 
 /// SQLite-backed store.
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    conn: GroupCommit,
 }
 
 impl SqliteStore {
@@ -43,10 +47,14 @@ impl SqliteStore {
                 "NORMAL"
             },
         )?;
+        // The default 2 MiB page cache holds the indexes of a few thousand
+        // activations; past that every request re-reads pages with pread.
+        // The cache grows only as pages are used.
+        conn.pragma_update(None, "cache_size", -65536)?;
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
+            conn: GroupCommit::new(conn),
         })
     }
 }
@@ -69,7 +77,30 @@ fn migrate(conn: &mut Connection) -> ApiResult<()> {
             )?;
         }
     }
+    if current < 2 {
+        backfill_digests(&tx)?;
+    }
     tx.commit()?;
+    Ok(())
+}
+
+/// Gives rows stored before migration 2 their fingerprint digest (they would
+/// still match without one, through a full decode on every scan).
+fn backfill_digests(tx: &rusqlite::Transaction<'_>) -> ApiResult<()> {
+    for table in [Kind::Activation.table(), Kind::Trial.table()] {
+        let rows: Vec<(i64, String)> = tx
+            .prepare(&format!(
+                "SELECT rowid, fingerprint FROM {table} WHERE fp_digest = x''"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut up = tx.prepare(&format!(
+            "UPDATE {table} SET fp_digest = ?2 WHERE rowid = ?1"
+        ))?;
+        for (rowid, fp) in rows {
+            up.execute(params![rowid, fpdigest::digest(&fp)])?;
+        }
+    }
     Ok(())
 }
 
@@ -78,26 +109,16 @@ impl Store for SqliteStore {
         &self,
         write: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> ApiResult<()>,
+        after: &mut dyn FnMut() -> ApiResult<()>,
     ) -> ApiResult<()> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| ApiError::internal("database lock poisoned"))?;
-        let behavior = if write {
-            TransactionBehavior::Immediate
-        } else {
-            TransactionBehavior::Deferred
-        };
-        let tx = conn.transaction_with_behavior(behavior)?;
-        let mut stx = SqliteTx { tx: &tx };
-        f(&mut stx)?;
-        tx.commit()?;
-        Ok(())
+        self.conn
+            .transact(write, &mut |conn| f(&mut SqliteTx { tx: conn }), after)
     }
 }
 
+/// Statements run inside the transaction [`GroupCommit`] opened.
 struct SqliteTx<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
 }
 
 fn check_col(kind: Kind, col: &str) -> ApiResult<()> {
@@ -116,6 +137,7 @@ impl rusqlite::ToSql for IndexVal {
         match self {
             IndexVal::Text(s) => s.to_sql(),
             IndexVal::Int(i) => i.to_sql(),
+            IndexVal::Blob(b) => b.to_sql(),
         }
     }
 }
@@ -154,6 +176,22 @@ impl Tx for SqliteTx<'_> {
         for (c, _) in index {
             check_col(kind, c)?;
         }
+        // Most saves change only the document (a license's lastUsedAt on
+        // every activation). Setting just `data` when no indexed column
+        // changed leaves the index pages clean; the upsert below would
+        // rewrite every index entry, and each dirtied page is 4 KiB more
+        // written to the WAL at commit.
+        let mut same = format!("UPDATE {} SET data = ?2 WHERE id = ?1", kind.table());
+        for (i, (c, _)) in index.iter().enumerate() {
+            same.push_str(&format!(" AND {c} IS ?{}", i + 3));
+        }
+        let mut vals: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(index.len() + 2);
+        vals.push(&id);
+        vals.push(&json);
+        vals.extend(index.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
+        if self.tx.prepare_cached(&same)?.execute(&*vals)? == 1 {
+            return Ok(());
+        }
         let cols: Vec<&str> = index.iter().map(|(c, _)| *c).collect();
         let mut names = vec!["id", "created_at"];
         names.extend(&cols);
@@ -168,15 +206,12 @@ impl Tx for SqliteTx<'_> {
             ph.join(", "),
             upd.join(", ")
         );
-        let mut vals: Vec<IndexVal> =
-            vec![IndexVal::Text(id.to_owned()), IndexVal::Int(created_at)];
-        vals.extend(index.iter().map(|(_, v)| v.clone()));
-        vals.push(IndexVal::Text(json.to_owned()));
-        match self
-            .tx
-            .prepare_cached(&sql)?
-            .execute(params_from_iter(vals.iter()))
-        {
+        let mut vals: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(index.len() + 3);
+        vals.push(&id);
+        vals.push(&created_at);
+        vals.extend(index.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
+        vals.push(&json);
+        match self.tx.prepare_cached(&sql)?.execute(&*vals) {
             Ok(_) => Ok(()),
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::ConstraintViolation =>
@@ -232,22 +267,44 @@ impl Tx for SqliteTx<'_> {
         Ok((out, total))
     }
 
-    fn fingerprints(
+    fn matching(
         &mut self,
         kind: Kind,
         owner_col: &'static str,
         owner: &str,
-    ) -> ApiResult<Vec<(String, String)>> {
+        presented: &str,
+        strategy: MatchStrategy,
+    ) -> ApiResult<Vec<String>> {
         check_col(kind, owner_col)?;
+        // Served by the covering index on (owner, ..., fp_digest): no row
+        // reads and no fingerprint decoding for devices that do not match.
+        let probe = Probe::new(presented, strategy);
         let sql = format!(
-            "SELECT id, fingerprint FROM {} WHERE {owner_col} = ?1 ORDER BY created_at, rowid",
+            "SELECT created_at, rowid, fp_digest FROM {} WHERE {owner_col} = ?1",
             kind.table()
         );
+        let mut candidates: Vec<(i64, i64)> = Vec::new();
         let mut st = self.tx.prepare_cached(&sql)?;
-        let rows = st.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut rows = st.query([owner])?;
+        while let Some(r) = rows.next()? {
+            // Not a blob (never written so) counts as unknown: a candidate.
+            if probe.may_match(r.get_ref(2)?.as_blob().unwrap_or_default()) {
+                candidates.push((r.get(0)?, r.get(1)?));
+            }
+        }
+        // Oldest first, as before digests: the first match is the one reused.
+        candidates.sort_unstable();
+        let mut st = self.tx.prepare_cached(&format!(
+            "SELECT id, fingerprint FROM {} WHERE rowid = ?1",
+            kind.table()
+        ))?;
         let mut out = Vec::new();
-        for r in rows {
-            out.push(r?);
+        for (_, rowid) in candidates {
+            let (id, fp): (String, String) =
+                st.query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if fingerprint::matches(&fp, presented, strategy) {
+                out.push(id);
+            }
         }
         Ok(out)
     }
@@ -360,12 +417,78 @@ mod tests {
             .is_some());
         let v: i64 = s
             .conn
-            .lock()
-            .unwrap()
-            .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
-                r.get(0)
+            .with_conn(|c| {
+                c.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+                    r.get(0)
+                })
             })
+            .unwrap()
             .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn version_1_databases_get_digests_and_still_match() {
+        use openlex_wire::fingerprint::{hash_component, Fingerprint};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut f = Fingerprint::default();
+        for (i, name) in ["base", "lc", "pn"].iter().enumerate() {
+            f.hashes[i] = hash_component("p", name, name.as_bytes());
+        }
+        let fp = f.encode();
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0].1).unwrap();
+            c.execute_batch(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+                 INSERT INTO schema_migrations VALUES (1, 0);",
+            )
+            .unwrap();
+            for (id, created) in [("a2", 2), ("a1", 1)] {
+                c.execute(
+                    "INSERT INTO activations (id, created_at, license_id, product_id, fingerprint, data) VALUES (?1, ?2, 'l', 'p', ?3, '{}')",
+                    params![id, created, fp],
+                )
+                .unwrap();
+            }
+        }
+        let s = SqliteStore::open(&path, Durability::Full).unwrap();
+        let empty: i64 = s
+            .conn
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT COUNT(*) FROM activations WHERE fp_digest = x''",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(empty, 0);
+        // one component changed: a fuzzy match, oldest first
+        f.hashes[2] = hash_component("p", "pn", b"other");
+        let ids = read(&s, |tx| {
+            tx.matching(
+                Kind::Activation,
+                "license_id",
+                "l",
+                &f.encode(),
+                MatchStrategy::Fuzzy,
+            )
+        })
+        .unwrap();
+        assert_eq!(ids, ["a1", "a2"]);
+        let exact = read(&s, |tx| {
+            tx.matching(
+                Kind::Activation,
+                "license_id",
+                "l",
+                &f.encode(),
+                MatchStrategy::Exact,
+            )
+        })
+        .unwrap();
+        assert!(exact.is_empty());
     }
 }
