@@ -176,10 +176,13 @@ pub fn cgroup_says_container(cgroup: &str) -> bool {
 /// through `uname(2)`; `/proc/sys/kernel/osrelease` (slow to read) only for
 /// trees below another root.
 fn is_wsl(root: &Path) -> bool {
-    let release = if root == Path::new("/") {
-        crate::unix::kernel_release()
-    } else {
-        read_string(&under(root, "/proc/sys/kernel/osrelease"))
+    #[cfg(unix)]
+    let live = (root == Path::new("/")).then(crate::unix::kernel_release);
+    #[cfg(not(unix))]
+    let live: Option<Option<String>> = None;
+    let release = match live {
+        Some(release) => release,
+        None => read_string(&under(root, "/proc/sys/kernel/osrelease")),
     };
     release.is_some_and(|r| r.contains("Microsoft") || r.contains("WSL"))
 }
