@@ -21,31 +21,29 @@ fn main() {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
     match target_os.as_str() {
-        "linux" | "android" | "freebsd" if links_with_lld() => {
-            static_unwinder(&out);
-            // Identical code folding: generic code instantiated for different
-            // types often compiles to the same bytes; one copy is kept. Rust
-            // promises nothing about function-pointer identity, so "all" is safe.
-            println!("cargo:rustc-cdylib-link-arg=-Wl,--icf=all");
-            let mut script = String::from("{\n  global:\n");
-            for n in &names {
-                script.push_str(&format!("    {n};\n"));
-            }
-            script.push_str("  local: *;\n};\n");
-            let path = out.join("lexactivator.map");
-            fs::write(&path, script).unwrap_or_default();
-            println!(
-                "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
-                path.display()
-            );
-            println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libLexActivator.so");
-        }
         "linux" | "android" | "freebsd" => {
             static_unwinder(&out);
-            // GNU ld refuses a second anonymous version script next to the one
-            // rustc passes; rustc's own already limits exports to the
-            // #[no_mangle] API, and tests/exports.rs checks the result.
             println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libLexActivator.so");
+            // Our version script and ICF need lld: GNU ld refuses a second
+            // anonymous version script next to rustc's, whose own list already
+            // limits exports to the #[no_mangle] API (tests/exports.rs checks).
+            if links_with_lld() {
+                // Identical code folding: generic code instantiated for different
+                // types often compiles to the same bytes; one copy is kept. Rust
+                // promises nothing about function-pointer identity, so "all" is safe.
+                println!("cargo:rustc-cdylib-link-arg=-Wl,--icf=all");
+                let mut script = String::from("{\n  global:\n");
+                for n in &names {
+                    script.push_str(&format!("    {n};\n"));
+                }
+                script.push_str("  local: *;\n};\n");
+                let path = out.join("lexactivator.map");
+                fs::write(&path, script).unwrap_or_default();
+                println!(
+                    "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+                    path.display()
+                );
+            }
         }
         "windows" => {
             let mut def = String::from("LIBRARY LexActivator\nEXPORTS\n");

@@ -176,15 +176,15 @@ pub fn cgroup_says_container(cgroup: &str) -> bool {
 /// through `uname(2)`; `/proc/sys/kernel/osrelease` (slow to read) only for
 /// trees below another root.
 fn is_wsl(root: &Path) -> bool {
+    kernel_release_in(root).is_some_and(|r| r.contains("Microsoft") || r.contains("WSL"))
+}
+
+fn kernel_release_in(root: &Path) -> Option<String> {
     #[cfg(unix)]
-    let live = (root == Path::new("/")).then(crate::unix::kernel_release);
-    #[cfg(not(unix))]
-    let live: Option<Option<String>> = None;
-    let release = match live {
-        Some(release) => release,
-        None => read_string(&under(root, "/proc/sys/kernel/osrelease")),
-    };
-    release.is_some_and(|r| r.contains("Microsoft") || r.contains("WSL"))
+    if root == Path::new("/") {
+        return crate::unix::kernel_release();
+    }
+    read_string(&under(root, "/proc/sys/kernel/osrelease"))
 }
 
 /// Whether `TracerPid` in `/proc/self/status` belongs to a process named `proot`.
