@@ -74,15 +74,18 @@ pub fn detect_with(
     if traced_by_proot(root) {
         return true;
     }
-    // Mount and cgroup paths naming a container runtime.
+    // Mount and cgroup paths naming a container runtime. Generating mountinfo
+    // costs tens of microseconds, so on the live system it is read only when an
+    // engine-managed file looks bind-mounted.
     let owned;
     let mi = match mountinfo {
         Some(m) => Some(m),
-        None => {
+        None if root != Path::new("/") || bind_mount_suspected(root) => {
             owned = read_bounded(&p("/proc/self/mountinfo"), MOUNTINFO_MAX)
                 .map(|b| String::from_utf8_lossy(&b).into_owned());
             owned.as_deref()
         }
+        None => None,
     };
     if mi.is_some_and(mountinfo_says_container) {
         return true;
@@ -107,18 +110,46 @@ pub fn detect_with(
     exists(&sd.join("cgroup.procs")) && !exists(&sd.join("release_agent"))
 }
 
+/// Files container engines bind-mount into the container from their own state
+/// directories.
+const BIND_TARGETS: &[&str] = &[
+    "/etc/hostname",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/dev/termination-log",
+    "/run/.containerenv",
+];
+
+/// Whether one of [`BIND_TARGETS`] lives on another filesystem than its
+/// directory, the mark of a bind mount (a host's own `/etc/hostname` shares
+/// `/etc`'s device; a symlink such as systemd-resolved's `resolv.conf` is not
+/// followed). Same-filesystem binds go unseen here; the engines' marker files
+/// and the cgroup checks cover those containers.
+fn bind_mount_suspected(root: &Path) -> bool {
+    BIND_TARGETS.iter().any(|t| on_other_fs(&under(root, t)))
+}
+
+/// Whether `path` (not followed) is on another device than its parent directory.
+#[cfg(unix)]
+pub(crate) fn on_other_fs(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(m), Some(dir)) = (std::fs::symlink_metadata(path), path.parent()) else {
+        return false;
+    };
+    std::fs::metadata(dir).is_ok_and(|d| d.dev() != m.dev())
+}
+
+/// Without device numbers every existing path counts as possibly mounted.
+#[cfg(not(unix))]
+pub(crate) fn on_other_fs(path: &Path) -> bool {
+    exists(path)
+}
+
 /// Container runtimes' paths in `/proc/self/mountinfo`. Only the *root* field of
 /// the engine-provided bind mounts (`/etc/hostname`, `/etc/hosts`, ...) and of
 /// cgroup mounts is considered: on the host, the same paths appear as mount
 /// points, which must not count.
 pub fn mountinfo_says_container(mountinfo: &str) -> bool {
-    const BIND_TARGETS: &[&str] = &[
-        "/etc/hostname",
-        "/etc/hosts",
-        "/etc/resolv.conf",
-        "/dev/termination-log",
-        "/run/.containerenv",
-    ];
     const PATHS: &[&str] = &[
         "/docker/containers/",
         "/containerd/io.containerd.",
@@ -273,6 +304,20 @@ mod tests {
         );
         write(t.path(), "/proc/self/cgroup", "0::/\n");
         assert!(detect_with(t.path(), &no_env, false, None));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn mount_points_are_told_from_plain_files() {
+        assert!(
+            on_other_fs(Path::new("/proc")),
+            "procfs is its own filesystem"
+        );
+        assert!(!on_other_fs(Path::new("/proc/self/status")));
+        assert!(!on_other_fs(Path::new("/no/such/path")));
+        let t = tempfile::tempdir().unwrap();
+        write(t.path(), "/etc/hostname", "box\n");
+        assert!(!bind_mount_suspected(t.path()));
     }
 
     #[test]

@@ -101,7 +101,12 @@ pub fn snapshot() -> Snapshot {
     let signature = l1.map_or(0, |r| r.eax & 0x0FFF_3FFF);
     let hypervisor_bit = l1.is_some_and(|r| r.ecx & (1 << 31) != 0);
     let mut brand = String::new();
-    if cpuid(0x8000_0000, 0).is_some_and(|r| r.eax >= 0x8000_0004) {
+    // Every x86-64 CPU has the brand leaves (long mode itself is reported in
+    // the extended range), so there the maximum extended leaf is not asked
+    // first: one CPUID fewer, and each one traps to the hypervisor in a VM.
+    let has_brand =
+        cfg!(target_arch = "x86_64") || cpuid(0x8000_0000, 0).is_some_and(|r| r.eax >= 0x8000_0004);
+    if has_brand {
         let mut v = Vec::with_capacity(48);
         for leaf in 0x8000_0002..=0x8000_0004u32 {
             if let Some(r) = cpuid(leaf, 0) {

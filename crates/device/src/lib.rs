@@ -19,7 +19,7 @@
 //! | `base` | OS installation id | `/etc/machine-id` (fallback `/var/lib/dbus/machine-id`) | `MachineGuid` (64-bit registry view) | `gethostuuid()` |
 //! | `lc` | CPU identity | CPUID vendor + brand + signature; `/proc/cpuinfo` elsewhere | CPUID | `machdep.cpu.brand_string` |
 //! | `wc` | permanent MACs of physical NICs | `/sys/class/net/*` | empty | empty |
-//! | `ltc` | root disk identity | filesystem UUID of `/`, else disk serial | system volume serial | empty |
+//! | `ltc` | root disk identity | `statfs` id of `/` (ext4, btrfs), else its filesystem UUID, else disk serial | system volume serial | empty |
 //! | `pn` | product name | DMI vendor/product/board | SMBIOS type 1/2 | `hw.model` |
 //! | `ps` | product serial | DMI serials (root only) | SMBIOS type 1/2 serials | empty |
 //! | `bv` | BIOS vendor | DMI `bios_vendor` | SMBIOS type 0 vendor | empty |

@@ -16,12 +16,6 @@ pub fn collect() -> DeviceInfo {
 /// Collects with every file path below `root` (host name, user and CPUID are
 /// always the live process's).
 pub fn collect_in(root: &Path) -> DeviceInfo {
-    let mountinfo = read_bounded(
-        &under(root, "/proc/self/mountinfo"),
-        container::MOUNTINFO_MAX,
-    )
-    .map(|b| String::from_utf8_lossy(&b).into_owned())
-    .unwrap_or_default();
     let (user_name, home_dir) = unix::current_user();
     let dmi = Dmi::read(root);
     let cpu = cpuid::snapshot();
@@ -50,9 +44,13 @@ pub fn collect_in(root: &Path) -> DeviceInfo {
             .map(String::into_bytes)
             .unwrap_or_default(),
         wc: physical_macs_in(root, live).into_bytes(),
-        ltc: root_disk_in(root, &mountinfo)
-            .map(String::into_bytes)
-            .unwrap_or_default(),
+        ltc: if live {
+            root_disk()
+        } else {
+            root_disk_in(root, &mountinfo_in(root))
+        }
+        .map(String::into_bytes)
+        .unwrap_or_default(),
         pn,
         ps,
         bv,
@@ -67,7 +65,7 @@ pub fn collect_in(root: &Path) -> DeviceInfo {
         user_name,
         home_dir,
         vm_name: vm_name.unwrap_or_default().to_string(),
-        container: container::detect_with(root, &env, std::process::id() == 1, Some(&mountinfo)),
+        container: container::detect_with(root, &env, std::process::id() == 1, None),
         components,
     }
 }
@@ -368,12 +366,80 @@ fn ethtool_perm_addr(ifname: &str) -> Option<[u8; 6]> {
     mac.iter().any(|b| *b != 0).then_some(mac)
 }
 
-/// `ltc`: identity of the block device holding `/`: its filesystem UUID
-/// (`fsuuid:<uuid>` from `/dev/disk/by-uuid`), else the disk's serial/WWID
-/// (`serial:<value>`) from sysfs. Overlay and other virtual roots give `None`.
+/// `ltc` on the live system: the root filesystem's id from `statfs(2)` where
+/// the kernel derives it from the filesystem UUID ([`fsid_text`]), else
+/// [`disk_identity`] of the device `stat("/")` names. `/proc/self/mountinfo`
+/// (tens of microseconds to generate) is read only for a mount source the
+/// device numbers cannot give.
+pub fn root_disk() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    if let Some(id) = root_fsid() {
+        return Some(id);
+    }
+    let (major, minor) = dev_numbers(std::fs::metadata("/").ok()?.dev());
+    let source = || {
+        root_mount(&mountinfo_in(Path::new("/")))
+            .map(|(_, source)| source)
+            .unwrap_or_default()
+    };
+    disk_identity(Path::new("/"), &format!("{major}:{minor}"), &source)
+}
+
+/// `statfs("/")` as [`fsid_text`].
+fn root_fsid() -> Option<String> {
+    // SAFETY: all-zero is a valid `statfs` (plain integers).
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a NUL-terminated path and a writable `statfs` the call fills.
+    if unsafe { libc::statfs(c"/".as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    // SAFETY: `fsid_t` is two C ints whose fields the libc crate keeps private.
+    let words: [u32; 2] = unsafe { std::mem::transmute(st.f_fsid) };
+    // Magic numbers are 32-bit; `f_type`'s C type varies by libc and arch.
+    fsid_text(st.f_type as u32, words)
+}
+
+/// `fsid:<16 hex digits>` for filesystems whose `statfs` id the kernel derives
+/// from the filesystem UUID (ext2/3/4: the UUID's two halves XORed; btrfs: the
+/// UUID mixed with the subvolume), so it survives reboots and kernel updates
+/// like the UUID itself. Other filesystems (XFS, F2FS, ...) derive it from the
+/// device number, which identifies nothing, and give `None`.
+pub fn fsid_text(fs_type: u32, words: [u32; 2]) -> Option<String> {
+    const EXT_SUPER_MAGIC: u32 = 0xEF53;
+    const BTRFS_SUPER_MAGIC: u32 = 0x9123_683E;
+    let uuid_based = matches!(fs_type, EXT_SUPER_MAGIC | BTRFS_SUPER_MAGIC);
+    (uuid_based && words != [0, 0]).then(|| format!("fsid:{:08x}{:08x}", words[0], words[1]))
+}
+
+/// Major and minor numbers of a Linux `dev_t` (glibc's `gnu_dev_major/minor`).
+pub fn dev_numbers(dev: u64) -> (u64, u64) {
+    let major = ((dev >> 32) & 0xffff_f000) | ((dev >> 8) & 0xfff);
+    let minor = ((dev >> 12) & 0xffff_ff00) | (dev & 0xff);
+    (major, minor)
+}
+
+/// `/proc/self/mountinfo` below `root`, empty when unreadable.
+fn mountinfo_in(root: &Path) -> String {
+    read_bounded(
+        &under(root, "/proc/self/mountinfo"),
+        container::MOUNTINFO_MAX,
+    )
+    .map(|b| String::from_utf8_lossy(&b).into_owned())
+    .unwrap_or_default()
+}
+
+/// `ltc` below a test root: [`disk_identity`] of the root mount in `mountinfo`.
 pub fn root_disk_in(root: &Path, mountinfo: &str) -> Option<String> {
     let (majmin, source) = root_mount(mountinfo)?;
-    let sys_dev = under(root, "/sys/dev/block").join(&majmin);
+    disk_identity(root, &majmin, &|| source.clone())
+}
+
+/// Identity of the block device `majmin` (holding `/`, mounted from what
+/// `source` returns): its filesystem UUID (`fsuuid:<uuid>` from
+/// `/dev/disk/by-uuid`), else the disk's serial/WWID (`serial:<value>`) from
+/// sysfs. Overlay and other virtual roots give `None`.
+fn disk_identity(root: &Path, majmin: &str, source: &dyn Fn() -> String) -> Option<String> {
+    let sys_dev = under(root, "/sys/dev/block").join(majmin);
     let is_anon = majmin.starts_with("0:");
     // The kernel name of the device: from the sysfs link, else the mount source.
     let name = (!is_anon)
@@ -384,6 +450,7 @@ pub fn root_disk_in(root: &Path, mountinfo: &str) -> Option<String> {
         })
         .flatten()
         .or_else(|| {
+            let source = source();
             let src = source.strip_prefix("/dev/")?;
             let dev = under(root, "/dev").join(src);
             let resolved = std::fs::read_link(&dev)
@@ -634,6 +701,55 @@ mod tests {
         );
         let overlay = "500 400 0:60 / / rw - overlay overlay rw,lowerdir=/x\n";
         assert_eq!(root_disk_in(r, overlay), None);
+    }
+
+    #[test]
+    fn fsid_only_where_the_kernel_derives_it_from_the_uuid() {
+        assert_eq!(
+            fsid_text(0xEF53, [0xa7d8_df96, 0x05d0_3748]).as_deref(),
+            Some("fsid:a7d8df9605d03748")
+        );
+        assert_eq!(
+            fsid_text(0x9123_683E, [1, 2]).as_deref(),
+            Some("fsid:0000000100000002")
+        );
+        assert_eq!(fsid_text(0x5846_5342, [1, 2]), None, "XFS: device number");
+        assert_eq!(fsid_text(0x794c_7630, [1, 2]), None, "overlay");
+        assert_eq!(fsid_text(0xEF53, [0, 0]), None);
+    }
+
+    #[test]
+    fn dev_t_split_matches_glibc() {
+        assert_eq!(dev_numbers(0xfe00), (254, 0));
+        assert_eq!(dev_numbers(0x10302), (259, 2));
+        // glibc's makedev: large numbers keep their high bits in the upper word.
+        let makedev = |major: u64, minor: u64| {
+            ((major & 0xffff_f000) << 32)
+                | ((major & 0xfff) << 8)
+                | ((minor & 0xffff_ff00) << 12)
+                | (minor & 0xff)
+        };
+        for (major, minor) in [(0, 31), (8, 1), (259, 65_537), (0x1234_5678, 0x9abc_def0)] {
+            assert_eq!(dev_numbers(makedev(major, minor)), (major, minor));
+        }
+    }
+
+    #[test]
+    fn live_root_disk_is_stable_and_agrees_with_stat() {
+        use std::os::unix::fs::MetadataExt;
+        let a = root_disk();
+        assert_eq!(a, root_disk());
+        if let Some(id) = &a {
+            assert!(
+                id.starts_with("fsid:") || id.starts_with("fsuuid:") || id.starts_with("serial:"),
+                "{id}"
+            );
+        }
+        // The mountinfo route (tests, anonymous roots) names the same device as stat("/").
+        let (major, minor) = dev_numbers(fs::metadata("/").unwrap().dev());
+        if let Some((majmin, _)) = root_mount(&mountinfo_in(Path::new("/"))) {
+            assert_eq!(majmin, format!("{major}:{minor}"));
+        }
     }
 
     #[test]
