@@ -81,13 +81,13 @@ pub fn validate(st: &mut State) -> LaResult {
     if st.product.is_none() {
         return Err(Error::ProductId);
     }
-    let now = clock::now();
     if st.ctx.is_none() {
         return Err(Error::Fail);
     }
-    // Load first: "nothing activated" returns here without allocating; the
-    // checks below borrow the state instead of cloning it.
+    // Load first: "nothing activated" returns here without allocating or
+    // reading the clock; the checks below borrow the state instead of cloning it.
     load_verified(st)?;
+    let now = clock::now();
     let st_ref: &State = st;
     let v = st_ref.activation.as_ref().ok_or(Error::Fail)?;
     let ctx = st_ref.ctx.as_ref().ok_or(Error::Fail)?;

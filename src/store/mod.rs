@@ -11,15 +11,16 @@ mod atomic;
 pub use atomic::probe_writable;
 pub mod location;
 mod seal;
+mod stamp;
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use location::{Location, PermissionFlag, StorageKind};
+use stamp::{DirStamper, FileStamp};
 
 /// Names of the records a product store holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,11 +34,18 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// How many kinds there are (the store caches one of each, indexed by kind).
+    const COUNT: usize = RecordKind::LocalTrial as usize + 1;
+
     fn file_name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or_default()
+    }
+
+    fn c_name(self) -> &'static std::ffi::CStr {
         match self {
-            RecordKind::Activation => "activation.olx",
-            RecordKind::Trial => "trial.olx",
-            RecordKind::LocalTrial => "local-trial.olx",
+            RecordKind::Activation => c"activation.olx",
+            RecordKind::Trial => c"trial.olx",
+            RecordKind::LocalTrial => c"local-trial.olx",
         }
     }
 }
@@ -47,34 +55,6 @@ impl RecordKind {
 pub enum StoreError {
     /// The directory or file cannot be created or written.
     Permission,
-}
-
-/// Identity of a file's current contents, to notice changes made by other
-/// processes without re-reading on every call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
-    len: u64,
-    modified_ns: i128,
-    inode: u64,
-}
-
-fn stamp(path: &Path) -> Option<FileStamp> {
-    let md = std::fs::metadata(path).ok()?;
-    let modified_ns = md
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos() as i128)
-        .unwrap_or(0);
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&md);
-    #[cfg(not(unix))]
-    let inode = 0;
-    Some(FileStamp {
-        len: md.len(),
-        modified_ns,
-        inode,
-    })
 }
 
 /// One cached record.
@@ -99,7 +79,9 @@ pub struct Store {
     key: [u8; 32],
     /// Per record: the stamp it was read at, its sealed bytes (in memory mode
     /// the only copy) and the last value unsealed from them.
-    cache: HashMap<RecordKind, Cached>,
+    cache: [Option<Cached>; RecordKind::COUNT],
+    /// Stamps the record files (`None` in memory mode).
+    stamper: Option<DirStamper>,
     /// Re-read files on every access (SetCacheMode(0)).
     pub no_cache: bool,
 }
@@ -112,9 +94,10 @@ impl Store {
             atomic::create_private_dir(dir).map_err(|_| StoreError::Permission)?;
         }
         Ok(Store {
+            stamper: location.path.clone().map(DirStamper::new),
             location,
             key: seal::derive_key(product_id, binding),
-            cache: HashMap::new(),
+            cache: Default::default(),
             no_cache: false,
         })
     }
@@ -131,6 +114,12 @@ impl Store {
             .map(|d| d.join(kind.file_name()))
     }
 
+    /// The current stamp of a record's file: `None` in memory mode, `Some(None)`
+    /// when the file is absent.
+    fn stamp(&mut self, kind: RecordKind) -> Option<Option<FileStamp>> {
+        Some(self.stamper.as_mut()?.stamp(kind.c_name()))
+    }
+
     /// Reads and unseals a record; `None` when absent, corrupt or foreign.
     /// Unchanged files are served from memory without re-reading or
     /// re-checking the seal (unless caching is off).
@@ -138,9 +127,8 @@ impl Store {
         &mut self,
         kind: RecordKind,
     ) -> Option<T> {
-        let path = self.path(kind);
-        let now = path.as_deref().map(stamp);
-        if let Some(c) = self.cache.get(&kind) {
+        let now = self.stamp(kind);
+        if let Some(c) = self.cache[kind as usize].as_ref() {
             // Absent when last read and still absent: nothing to re-read
             // (the hot "nothing activated" check stays at one stat).
             if matches!(now, Some(None)) && c.stamp.is_none() && c.bytes.is_none() {
@@ -157,39 +145,35 @@ impl Store {
                 if now.is_none() || c.bytes.is_none() {
                     let bytes = c.bytes.clone()?;
                     let v: T = seal::open(&self.key, kind_tag(kind), &bytes)?;
-                    if let Some(c) = self.cache.get_mut(&kind) {
+                    if let Some(c) = self.cache[kind as usize].as_mut() {
                         c.parsed = Some(Box::new(v.clone()));
                     }
                     return Some(v);
                 }
             }
         }
-        let path = path?;
+        let path = self.path(kind)?;
         let stamp_now = now.flatten();
         let bytes = stamp_now.and_then(|_| atomic::read_bounded(&path));
         let parsed: Option<T> = bytes
             .as_deref()
             .and_then(|b| seal::open(&self.key, kind_tag(kind), b));
-        self.cache.insert(
-            kind,
-            Cached {
-                stamp: stamp_now,
-                bytes,
-                parsed: parsed.clone().map(|v| Box::new(v) as Box<dyn Any + Send>),
-            },
-        );
+        self.cache[kind as usize] = Some(Cached {
+            stamp: stamp_now,
+            bytes,
+            parsed: parsed.clone().map(|v| Box::new(v) as Box<dyn Any + Send>),
+        });
         parsed
     }
 
     /// True when the record's file changed since it was last read here
     /// (always false in memory mode).
-    pub fn changed_since_read(&self, kind: RecordKind) -> bool {
-        match self.path(kind) {
+    pub fn changed_since_read(&mut self, kind: RecordKind) -> bool {
+        match self.stamp(kind) {
             None => false,
-            Some(path) => match self.cache.get(&kind) {
-                Some(c) => c.stamp != stamp(&path),
-                None => true,
-            },
+            Some(now) => self.cache[kind as usize]
+                .as_ref()
+                .is_none_or(|c| c.stamp != now),
         }
     }
 
@@ -198,26 +182,21 @@ impl Store {
         let bytes = seal::seal(&self.key, kind_tag(kind), value);
         match self.path(kind) {
             None => {
-                self.cache.insert(
-                    kind,
-                    Cached {
-                        stamp: None,
-                        bytes: Some(bytes),
-                        parsed: None,
-                    },
-                );
+                self.cache[kind as usize] = Some(Cached {
+                    stamp: None,
+                    bytes: Some(bytes),
+                    parsed: None,
+                });
                 Ok(())
             }
             Some(path) => {
                 atomic::write_atomic(&path, &bytes).map_err(|_| StoreError::Permission)?;
-                self.cache.insert(
-                    kind,
-                    Cached {
-                        stamp: stamp(&path),
-                        bytes: Some(bytes),
-                        parsed: None,
-                    },
-                );
+                let stamp = self.stamp(kind).flatten();
+                self.cache[kind as usize] = Some(Cached {
+                    stamp,
+                    bytes: Some(bytes),
+                    parsed: None,
+                });
                 Ok(())
             }
         }
@@ -229,7 +208,7 @@ impl Store {
             let _ = std::fs::remove_file(&path);
             atomic::sync_parent(&path);
         }
-        self.cache.remove(&kind);
+        self.cache[kind as usize] = None;
     }
 
     /// Writes a record to an extra private location too (the local trial's
