@@ -11,6 +11,7 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-changed=exports.txt");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=link/hot-text.ld");
     let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default());
@@ -32,6 +33,11 @@ fn main() {
                 // types often compiles to the same bytes; one copy is kept. Rust
                 // promises nothing about function-pointer identity, so "all" is safe.
                 println!("cargo:rustc-cdylib-link-arg=-Wl,--icf=all");
+                // Start-up code in one place (bench/hot_text.py says why and how).
+                let hot = manifest.join("link").join("hot-text.ld");
+                if hot.is_file() {
+                    println!("cargo:rustc-cdylib-link-arg=-Wl,{}", hot.display());
+                }
                 let mut script = String::from("{\n  global:\n");
                 for n in &names {
                     script.push_str(&format!("    {n};\n"));

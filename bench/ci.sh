@@ -8,7 +8,7 @@ cd "$root"
 command -v python3 >/dev/null || { echo "bench/ci.sh: python3 required" >&2; exit 2; }
 python3 -m pip --version >/dev/null 2>&1 || python3 -m ensurepip --upgrade >/dev/null 2>&1 || {
   echo "bench/ci.sh: pip required (the vendor wheel is fetched with pip)" >&2; exit 2; }
-for tool in nm strip; do
+for tool in nm strip readelf; do
   command -v "$tool" >/dev/null || { echo "bench/ci.sh: $tool (binutils) required" >&2; exit 2; }
 done
 cargo build --release --quiet --lib

@@ -255,6 +255,17 @@ def stripped_size_mb(path):
         return os.path.getsize(copy) / 1e6
 
 
+def hot_text_kb(path):
+    """Size of the `.text.hot` section link/hot-text.ld gathers (0 when absent)."""
+    out = subprocess.run(["readelf", "-S", "-W", path], check=True, capture_output=True,
+                         text=True).stdout
+    for line in out.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) > 5 and f[1] == ".text.hot":
+            return int(f[5], 16) / 1024.0
+    return 0.0
+
+
 def dyn_symbols(path):
     out = subprocess.run(["nm", "-D", "--defined-only", path], check=True,
                          capture_output=True, text=True).stdout
@@ -331,6 +342,13 @@ def orchestrate(a):
     ours = os.path.join(ROOT, "target", "release", "libLexActivator.so")
     if not os.path.exists(ours):
         raise SystemExit(f"{ours} missing: cargo build --release --lib")
+    # Start-up code is linked into one place (bench/hot_text.py); a build that lost it is
+    # slower to start for a reason the rows below would not name.
+    hot = hot_text_kb(ours)
+    log(f"start-up code together in .text.hot: {hot:.0f} KiB")
+    if hot < 64:
+        raise SystemExit(f"{ours}: .text.hot is {hot:.0f} KiB; link/hot-text.ld was not applied "
+                         "(build.rs passes it to lld) or is stale: python3 bench/hot_text.py")
     vendor = None if a.no_vendor else vendor_lib()
     vdata = os.environ.get("VENDOR_PRODUCT_DATA", "")
     vpid = os.environ.get("VENDOR_PRODUCT_ID", "")
