@@ -219,13 +219,14 @@ fn vendor_observed_status_mapping() {
         unsafe { assert_eq!(GetLastActivationError(&mut e), 0) };
         assert_eq!(e as i32, want);
         assert_eq!(IsLicenseGenuine(), 1, "nothing stored");
-        assert!(std::fs::read_dir(dir.path().join(&p.id))
-            .unwrap()
-            .all(|e| !e
+        // The store directory appears with the first record written, if any.
+        if let Ok(mut entries) = std::fs::read_dir(dir.path().join(&p.id)) {
+            assert!(entries.all(|e| !e
                 .unwrap()
                 .file_name()
                 .to_string_lossy()
                 .starts_with("activation")));
+        }
         assert_eq!(Reset(), 0);
     }
 }

@@ -28,21 +28,56 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         if md.uid() == euid && md.permissions().mode() & 0o077 != 0 {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
         }
-        // access(2) answers "may we write here" (including a read-only mount)
-        // with one syscall; SetProductId runs on every start.
-        let c = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()))
-            .map_err(|_| std::io::Error::other("NUL in path"))?;
-        // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
-        if unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
+        writable(dir)
     }
     #[cfg(not(unix))]
     {
         std::fs::create_dir_all(dir)?;
         probe_writable(dir)
     }
+}
+
+/// Checks that `dir` is, or can be made, a private directory we may write,
+/// without creating it (SetProductId runs on every start and leaves the disk
+/// alone until there is something to store): an existing `dir` as
+/// [`create_private_dir`] does, else its nearest existing ancestor must be a
+/// directory we may write. Returns whether `dir` exists.
+pub fn check_private_dir(dir: &Path) -> std::io::Result<bool> {
+    #[cfg(unix)]
+    {
+        if std::fs::symlink_metadata(dir).is_ok() {
+            return create_private_dir(dir).map(|()| true);
+        }
+        let mut up = dir.parent();
+        while let Some(a) = up {
+            match std::fs::metadata(a) {
+                Ok(md) if md.is_dir() => {
+                    writable(a)?;
+                    return Ok(false);
+                }
+                Ok(_) => return Err(std::io::Error::other("not a directory")),
+                Err(_) => up = a.parent(),
+            }
+        }
+        Err(std::io::Error::other("no existing ancestor"))
+    }
+    #[cfg(not(unix))]
+    {
+        create_private_dir(dir).map(|()| true)
+    }
+}
+
+/// access(2) answers "may we write here" (including a read-only mount) with
+/// one syscall and without touching the directory.
+#[cfg(unix)]
+fn writable(dir: &Path) -> std::io::Result<()> {
+    let c = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()))
+        .map_err(|_| std::io::Error::other("NUL in path"))?;
+    // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+    if unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Proves a directory is writable by creating and removing a file in it.

@@ -80,6 +80,9 @@ pub struct Store {
     /// Per record: the stamp it was read at, its sealed bytes (in memory mode
     /// the only copy) and the last value unsealed from them.
     cache: [Option<Cached>; RecordKind::COUNT],
+    /// False until the directory exists: it is created with the first record
+    /// written, not when the store is opened.
+    dir_exists: bool,
     /// Stamps the record files (`None` in memory mode).
     stamper: Option<DirStamper>,
     /// Re-read files on every access (SetCacheMode(0)).
@@ -90,10 +93,12 @@ impl Store {
     /// Opens (creating if needed) the store for a product at a location.
     /// `binding` ties the seal to the device (see `seal`).
     pub fn open(location: Location, product_id: &str, binding: &[u8]) -> Result<Store, StoreError> {
-        if let Some(dir) = &location.path {
-            atomic::create_private_dir(dir).map_err(|_| StoreError::Permission)?;
-        }
+        let dir_exists = match &location.path {
+            Some(dir) => atomic::check_private_dir(dir).map_err(|_| StoreError::Permission)?,
+            None => true,
+        };
         Ok(Store {
+            dir_exists,
             stamper: location.path.clone().map(DirStamper::new),
             location,
             key: seal::derive_key(product_id, binding),
@@ -190,6 +195,13 @@ impl Store {
                 Ok(())
             }
             Some(path) => {
+                if !self.dir_exists {
+                    let dir = path.parent().ok_or(StoreError::Permission)?;
+                    atomic::create_private_dir(dir).map_err(|_| StoreError::Permission)?;
+                    self.dir_exists = true;
+                    // Stamp the new directory now, not after the handle's re-check time.
+                    self.stamper = self.location.path.clone().map(DirStamper::new);
+                }
                 atomic::write_atomic(&path, &bytes).map_err(|_| StoreError::Permission)?;
                 let stamp = self.stamp(kind).flatten();
                 self.cache[kind as usize] = Some(Cached {
@@ -328,6 +340,29 @@ mod tests {
         assert_eq!(
             b.read::<R>(RecordKind::LocalTrial),
             Some(R { a: "2".into() })
+        );
+    }
+
+    #[test]
+    fn the_directory_appears_with_the_first_record() {
+        let d = tempfile::tempdir().unwrap();
+        let sub = d.path().join("a/b/store");
+        let mut s = store(&sub, b"dev");
+        assert!(!sub.exists(), "opening writes nothing");
+        assert_eq!(s.read::<R>(RecordKind::Activation), None);
+        s.write(RecordKind::Activation, &R { a: "x".into() })
+            .unwrap();
+        assert!(!s.changed_since_read(RecordKind::Activation));
+        assert_eq!(
+            s.read::<R>(RecordKind::Activation),
+            Some(R { a: "x".into() })
+        );
+        // In the way: a file where a directory should be.
+        std::fs::write(d.path().join("file"), b"").unwrap();
+        let loc = Location::custom(d.path().join("file/store"), PermissionFlag::User);
+        assert_eq!(
+            Store::open(loc, "pid", b"dev").unwrap_err(),
+            StoreError::Permission
         );
     }
 

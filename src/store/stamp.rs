@@ -133,8 +133,8 @@ mod unix {
                 self.dir = None;
                 return;
             };
-            if let (Some(d), Ok(now)) = (&self.dir, stat_id(libc::AT_FDCWD, &c)) {
-                if (d.dev, d.ino) == now {
+            if let Some(d) = &self.dir {
+                if stat_id(libc::AT_FDCWD, &c) == Ok((d.dev, d.ino)) {
                     return;
                 }
             }
