@@ -211,10 +211,18 @@ def vendor_lib():
     return dest
 
 
-def run_driver(lib, measure, n=0, data="", pid="", host="", key="", home=None):
-    """One fresh process, one measurement. A fresh HOME keeps stores apart."""
+def run_driver(lib, measure, n=0, data="", pid="", host="", key="", home=None,
+               store_dir=False):
+    """One fresh process, one measurement. A fresh HOME keeps stores apart.
+
+    `store_dir` creates the product's (empty) store directory first, as any earlier
+    activation, trial or deactivation leaves it: then every check has a directory to look in.
+    """
     own_home = home is None
     home = home or tempfile.mkdtemp(prefix="olbench-home-")
+    if store_dir:
+        os.makedirs(os.path.join(home, ".local", "share", "openlex", pid.lower()), mode=0o700,
+                    exist_ok=True)
     env = dict(os.environ, HOME=home, XDG_DATA_HOME=os.path.join(home, ".local", "share"))
     cmd = [sys.executable, os.path.abspath(__file__), "--driver", "--lib", lib,
            "--measure", measure, "--n", str(n), "--data", data, "--pid", pid,
@@ -391,7 +399,10 @@ def orchestrate(a):
     v0 = vend("genuine_none", n=vcalls)
     rows.append(("IsLicenseGenuine, before product data", med(o0, "call_us", True),
                  v0 and med(v0, "call_us", True), False, "us", None, True))
-    o1 = repeat(reps, lambda i: run_driver(ours, "genuine_none", n=calls, data=data, pid=pid))
+    # The store directory exists (the costlier case: each check looks for the record file in
+    # it; before anything was ever stored there is no directory, re-checked once a second).
+    o1 = repeat(reps, lambda i: run_driver(ours, "genuine_none", n=calls, data=data, pid=pid,
+                                           store_dir=True))
     if vfull and vendor:
         v1, v1ref = med(vend("genuine_none", n=vcalls, data=vdata, pid=vpid), "call_us", True), False
     else:
