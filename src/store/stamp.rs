@@ -86,7 +86,7 @@ pub(super) fn stamp_path(path: &Path) -> Option<FileStamp> {
 mod unix {
     use super::{FileStamp, RECHECK};
     use std::ffi::{CStr, CString};
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+    use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
     use std::time::Instant;
@@ -119,16 +119,21 @@ mod unix {
                 // Not our directory any more (a host that closed descriptors it
                 // does not own): answer by path, and reopen at once next time.
                 Err(_) => {
-                    self.dir = None;
+                    self.disown();
                     self.next_check = None;
                     super::stamp_path(&path.join(name.to_str().ok()?))
                 }
             }
         }
 
-        /// Keeps the handle when `path` still names the same directory, else
-        /// (re)opens it; no handle when the directory is gone.
+        /// Keeps the handle when it is still ours and `path` still names its
+        /// directory, else (re)opens it; no handle when the directory is gone.
         fn refresh(&mut self, path: &Path) {
+            if let Some(d) = &self.dir {
+                if fd_id(d.fd.as_raw_fd()) != Some((d.dev, d.ino)) {
+                    self.disown();
+                }
+            }
             let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
                 self.dir = None;
                 return;
@@ -138,7 +143,22 @@ mod unix {
                     return;
                 }
             }
+            // Dropping a handle that is still ours closes it.
             self.dir = open_dir(&c);
+        }
+
+        /// Forgets the handle without closing it: its number may belong to the
+        /// host by now (a host that closed all descriptors, say after fork,
+        /// and opened others), and closing that would break the host.
+        #[cfg(test)]
+        pub(super) fn fd(&self) -> Option<RawFd> {
+            self.dir.as_ref().map(|d| d.fd.as_raw_fd())
+        }
+
+        fn disown(&mut self) {
+            if let Some(d) = self.dir.take() {
+                let _ = d.fd.into_raw_fd();
+            }
         }
     }
 
@@ -155,17 +175,19 @@ mod unix {
         }
         // SAFETY: `fd` was just opened and is owned by nothing else.
         let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        let (dev, ino) = fd_id(fd.as_raw_fd())?;
+        Some(Dir { fd, dev, ino })
+    }
+
+    /// `(st_dev, st_ino)` of what descriptor `fd` refers to.
+    fn fd_id(fd: RawFd) -> Option<(u64, u64)> {
         // SAFETY: all-zero is a valid `stat` (plain integers).
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        // SAFETY: `fd` is open and `st` is writable for the call.
-        if unsafe { libc::fstat(fd.as_raw_fd(), &mut st) } != 0 {
+        // SAFETY: `st` is writable for the call; a closed `fd` just fails with EBADF.
+        if unsafe { libc::fstat(fd, &mut st) } != 0 {
             return None;
         }
-        Some(Dir {
-            fd,
-            dev: st.st_dev as u64,
-            ino: st.st_ino as u64,
-        })
+        Some((st.st_dev as u64, st.st_ino as u64))
     }
 
     /// `(st_dev, st_ino)` of `name` relative to `dir`.
@@ -225,6 +247,33 @@ mod tests {
         std::thread::sleep(RECHECK + std::time::Duration::from_millis(50));
         assert_eq!(s.stamp(c"a.olx"), stamp_path(&dir.join("a.olx")));
         assert!(s.stamp(c"a.olx").is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_descriptor_the_host_closed_and_reused_is_never_closed_by_us() {
+        use std::os::fd::AsRawFd;
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("store");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("a.olx"), b"1").unwrap();
+        let mut s = DirStamper::new(dir.clone());
+        assert!(s.stamp(c"a.olx").is_some());
+        let ours = s.held.fd().expect("held");
+        // The host closes the descriptors it did not open and opens a file that gets
+        // the same number (dup2 does both at once, so no other test thread can
+        // take the number in between).
+        let file = std::fs::File::open(dir.join("a.olx")).unwrap();
+        // SAFETY: replaces the stamper's descriptor behind its back, as such a host would.
+        assert_eq!(unsafe { libc::dup2(file.as_raw_fd(), ours) }, ours);
+        assert!(s.stamp(c"a.olx").is_some(), "answered by path");
+        assert!(s.stamp(c"a.olx").is_some(), "and from a fresh handle");
+        assert_ne!(s.held.fd(), Some(ours));
+        // The host's descriptor is still open.
+        // SAFETY: fcntl(F_GETFD) on a descriptor number only reads its flags.
+        assert!(unsafe { libc::fcntl(ours, libc::F_GETFD) } >= 0);
+        // SAFETY: the test's own duplicate, closed once.
+        unsafe { libc::close(ours) };
     }
 
     #[test]
