@@ -12,23 +12,18 @@ use super::seal::MAX_RECORD;
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-        if !dir.exists() {
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)?;
-        }
-        let md = std::fs::metadata(dir)?;
-        if !md.is_dir() {
-            return Err(std::io::Error::other("not a directory"));
-        }
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let euid = unsafe { libc::geteuid() };
-        if md.uid() == euid && md.permissions().mode() & 0o077 != 0 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-        writable(dir)
+        use std::os::unix::fs::DirBuilderExt;
+        let md = match std::fs::metadata(dir) {
+            Ok(md) => md,
+            Err(_) => {
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)?;
+                std::fs::metadata(dir)?
+            }
+        };
+        make_private(dir, &md)
     }
     #[cfg(not(unix))]
     {
@@ -45,8 +40,8 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 pub fn check_private_dir(dir: &Path) -> std::io::Result<bool> {
     #[cfg(unix)]
     {
-        if std::fs::symlink_metadata(dir).is_ok() {
-            return create_private_dir(dir).map(|()| true);
+        if let Ok(md) = std::fs::metadata(dir) {
+            return make_private(dir, &md).map(|()| true);
         }
         let mut up = dir.parent();
         while let Some(a) = up {
@@ -65,6 +60,22 @@ pub fn check_private_dir(dir: &Path) -> std::io::Result<bool> {
     {
         create_private_dir(dir).map(|()| true)
     }
+}
+
+/// An existing `dir` (described by `md`): a directory, tightened to 0700 when
+/// we own it, and writable by us.
+#[cfg(unix)]
+fn make_private(dir: &Path, md: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    if !md.is_dir() {
+        return Err(std::io::Error::other("not a directory"));
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    if md.uid() == euid && md.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    writable(dir)
 }
 
 /// access(2) answers "may we write here" (including a read-only mount) with
