@@ -21,12 +21,13 @@ when the section is missing or much smaller than when generated.
 """
 
 import argparse
-import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+
+from compare import server_cli  # the benchmark's server CLI helper (same directory)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "link", "hot-text.ld")
@@ -88,13 +89,6 @@ def build():
                    env=env, check=True)
     subprocess.run(["cargo", "build", "--quiet", "-p", "openlex-server", "--bins"], cwd=ROOT,
                    check=True)
-
-
-def server_cli(*args):
-    out = subprocess.run([os.environ["OPENLEX_SERVER_BIN"], "--data-dir",
-                          os.environ["OPENLEX_SERVER_DIR"], *args, "--json"],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
 
 
 def text_symbols(path):
