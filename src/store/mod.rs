@@ -90,7 +90,8 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store for a product at a location.
+    /// Opens the store for a product at a location, checking that its directory
+    /// exists or could be created (it is created with the first record written).
     /// `binding` ties the seal to the device (see `seal`).
     pub fn open(location: Location, product_id: &str, binding: &[u8]) -> Result<Store, StoreError> {
         let dir_exists = match &location.path {
