@@ -51,7 +51,9 @@ pub fn check_private_dir(dir: &Path) -> std::io::Result<bool> {
                     return Ok(false);
                 }
                 Ok(_) => return Err(std::io::Error::other("not a directory")),
-                Err(_) => up = a.parent(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => up = a.parent(),
+                // Unreadable (EACCES, ...): creating below it would fail the same way.
+                Err(e) => return Err(e),
             }
         }
         Err(std::io::Error::other("no existing ancestor"))

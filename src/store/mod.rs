@@ -200,8 +200,6 @@ impl Store {
                     let dir = path.parent().ok_or(StoreError::Permission)?;
                     atomic::create_private_dir(dir).map_err(|_| StoreError::Permission)?;
                     self.dir_exists = true;
-                    // Stamp the new directory now, not after the handle's re-check time.
-                    self.stamper = self.location.path.clone().map(DirStamper::new);
                 }
                 atomic::write_atomic(&path, &bytes).map_err(|_| StoreError::Permission)?;
                 let stamp = self.stamp(kind).flatten();

@@ -6,7 +6,8 @@
 //! half the cost of a `stat`. Whether the path still names that directory is
 //! re-checked at most once per [`RECHECK`], so a store directory that another
 //! process deletes or replaces is followed within that time; changes to the
-//! files inside it are seen at once.
+//! files inside it are seen at once. Without a handle (no directory yet) the
+//! answer comes from the full path.
 
 use std::path::{Path, PathBuf};
 
@@ -54,8 +55,8 @@ impl DirStamper {
     }
 }
 
-/// The stamp of a file by path (the rare paths: outside a store directory,
-/// or without a held handle).
+/// The stamp of a file by path: off Unix always, on Unix whenever no directory
+/// handle is held.
 pub(super) fn stamp_path(path: &Path) -> Option<FileStamp> {
     #[cfg(unix)]
     {
@@ -112,18 +113,26 @@ mod unix {
                 self.next_check = Some(now + RECHECK);
                 self.refresh(path);
             }
-            let fd = self.dir.as_ref()?.fd.as_raw_fd();
-            match fstatat(fd, name) {
-                Ok(s) => Some(s),
-                Err(libc::ENOENT) => None,
-                // Not our directory any more (a host that closed descriptors it
-                // does not own): answer by path, and reopen at once next time.
-                Err(_) => {
-                    self.disown();
-                    self.next_check = None;
-                    super::stamp_path(&path.join(name.to_str().ok()?))
+            if let Some(d) = &self.dir {
+                match fstatat(d.fd.as_raw_fd(), name) {
+                    Ok(s) => return Some(s),
+                    Err(libc::ENOENT) => return None,
+                    // Not our directory any more (a host that closed descriptors
+                    // it does not own): reopen at once next time.
+                    Err(_) => {
+                        self.disown();
+                        self.next_check = None;
+                    }
                 }
             }
+            // No handle (the directory does not exist yet, or could not be
+            // opened, say with every descriptor in use): answer by path. A file
+            // found there means the directory exists now: take a handle next time.
+            let found = super::stamp_path(&path.join(name.to_str().ok()?));
+            if found.is_some() {
+                self.next_check = None;
+            }
+            found
         }
 
         /// Keeps the handle when it is still ours and `path` still names its
@@ -282,5 +291,12 @@ mod tests {
         let mut s = DirStamper::new(t.path().join("absent"));
         assert_eq!(s.stamp(c"a.olx"), None);
         assert_eq!(stamp_path(&t.path().join("absent/a.olx")), None);
+        // Created by another process: seen at once, by path, and held from the next call.
+        std::fs::create_dir(t.path().join("absent")).unwrap();
+        std::fs::write(t.path().join("absent/a.olx"), b"1").unwrap();
+        assert!(s.stamp(c"a.olx").is_some());
+        assert!(s.stamp(c"a.olx").is_some());
+        #[cfg(unix)]
+        assert!(s.held.fd().is_some());
     }
 }
