@@ -105,7 +105,20 @@ fi
 
 # ---------------------------------------------------------------- stage runner
 
-work="${OPENLEX_PLATFORMS_DIR:-$(mktemp -d /tmp/openlex-platforms.XXXXXX)}"
+work="${OPENLEX_PLATFORMS_DIR:-}"
+if [ -z "$work" ]; then
+  # Our own scratch directory (a Wine prefix alone is ~700 MB): removed on exit,
+  # all of it after a pass, all but the logs after a failure.
+  work="$(mktemp -d /tmp/openlex-platforms.XXXXXX)"
+  tidy() {
+    local rc=$? ws
+    ws="$(dirname "$WINE")/wineserver"
+    [ "${WINEPREFIX:-}" = "$work/wineprefix" ] && [ -x "$ws" ] && "$ws" -k >/dev/null 2>&1
+    if [ "$rc" = 0 ]; then rm -rf "$work"
+    else find "$work" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +; fi
+  }
+  trap tidy EXIT
+fi
 mkdir -p "$work/logs" "$work/win" "$work/musl" "$work/arm64"
 export WINEPREFIX="${WINEPREFIX:-$work/wineprefix}" WINEDEBUG="${WINEDEBUG:--all}"
 names=() results=() times=()
