@@ -21,7 +21,8 @@
 # Cross builds are debug builds in target/<triple>/ (the musl cdylib in target/musl-cdylib/).
 # Linux cross targets link with the toolchain's rust-lld (as the x86_64 host does by default):
 # GNU ld rejects rustc's own version script combined with the one build.rs passes.
-# Logs and scratch files: $OPENLEX_PLATFORMS_DIR (default: a fresh temporary directory).
+# Logs and scratch files: $OPENLEX_PLATFORMS_DIR, kept; by default a fresh temporary
+# directory, removed on exit except for the logs of a failed run.
 # Exits non-zero when any stage fails; prints a summary table either way.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -353,5 +354,5 @@ printf '%-28s %-24s %8s\n' STAGE RESULT SECONDS
 printf '%-28s %-24s %8s\n' ----- ------ -------
 for i in "${!names[@]}"; do printf '%-28s %-24s %8s\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"; done
 printf '%-28s %-24s %8s\n' total "$([ "$failed" = 0 ] && echo PASS || echo FAIL)" "$((end_all - start_all))"
-echo "logs: $work/logs"
+if [ "$failed" != 0 ] || [ -n "${OPENLEX_PLATFORMS_DIR:-}" ]; then echo "logs: $work/logs"; fi
 exit "$failed"
