@@ -15,7 +15,7 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo --version
 # A clean run needs ~3 GB under target/ and ~1 GB in /tmp; a full disk shows up
 # later as a linker killed by SIGBUS, so say it up front.
-free_kb="$(df -Pk . | awk 'NR==2 {print $4}')"
+free_kb="$(df -Pk . 2>/dev/null | awk 'NR==2 {print $4}' || true)"
 if [ "${free_kb:-0}" -lt 4194304 ]; then
   echo "warning: only $((free_kb / 1024)) MB free under $root; the build may fail for lack of disk" >&2
 fi
