@@ -13,10 +13,10 @@ step "toolchain"
 command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup" >&2; exit 1; }
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo --version
-# A clean run needs ~3 GB under target/ and ~1 GB in /tmp; a full disk shows up
+# A clean run fills ~4 GB under target/ and ~1 GB in /tmp; a full disk shows up
 # later as a linker killed by SIGBUS, so say it up front.
 free_kb="$(df -Pk . 2>/dev/null | awk 'NR==2 {print $4}' || true)"
-if [ "${free_kb:-0}" -lt 4194304 ]; then
+if [ "${free_kb:-0}" -lt 5242880 ]; then
   echo "warning: only $((free_kb / 1024)) MB free under $root; the build may fail for lack of disk" >&2
 fi
 
