@@ -18,6 +18,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = openlex_client::core::online::activation_token(body);
     let e = map(status, body, scope);
     // Every mapped error becomes a status code at the boundary.
-    let _ = openlex_client::ffi::status::code(Err(e));
+    let _ = openlex_client::status::code(Err(e));
     let _ = serde_json::from_slice::<openlex_wire::ErrorBody>(body);
 });

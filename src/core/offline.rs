@@ -14,11 +14,11 @@ use base64::Engine;
 
 use super::activation;
 use super::clock;
-use super::error::{Error, LaResult, Outcome};
 use super::product::read_small_file;
 use super::request;
 use super::state::{self, State};
 use super::trial;
+use crate::status::{LaResult, Status};
 
 /// Prefix of OpenLex offline request files.
 pub const REQUEST_PREFIX: &str = "OLREQ1.";
@@ -30,10 +30,10 @@ fn write_request(
     kind: &str,
     body: serde_json::Value,
     extra: &[(&str, serde_json::Value)],
-) -> Result<(), Error> {
+) -> Result<(), Status> {
     let mut obj = match body {
         serde_json::Value::Object(m) => m,
-        _ => return Err(Error::Fail),
+        _ => return Err(Status::Fail),
     };
     obj.insert("kind".into(), kind.into());
     for (k, v) in extra {
@@ -41,7 +41,7 @@ fn write_request(
     }
     let text = format!(
         "{REQUEST_PREFIX}{}",
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&obj).map_err(|_| Error::Fail)?)
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&obj).map_err(|_| Status::Fail)?)
     );
     let p = Path::new(path);
     let dir = p
@@ -49,28 +49,28 @@ fn write_request(
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     if !dir.is_dir() {
-        return Err(Error::FilePermission);
+        return Err(Status::FilePermission);
     }
-    std::fs::write(p, text).map_err(|_| Error::FilePermission)
+    std::fs::write(p, text).map_err(|_| Status::FilePermission)
 }
 
-fn read_response(path: &str) -> Result<serde_json::Value, Error> {
+fn read_response(path: &str) -> Result<serde_json::Value, Status> {
     let p = Path::new(path);
     if !p.is_file() {
-        return Err(Error::FilePath);
+        return Err(Status::FilePath);
     }
-    let bytes = read_small_file(p, MAX_RESPONSE).map_err(|_| Error::OfflineResponseFile)?;
-    serde_json::from_slice(&bytes).map_err(|_| Error::OfflineResponseFile)
+    let bytes = read_small_file(p, MAX_RESPONSE).map_err(|_| Status::OfflineResponseFile)?;
+    serde_json::from_slice(&bytes).map_err(|_| Status::OfflineResponseFile)
 }
 
 /// GenerateOfflineActivationRequest.
 pub fn generate_activation_request(path: &str) -> LaResult {
     let st = state::lock();
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     if st.license_key.is_empty() {
-        return Err(Error::LicenseKey);
+        return Err(Status::LicenseKey);
     }
     let snap = request::snapshot(&st)?;
     let mut body = request::activation(&st, &snap);
@@ -82,8 +82,8 @@ pub fn generate_activation_request(path: &str) -> LaResult {
             uses_increment: i64::from(*u),
         })
         .collect();
-    let v = serde_json::to_value(&body).map_err(|_| Error::Fail)?;
-    write_request(path, "activation", v, &[]).map(|_| Outcome::Ok)
+    let v = serde_json::to_value(&body).map_err(|_| Status::Fail)?;
+    write_request(path, "activation", v, &[]).map(|_| Status::Ok)
 }
 
 fn offline_activation(st: &mut State, path: &str) -> LaResult {
@@ -92,18 +92,18 @@ fn offline_activation(st: &mut State, path: &str) -> LaResult {
     let token = resp
         .get("activationToken")
         .and_then(|t| t.as_str())
-        .ok_or(Error::OfflineResponseFile)?
+        .ok_or(Status::OfflineResponseFile)?
         .to_owned();
     let claims =
         super::online::verify_activation_token(st, &snap, &token).map_err(|e| match e {
-            Error::MachineFingerprint | Error::Time => e,
-            _ => Error::OfflineResponseFile,
+            Status::MachineFingerprint | Status::Time => e,
+            _ => Status::OfflineResponseFile,
         })?;
     if claims.orv != 0 && claims.orv < clock::now() {
-        return Err(Error::OfflineResponseFileExpired);
+        return Err(Status::OfflineResponseFileExpired);
     }
     activation::store_activation(st, &snap.key, &token, claims)?;
-    st.last_activation_error = 0;
+    st.last_activation_error = None;
     activation::validate(st)
 }
 
@@ -111,15 +111,15 @@ fn offline_activation(st: &mut State, path: &str) -> LaResult {
 pub fn activate_license_offline(path: &str) -> LaResult {
     let mut st = state::lock();
     if st.license_key.is_empty() {
-        return Err(Error::LicenseKey);
+        return Err(Status::LicenseKey);
     }
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     offline_activation(&mut st, path).inspect_err(|e| {
         activation::drop_activation(&mut st);
         st.license_key.clear();
-        st.last_activation_error = crate::ffi::status::code(Err(*e)) as u32;
+        st.last_activation_error = Some(*e);
     })
 }
 
@@ -127,18 +127,18 @@ pub fn activate_license_offline(path: &str) -> LaResult {
 pub fn generate_deactivation_request(path: &str) -> LaResult {
     let mut st = state::lock();
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     let now = clock::now();
     let v = activation::load_verified(&mut st)?;
     if clock::rolled_back(now, v.seen) {
-        return Err(Error::TimeModified);
+        return Err(Status::TimeModified);
     }
     let aid = v.claims.aid.clone();
     let key = v.key.clone();
     let mut snap = request::snapshot(&st)?;
     snap.key = key.clone();
-    let body = serde_json::to_value(request::deactivation(&snap)).map_err(|_| Error::Fail)?;
+    let body = serde_json::to_value(request::deactivation(&snap)).map_err(|_| Status::Fail)?;
     write_request(
         path,
         "deactivation",
@@ -147,40 +147,40 @@ pub fn generate_deactivation_request(path: &str) -> LaResult {
     )?;
     activation::drop_activation(&mut st);
     st.license_key.clear();
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// GenerateOfflineTrialActivationRequest.
 pub fn generate_trial_request(path: &str) -> LaResult {
     let st = state::lock();
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     let snap = request::snapshot(&st)?;
-    let v = serde_json::to_value(request::trial(&st, &snap)).map_err(|_| Error::Fail)?;
-    write_request(path, "trial", v, &[]).map(|_| Outcome::Ok)
+    let v = serde_json::to_value(request::trial(&st, &snap)).map_err(|_| Status::Fail)?;
+    write_request(path, "trial", v, &[]).map(|_| Status::Ok)
 }
 
 /// ActivateTrialOffline.
 pub fn activate_trial_offline(path: &str) -> LaResult {
     let mut st = state::lock();
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     let snap = request::snapshot(&st)?;
     let resp = read_response(path)?;
     let token = resp
         .get("trialActivationToken")
         .and_then(|t| t.as_str())
-        .ok_or(Error::OfflineResponseFile)?
+        .ok_or(Status::OfflineResponseFile)?
         .to_owned();
     let claims =
         super::trial_online::verify_trial_token(&st, &snap, &token).map_err(|e| match e {
-            Error::MachineFingerprint | Error::Time => e,
-            _ => Error::OfflineResponseFile,
+            Status::MachineFingerprint | Status::Time => e,
+            _ => Status::OfflineResponseFile,
         })?;
     if claims.orv != 0 && claims.orv < clock::now() {
-        return Err(Error::OfflineResponseFileExpired);
+        return Err(Status::OfflineResponseFileExpired);
     }
     trial::store_trial(&mut st, &token, claims)?;
     trial::validate(&mut st)

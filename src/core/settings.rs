@@ -5,24 +5,24 @@ use std::path::PathBuf;
 
 use openlex_wire::claims::Metadata;
 
-use super::error::{Error, LaResult, Outcome};
 use super::limits;
 use super::state::{self, State, StatusCallback};
+use crate::status::{LaResult, Status};
 
 /// Runs a setter that needs product data (else LA_E_PRODUCT_ID, 43).
-fn with_product(f: impl FnOnce(&mut State) -> Result<(), Error>) -> LaResult {
+fn with_product(f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
     let mut st = state::lock();
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
-    f(&mut st).map(|_| Outcome::Ok)
+    f(&mut st).map(|_| Status::Ok)
 }
 
 /// Runs a setter that needs product data and a license key (43, then 54).
-fn with_key(f: impl FnOnce(&mut State) -> Result<(), Error>) -> LaResult {
+fn with_key(f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
     with_product(|st| {
         if st.license_key.is_empty() {
-            return Err(Error::LicenseKey);
+            return Err(Status::LicenseKey);
         }
         f(st)
     })
@@ -32,18 +32,18 @@ fn with_key(f: impl FnOnce(&mut State) -> Result<(), Error>) -> LaResult {
 pub fn set_data_directory(dir: &str) -> LaResult {
     let path = PathBuf::from(dir);
     if dir.is_empty() || !path.is_dir() || crate::store::probe_writable(&path).is_err() {
-        return Err(Error::FilePermission);
+        return Err(Status::FilePermission);
     }
     state::lock().data_dir = Some(path);
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// SetDebugMode: any non-zero value enables logging (to the log sink, never
 /// to the host's stdout).
 pub fn set_debug_mode(enable: bool) -> LaResult {
     state::lock().debug = enable;
-    super::log::set_enabled(enable);
-    Ok(Outcome::Ok)
+    crate::log::set_enabled(enable);
+    Ok(Status::Ok)
 }
 
 /// SetCacheMode: 0 makes every check re-read the store (for several
@@ -54,7 +54,7 @@ pub fn set_cache_mode(enable: bool) -> LaResult {
     if let Some(ctx) = st.ctx.as_mut() {
         ctx.store.no_cache = !enable;
     }
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// SetCustomDeviceFingerprint.
@@ -88,7 +88,7 @@ pub fn set_cryptlex_host(host: &str) -> LaResult {
 /// unless explicitly disabled.
 pub fn set_tls_peer_verification(enable: bool) -> LaResult {
     state::lock().net.tls_verify = enable;
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// SetLicenseCallback; `None` unregisters.
@@ -126,7 +126,12 @@ pub fn set_activation_lease_duration(secs: i64) -> LaResult {
     })
 }
 
-fn upsert(list: &mut Vec<Metadata>, key: &str, value: &str, limit_err: Error) -> Result<(), Error> {
+fn upsert(
+    list: &mut Vec<Metadata>,
+    key: &str,
+    value: &str,
+    limit_err: Status,
+) -> Result<(), Status> {
     if list.len() >= limits::METADATA_MAX_ENTRIES {
         // The vendor refuses even re-setting an existing key at the limit.
         return Err(limit_err);
@@ -145,19 +150,19 @@ fn upsert(list: &mut Vec<Metadata>, key: &str, value: &str, limit_err: Error) ->
 pub fn set_activation_metadata(key: &str, value: &str) -> LaResult {
     let mut st = state::lock();
     if st.license_key.is_empty() {
-        return Err(Error::LicenseKey);
+        return Err(Status::LicenseKey);
     }
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     limits::metadata(key, value)?;
     upsert(
         &mut st.activation_metadata,
         key,
         value,
-        Error::ActivationMetadataLimit,
+        Status::ActivationMetadataLimit,
     )?;
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// SetTrialActivationMetadata.
@@ -168,7 +173,7 @@ pub fn set_trial_activation_metadata(key: &str, value: &str) -> LaResult {
             &mut st.trial_metadata,
             key,
             value,
-            Error::TrialActivationMetadataLimit,
+            Status::TrialActivationMetadataLimit,
         )
     })
 }
@@ -177,7 +182,7 @@ pub fn set_trial_activation_metadata(key: &str, value: &str) -> LaResult {
 pub fn set_app_version(v: &str) -> LaResult {
     with_product(|st| {
         if v.len() > limits::SHORT_TEXT_MAX {
-            return Err(Error::AppVersionLength);
+            return Err(Status::AppVersionLength);
         }
         st.release.app_version = v.to_owned();
         Ok(())
@@ -188,7 +193,7 @@ pub fn set_app_version(v: &str) -> LaResult {
 pub fn set_release_version(v: &str) -> LaResult {
     with_product(|st| {
         if !openlex_wire::version::is_valid_release_version(v) {
-            return Err(Error::ReleaseVersionFormat);
+            return Err(Status::ReleaseVersionFormat);
         }
         st.release.version = v.to_owned();
         Ok(())
@@ -207,7 +212,7 @@ pub fn set_release_published_date(unix: u32) -> LaResult {
 pub fn set_release_platform(p: &str) -> LaResult {
     with_product(|st| {
         if p.len() > limits::SHORT_TEXT_MAX {
-            return Err(Error::ReleasePlatformLength);
+            return Err(Status::ReleasePlatformLength);
         }
         st.release.platform = p.to_owned();
         Ok(())
@@ -218,7 +223,7 @@ pub fn set_release_platform(p: &str) -> LaResult {
 pub fn set_release_channel(c: &str) -> LaResult {
     with_product(|st| {
         if c.len() > limits::SHORT_TEXT_MAX {
-            return Err(Error::ReleaseChannelLength);
+            return Err(Status::ReleaseChannelLength);
         }
         st.release.channel = c.to_owned();
         Ok(())
@@ -229,7 +234,7 @@ pub fn set_release_channel(c: &str) -> LaResult {
 pub fn set_offline_meter_uses(name: &str, uses: u32) -> LaResult {
     with_key(|st| {
         if !limits::METADATA_KEY_LEN.contains(&name.len()) {
-            return Err(Error::MeterAttributeNotFound);
+            return Err(Status::MeterAttributeNotFound);
         }
         match st
             .offline_meter_uses
@@ -247,7 +252,7 @@ pub fn set_offline_meter_uses(name: &str, uses: u32) -> LaResult {
 pub fn set_two_factor_code(code: &str) -> LaResult {
     with_product(|st| {
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::TwoFactorCodeInvalid);
+            return Err(Status::TwoFactorAuthenticationCodeInvalid);
         }
         st.two_factor_code = Some(code.to_owned());
         Ok(())
@@ -268,6 +273,6 @@ pub fn reset() -> LaResult {
     // A sync thread started while we waited belongs to the old epoch: it
     // stops without reporting.
     super::sync::next_epoch();
-    super::log::set_enabled(false);
-    Ok(Outcome::Ok)
+    crate::log::set_enabled(false);
+    Ok(Status::Ok)
 }

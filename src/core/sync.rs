@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
-use super::error::{Error, Outcome};
 use super::state;
+use crate::status::{LaResult, Status};
 
 struct Control {
     stop: Mutex<bool>,
@@ -44,11 +44,11 @@ pub fn next_epoch() {
 /// Shortest wait between syncs, whatever the token says.
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
-fn keeps_syncing(r: &Result<Outcome, Error>) -> bool {
+fn keeps_syncing(r: &LaResult) -> bool {
     matches!(
         r,
-        Ok(Outcome::Ok | Outcome::Expired | Outcome::Suspended | Outcome::GracePeriodOver)
-            | Err(Error::Inet | Error::RateLimit | Error::Server)
+        Ok(Status::Ok | Status::Expired | Status::Suspended | Status::GracePeriodOver)
+            | Err(Status::Inet | Status::RateLimit | Status::Server)
     )
 }
 
@@ -89,7 +89,7 @@ fn run(control: Arc<Control>, epoch: u64) {
         }
         let cb = state::lock().license_callback.clone();
         if let Some(cb) = cb {
-            let status = crate::ffi::status::code(result) as u32;
+            let status = crate::status::code(result) as u32;
             // A panicking callback must not take the host down with it.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(status)));
         }

@@ -4,28 +4,28 @@ use openlex_wire::requests::TrialActivationResponse;
 use openlex_wire::TrialClaims;
 
 use super::clock;
-use super::error::{Error, LaResult};
 use super::online::NETWORK;
 use super::request::{self, Snapshot};
 use super::state::{self, State};
 use super::trial;
 use crate::net::{self, errors::Scope, Method};
+use crate::status::{LaResult, Status};
 
 /// Parses `{"trialActivationToken"}` from a 2xx body.
-pub fn trial_token(body: &[u8]) -> Result<String, Error> {
-    let r: TrialActivationResponse = serde_json::from_slice(body).map_err(|_| Error::Fail)?;
+pub fn trial_token(body: &[u8]) -> Result<String, Status> {
+    let r: TrialActivationResponse = serde_json::from_slice(body).map_err(|_| Status::Fail)?;
     if r.trial_activation_token.is_empty() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     Ok(r.trial_activation_token)
 }
 
 /// Verifies a received trial token against this product and device.
-pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<TrialClaims, Error> {
-    let product = st.product.as_ref().ok_or(Error::ProductId)?;
-    let claims: TrialClaims = product.key.verify(token).map_err(|_| Error::Fail)?;
+pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<TrialClaims, Status> {
+    let product = st.product.as_ref().ok_or(Status::ProductId)?;
+    let claims: TrialClaims = product.key.verify(token).map_err(|_| Status::Fail)?;
     if !claims.pid.eq_ignore_ascii_case(&snap.product_id) || claims.tid.is_empty() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     super::checks::device_and_clock(
         &claims.fp,
@@ -67,11 +67,11 @@ pub fn sync_trial() -> LaResult {
     let tid = {
         let mut st = state::lock();
         if st.product.is_none() {
-            return Err(Error::ProductId);
+            return Err(Status::ProductId);
         }
         trial::validate(&mut st).map_err(|e| {
-            if e == Error::MachineFingerprint {
-                Error::Fail
+            if e == Status::MachineFingerprint {
+                Status::Fail
             } else {
                 e
             }
@@ -79,7 +79,7 @@ pub fn sync_trial() -> LaResult {
         st.trial
             .as_ref()
             .map(|t| t.claims.tid.clone())
-            .ok_or(Error::Fail)?
+            .ok_or(Status::Fail)?
     };
     exchange(
         Method::Patch,

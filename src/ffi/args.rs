@@ -2,8 +2,8 @@
 //! out-parameters, fixed-size struct fields. Nothing else in `ffi`
 //! dereferences a raw pointer.
 
-use crate::core::error::Error;
 use crate::core::limits::MAX_INPUT;
+use crate::status::Status;
 
 use super::types::{CHARTYPE, CSTRTYPE, STRTYPE};
 
@@ -13,7 +13,7 @@ use super::types::{CHARTYPE, CSTRTYPE, STRTYPE};
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string readable up to its NUL
 /// (or up to `MAX_INPUT + 1` units).
-pub unsafe fn str_in(p: CSTRTYPE, bad: Error) -> Result<String, Error> {
+pub unsafe fn str_in(p: CSTRTYPE, bad: Status) -> Result<String, Status> {
     if p.is_null() {
         return Err(bad);
     }
@@ -58,13 +58,13 @@ fn encode(value: &str) -> Vec<CHARTYPE> {
 ///
 /// # Safety
 /// `buf` is NULL or writable for `length` units.
-pub unsafe fn buf_out(buf: STRTYPE, length: u32, value: &str) -> Result<(), Error> {
+pub unsafe fn buf_out(buf: STRTYPE, length: u32, value: &str) -> Result<(), Status> {
     if buf.is_null() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     let units = encode(value);
     if units.len() + 1 > length as usize {
-        return Err(Error::BufferSize);
+        return Err(Status::BufferSize);
     }
     // SAFETY: the caller guarantees `length` writable units and we write
     // units.len() + 1 <= length of them.
@@ -77,15 +77,15 @@ pub unsafe fn buf_out(buf: STRTYPE, length: u32, value: &str) -> Result<(), Erro
 
 /// Copies a string into a fixed-size struct field (same contract as
 /// [`buf_out`], on memory we own through a `&mut`).
-pub fn field_out(field: &mut [CHARTYPE], value: &str) -> Result<(), Error> {
+pub fn field_out(field: &mut [CHARTYPE], value: &str) -> Result<(), Status> {
     let units = encode(value);
     if units.len() + 1 > field.len() {
-        return Err(Error::BufferSize);
+        return Err(Status::BufferSize);
     }
     field.fill(0);
     field
         .get_mut(..units.len())
-        .ok_or(Error::BufferSize)?
+        .ok_or(Status::BufferSize)?
         .copy_from_slice(&units);
     Ok(())
 }
@@ -94,9 +94,9 @@ pub fn field_out(field: &mut [CHARTYPE], value: &str) -> Result<(), Error> {
 ///
 /// # Safety
 /// `p` is NULL or valid for a write of `T`.
-pub unsafe fn out<T>(p: *mut T, value: T) -> Result<(), Error> {
+pub unsafe fn out<T>(p: *mut T, value: T) -> Result<(), Status> {
     if p.is_null() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     // SAFETY: checked non-NULL; the caller guarantees it is writable.
     unsafe { p.write_unaligned(value) };
@@ -108,18 +108,18 @@ pub unsafe fn out<T>(p: *mut T, value: T) -> Result<(), Error> {
 /// # Safety
 /// `p` is NULL or points to a writable, properly aligned `T` that nothing
 /// else accesses during the call.
-pub unsafe fn struct_out<'a, T>(p: *mut T) -> Result<&'a mut T, Error> {
+pub unsafe fn struct_out<'a, T>(p: *mut T) -> Result<&'a mut T, Status> {
     // SAFETY: per the contract above.
-    unsafe { p.as_mut() }.ok_or(Error::Fail)
+    unsafe { p.as_mut() }.ok_or(Status::Fail)
 }
 
 /// Borrows an out-array of `length` structs; NULL -> LA_FAIL.
 ///
 /// # Safety
 /// `p` is NULL or points to `length` writable, aligned `T`s.
-pub unsafe fn array_out<'a, T>(p: *mut T, length: u32) -> Result<&'a mut [T], Error> {
+pub unsafe fn array_out<'a, T>(p: *mut T, length: u32) -> Result<&'a mut [T], Status> {
     if p.is_null() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     // SAFETY: per the contract above.
     Ok(unsafe { std::slice::from_raw_parts_mut(p, length as usize) })

@@ -8,18 +8,18 @@ use serde::Serialize;
 use super::args::{array_out, buf_out, field_out, str_in, struct_out};
 use super::guard::{done, guard};
 use super::types::{self, CSTRTYPE, STRTYPE};
-use crate::core::error::Error;
 use crate::core::{getters, product, users};
+use crate::status::Status;
 use openlex_wire::claims;
 
-fn json<T: Serialize>(v: &T) -> Result<String, Error> {
-    serde_json::to_string(v).map_err(|_| Error::Fail)
+fn json<T: Serialize>(v: &T) -> Result<String, Status> {
+    serde_json::to_string(v).map_err(|_| Status::Fail)
 }
 
 fn fill_entitlement(
     dst: &mut types::FeatureEntitlement,
     src: &claims::FeatureEntitlement,
-) -> Result<(), Error> {
+) -> Result<(), Status> {
     field_out(&mut dst.featureName, &src.feature_name)?;
     field_out(&mut dst.featureDisplayName, &src.feature_display_name)?;
     field_out(&mut dst.value, &src.value)?;
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn GetFeatureEntitlements(
     guard(|| {
         let list = getters::feature_entitlements()?;
         if list.len() > length as usize {
-            return Err(Error::BufferSize);
+            return Err(Status::BufferSize);
         }
         let arr = unsafe { array_out(featureEntitlements, length) }?;
         for (dst, src) in arr.iter_mut().zip(list.iter()) {
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn GetFeatureEntitlement(
     featureEntitlement: *mut types::FeatureEntitlement,
 ) -> c_int {
     guard(|| {
-        let name = unsafe { str_in(featureName, Error::FeatureEntitlementNotFound) }?;
+        let name = unsafe { str_in(featureName, Status::FeatureEntitlementNotFound) }?;
         let fe = getters::feature_entitlement(&name)?;
         done(fill_entitlement(
             unsafe { struct_out(featureEntitlement) }?,
@@ -105,7 +105,7 @@ pub unsafe extern "C" fn GetFeatureEntitlementInternal(
     length: u32,
 ) -> c_int {
     guard(|| {
-        let name = unsafe { str_in(featureName, Error::FeatureEntitlementNotFound) }?;
+        let name = unsafe { str_in(featureName, Status::FeatureEntitlementNotFound) }?;
         done(unsafe {
             buf_out(
                 featureEntitlementJson,
@@ -167,12 +167,12 @@ pub unsafe extern "C" fn GetUserLicenses(
     guard(|| {
         let list = users::user_licenses()?;
         if list.len() > length as usize {
-            return Err(Error::BufferSize);
+            return Err(Status::BufferSize);
         }
         let arr = unsafe { array_out(userLicenses, length) }?;
         for (dst, src) in arr.iter_mut().zip(list.iter()) {
             if src.metadata.len() > types::MAX_METADATA_SIZE {
-                return Err(Error::BufferSize);
+                return Err(Status::BufferSize);
             }
             dst.allowedActivations = src.allowed_activations;
             dst.allowedDeactivations = src.allowed_deactivations;
@@ -207,7 +207,7 @@ pub unsafe extern "C" fn GetDataStoreInfo(dataStoreInfo: *mut types::DataStoreIn
         let info = product::data_store_info()?;
         let dst = unsafe { struct_out(dataStoreInfo) }?;
         if info.path.len() + 1 > dst.path.len() {
-            return Err(Error::BufferSize);
+            return Err(Status::BufferSize);
         }
         field_out(&mut dst.storageKind, info.storage_kind)?;
         field_out(&mut dst.permissionFlag, info.permission_flag)?;
@@ -255,7 +255,7 @@ pub unsafe extern "C" fn LookupLicense(
     licenseLookupInfo: *mut types::LicenseLookupInfo,
 ) -> c_int {
     guard(|| {
-        let key = unsafe { str_in(licenseKey, Error::LicenseKey) }?;
+        let key = unsafe { str_in(licenseKey, Status::LicenseKey) }?;
         let l = users::lookup_license(&key)?;
         let dst = unsafe { struct_out(licenseLookupInfo) }?;
         field_out(&mut dst.key, &l.key)?;
@@ -272,7 +272,7 @@ pub unsafe extern "C" fn LookupLicenseInternal(
     length: u32,
 ) -> c_int {
     guard(|| {
-        let key = unsafe { str_in(licenseKey, Error::LicenseKey) }?;
+        let key = unsafe { str_in(licenseKey, Status::LicenseKey) }?;
         done(unsafe {
             buf_out(
                 licenseLookupInfo,

@@ -5,42 +5,42 @@
 
 use openlex_wire::{ErrorBody, ErrorCode};
 
-use crate::core::error::Error;
+use crate::status::Status;
 
 /// Maps a known code string to a status; `None` for codes the vendor's
 /// library does not map (they become LA_E_CLIENT).
-pub fn for_code(code: ErrorCode) -> Option<Error> {
+pub fn for_code(code: ErrorCode) -> Option<Status> {
     Some(match code {
-        ErrorCode::ActivationLimitReached => Error::ActivationLimit,
-        ErrorCode::DeactivationLimitReached => Error::DeactivationLimit,
-        ErrorCode::InvalidLicenseKey => Error::LicenseKey,
-        ErrorCode::InvalidActivationFingerprint => Error::MachineFingerprint,
-        ErrorCode::VmActivationNotAllowed => Error::Vm,
-        ErrorCode::ContainerActivationNotAllowed => Error::Container,
-        ErrorCode::CountryNotAllowed => Error::Country,
-        ErrorCode::IpAddressNotAllowed => Error::Ip,
-        ErrorCode::ReleaseVersionNotAllowed => Error::ReleaseVersionNotAllowed,
-        ErrorCode::InvalidProductId => Error::ProductId,
-        ErrorCode::MeterAttributeUsesLimitReached => Error::MeterAttributeUsesLimitReached,
-        ErrorCode::MeterAttributeNotFound => Error::MeterAttributeNotFound,
-        ErrorCode::AuthenticationFailed => Error::AuthenticationFailed,
-        ErrorCode::InvalidLicenseType => Error::LicenseType,
-        ErrorCode::RevokedLicense => Error::Revoked,
-        ErrorCode::TrialNotAllowed => Error::TrialNotAllowed,
-        ErrorCode::TrialActivationLimitReached => Error::TrialActivationLimit,
-        ErrorCode::ActivationNotFound => Error::ActivationNotFound,
-        ErrorCode::LicenseNotEffective => Error::LicenseNotEffective,
-        ErrorCode::TwoFactorCodeMissing => Error::TwoFactorCodeMissing,
-        ErrorCode::TwoFactorCodeInvalid => Error::TwoFactorCodeInvalid,
-        ErrorCode::LoginTemporarilyLocked => Error::LoginTemporarilyLocked,
-        ErrorCode::UserNotAuthenticated => Error::UserNotAuthenticated,
-        ErrorCode::AuthenticationIdTokenInvalid => Error::AuthenticationIdTokenInvalid,
-        ErrorCode::OidcSsoNotEnabled => Error::OidcSsoNotEnabled,
-        ErrorCode::UsersLimitReached => Error::UsersLimitReached,
-        ErrorCode::InvalidOsUser => Error::OsUser,
-        ErrorCode::InvalidAccountId => Error::AccountId,
-        ErrorCode::TooManyRequests => Error::RateLimit,
-        ErrorCode::InternalServerError => Error::Server,
+        ErrorCode::ActivationLimitReached => Status::ActivationLimit,
+        ErrorCode::DeactivationLimitReached => Status::DeactivationLimit,
+        ErrorCode::InvalidLicenseKey => Status::LicenseKey,
+        ErrorCode::InvalidActivationFingerprint => Status::MachineFingerprint,
+        ErrorCode::VmActivationNotAllowed => Status::Vm,
+        ErrorCode::ContainerActivationNotAllowed => Status::Container,
+        ErrorCode::CountryNotAllowed => Status::Country,
+        ErrorCode::IpAddressNotAllowed => Status::Ip,
+        ErrorCode::ReleaseVersionNotAllowed => Status::ReleaseVersionNotAllowed,
+        ErrorCode::InvalidProductId => Status::ProductId,
+        ErrorCode::MeterAttributeUsesLimitReached => Status::MeterAttributeUsesLimitReached,
+        ErrorCode::MeterAttributeNotFound => Status::MeterAttributeNotFound,
+        ErrorCode::AuthenticationFailed => Status::AuthenticationFailed,
+        ErrorCode::InvalidLicenseType => Status::LicenseType,
+        ErrorCode::RevokedLicense => Status::Revoked,
+        ErrorCode::TrialNotAllowed => Status::TrialNotAllowed,
+        ErrorCode::TrialActivationLimitReached => Status::TrialActivationLimit,
+        ErrorCode::ActivationNotFound => Status::ActivationNotFound,
+        ErrorCode::LicenseNotEffective => Status::LicenseNotEffective,
+        ErrorCode::TwoFactorCodeMissing => Status::TwoFactorAuthenticationCodeMissing,
+        ErrorCode::TwoFactorCodeInvalid => Status::TwoFactorAuthenticationCodeInvalid,
+        ErrorCode::LoginTemporarilyLocked => Status::LoginTemporarilyLocked,
+        ErrorCode::UserNotAuthenticated => Status::UserNotAuthenticated,
+        ErrorCode::AuthenticationIdTokenInvalid => Status::AuthenticationIdTokenInvalid,
+        ErrorCode::OidcSsoNotEnabled => Status::OidcSsoNotEnabled,
+        ErrorCode::UsersLimitReached => Status::UsersLimitReached,
+        ErrorCode::InvalidOsUser => Status::OsUser,
+        ErrorCode::InvalidAccountId => Status::AccountId,
+        ErrorCode::TooManyRequests => Status::RateLimit,
+        ErrorCode::InternalServerError => Status::Server,
         ErrorCode::InvalidOfflineRequest
         | ErrorCode::ValidationFailed
         | ErrorCode::NotFound
@@ -62,7 +62,7 @@ pub enum Scope {
 }
 
 /// Maps a non-2xx response.
-pub fn map(status: u16, body: &[u8], scope: Scope) -> Error {
+pub fn map(status: u16, body: &[u8], scope: Scope) -> Status {
     let code = serde_json::from_slice::<ErrorBody>(body)
         .ok()
         .and_then(|b| b.code)
@@ -71,10 +71,10 @@ pub fn map(status: u16, body: &[u8], scope: Scope) -> Error {
         return e;
     }
     match status {
-        429 => Error::RateLimit,
-        500..=599 => Error::Server,
-        404 if scope == Scope::Existing => Error::ActivationNotFound,
-        _ => Error::Client,
+        429 => Status::RateLimit,
+        500..=599 => Status::Server,
+        404 if scope == Scope::Existing => Status::ActivationNotFound,
+        _ => Status::Client,
     }
 }
 
@@ -89,45 +89,45 @@ mod tests {
     #[test]
     fn vendor_measured_mapping() {
         let table = [
-            ("ACTIVATION_LIMIT_REACHED", Error::ActivationLimit),
-            ("INVALID_LICENSE_KEY", Error::LicenseKey),
-            ("INVALID_ACTIVATION_FINGERPRINT", Error::MachineFingerprint),
-            ("VM_ACTIVATION_NOT_ALLOWED", Error::Vm),
-            ("CONTAINER_ACTIVATION_NOT_ALLOWED", Error::Container),
-            ("COUNTRY_NOT_ALLOWED", Error::Country),
-            ("IP_ADDRESS_NOT_ALLOWED", Error::Ip),
+            ("ACTIVATION_LIMIT_REACHED", Status::ActivationLimit),
+            ("INVALID_LICENSE_KEY", Status::LicenseKey),
+            ("INVALID_ACTIVATION_FINGERPRINT", Status::MachineFingerprint),
+            ("VM_ACTIVATION_NOT_ALLOWED", Status::Vm),
+            ("CONTAINER_ACTIVATION_NOT_ALLOWED", Status::Container),
+            ("COUNTRY_NOT_ALLOWED", Status::Country),
+            ("IP_ADDRESS_NOT_ALLOWED", Status::Ip),
             (
                 "RELEASE_VERSION_NOT_ALLOWED",
-                Error::ReleaseVersionNotAllowed,
+                Status::ReleaseVersionNotAllowed,
             ),
-            ("INVALID_PRODUCT_ID", Error::ProductId),
+            ("INVALID_PRODUCT_ID", Status::ProductId),
             (
                 "METER_ATTRIBUTE_USES_LIMIT_REACHED",
-                Error::MeterAttributeUsesLimitReached,
+                Status::MeterAttributeUsesLimitReached,
             ),
-            ("AUTHENTICATION_FAILED", Error::AuthenticationFailed),
-            ("INVALID_LICENSE_TYPE", Error::LicenseType),
-            ("REVOKED_LICENSE", Error::Revoked),
-            ("LICENSE_NOT_FOUND", Error::Client),
-            ("LICENSE_SUSPENDED", Error::Client),
-            ("PRODUCT_NOT_FOUND", Error::Client),
-            ("FOO_BAR", Error::Client),
+            ("AUTHENTICATION_FAILED", Status::AuthenticationFailed),
+            ("INVALID_LICENSE_TYPE", Status::LicenseType),
+            ("REVOKED_LICENSE", Status::Revoked),
+            ("LICENSE_NOT_FOUND", Status::Client),
+            ("LICENSE_SUSPENDED", Status::Client),
+            ("PRODUCT_NOT_FOUND", Status::Client),
+            ("FOO_BAR", Status::Client),
         ];
         for (code, want) in table {
             assert_eq!(map(400, &body(code), Scope::Create), want, "{code}");
         }
-        assert_eq!(map(429, b"", Scope::Create), Error::RateLimit);
-        assert_eq!(map(500, b"", Scope::Create), Error::Server);
-        assert_eq!(map(503, b"<html>", Scope::Create), Error::Server);
+        assert_eq!(map(429, b"", Scope::Create), Status::RateLimit);
+        assert_eq!(map(500, b"", Scope::Create), Status::Server);
+        assert_eq!(map(503, b"<html>", Scope::Create), Status::Server);
         assert_eq!(
             map(409, &body("DEACTIVATION_LIMIT_REACHED"), Scope::Existing),
-            Error::DeactivationLimit
+            Status::DeactivationLimit
         );
-        assert_eq!(map(404, b"{}", Scope::Existing), Error::ActivationNotFound);
-        assert_eq!(map(404, b"{}", Scope::Create), Error::Client);
+        assert_eq!(map(404, b"{}", Scope::Existing), Status::ActivationNotFound);
+        assert_eq!(map(404, b"{}", Scope::Create), Status::Client);
         assert_eq!(
             map(400, br#"{"message":"x","code":null}"#, Scope::Create),
-            Error::Client
+            Status::Client
         );
     }
 }

@@ -1,6 +1,8 @@
 //! Debug logging (SetDebugMode). Lines go to the file named by
 //! `OPENLEX_LOG_FILE` if set, else to stderr; never to the host's stdout, and
 //! the host's file descriptors are never redirected (the vendor's are).
+//!
+//! A leaf: `core` and `net` both log through it, and it depends on nothing.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,7 +24,11 @@ pub fn line(msg: impl FnOnce() -> String) {
     if !enabled() {
         return;
     }
-    let text = format!("[openlex {}] {}\n", super::clock::now(), msg());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let text = format!("[openlex {now}] {}\n", msg());
     match std::env::var_os("OPENLEX_LOG_FILE") {
         Some(path) => {
             let mut opts = std::fs::OpenOptions::new();
