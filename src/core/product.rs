@@ -100,14 +100,17 @@ pub fn read_small_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// SetProductId: checks in the vendor's order (42, 105, 43, 44, 45), computes
-/// the device fingerprint and opens the store.
-pub fn set_product_id(id: &str, flags: u32) -> LaResult {
+/// the device fingerprint and opens the store. `id` is `None` when the
+/// argument was NULL or not a valid string: that is LA_E_PRODUCT_ID, but only
+/// at its place in the order.
+pub fn set_product_id(id: Option<&str>, flags: u32) -> LaResult {
     let (data_dir, data_id) = {
         let st = state::lock();
         let p = st.product.as_ref().ok_or(Status::ProductData)?;
         (st.data_dir.clone(), p.id.clone())
     };
     let flag = PermissionFlag::from_u32(flags).ok_or(Status::InvalidPermissionFlag)?;
+    let id = id.ok_or(Status::ProductId)?;
     if !product_data::is_guid(id) || (!data_id.is_empty() && !data_id.eq_ignore_ascii_case(id)) {
         return Err(Status::ProductId);
     }

@@ -9,23 +9,40 @@ use super::limits;
 use super::state::{self, State, StatusCallback};
 use crate::status::{LaResult, Status};
 
-/// Runs a setter that needs product data (else LA_E_PRODUCT_ID, 43).
-fn with_product(f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
+/// What a setter needs before it looks at its argument (SetDataDirectory,
+/// SetDebugMode and SetTlsPeerVerification need nothing). The vendor's library
+/// checks these first and the argument after (measured on 3.46.0, one fresh
+/// process per call: docs/SETTERS.md, pinned by tests/contract.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// Product data (else LA_E_PRODUCT_ID): most setters, including the
+    /// process-wide ones (host, proxy, versions, fingerprint, cache mode).
+    ProductData,
+    /// Product data, then SetProductId (else LA_E_LICENSE_KEY): the setters of
+    /// the license context (callback, credentials, lease, activation metadata).
+    ProductId,
+    /// Product data, then a license key (else LA_E_LICENSE_KEY): offline
+    /// meter uses.
+    LicenseKey,
+}
+
+/// Runs a setter after its preconditions, in the vendor's order.
+fn setter(needs: Needs, f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
     let mut st = state::lock();
     if st.product.is_none() {
         return Err(Status::ProductId);
     }
-    f(&mut st).map(|_| Status::Ok)
+    match needs {
+        Needs::ProductId if st.ctx.is_none() => return Err(Status::LicenseKey),
+        Needs::LicenseKey if st.license_key.is_empty() => return Err(Status::LicenseKey),
+        _ => {}
+    }
+    f(&mut st).map(|()| Status::Ok)
 }
 
-/// Runs a setter that needs product data and a license key (43, then 54).
-fn with_key(f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
-    with_product(|st| {
-        if st.license_key.is_empty() {
-            return Err(Status::LicenseKey);
-        }
-        f(st)
-    })
+/// The common case: a setter that needs product data.
+fn with_product(f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
+    setter(Needs::ProductData, f)
 }
 
 /// SetDataDirectory: the directory must exist and be writable (else 45).
@@ -47,14 +64,15 @@ pub fn set_debug_mode(enable: bool) -> LaResult {
 }
 
 /// SetCacheMode: 0 makes every check re-read the store (for several
-/// processes sharing one activation).
+/// processes sharing one activation). Needs product data, as the vendor's.
 pub fn set_cache_mode(enable: bool) -> LaResult {
-    let mut st = state::lock();
-    st.no_cache = !enable;
-    if let Some(ctx) = st.ctx.as_mut() {
-        ctx.store.no_cache = !enable;
-    }
-    Ok(Status::Ok)
+    with_product(|st| {
+        st.no_cache = !enable;
+        if let Some(ctx) = st.ctx.as_mut() {
+            ctx.store.no_cache = !enable;
+        }
+        Ok(())
+    })
 }
 
 /// SetCustomDeviceFingerprint.
@@ -93,7 +111,7 @@ pub fn set_tls_peer_verification(enable: bool) -> LaResult {
 
 /// SetLicenseCallback; `None` unregisters.
 pub fn set_license_callback(cb: Option<StatusCallback>) -> LaResult {
-    with_product(|st| {
+    setter(Needs::ProductId, |st| {
         st.license_callback = cb;
         Ok(())
     })
@@ -112,7 +130,7 @@ pub fn set_license_key(key: &str) -> LaResult {
 
 /// SetLicenseUserCredential (deprecated).
 pub fn set_license_user_credential(email: &str, password: &str) -> LaResult {
-    with_product(|st| {
+    setter(Needs::ProductId, |st| {
         st.credentials = Some((email.to_owned(), password.to_owned()));
         Ok(())
     })
@@ -120,7 +138,7 @@ pub fn set_license_user_credential(email: &str, password: &str) -> LaResult {
 
 /// SetActivationLeaseDuration.
 pub fn set_activation_lease_duration(secs: i64) -> LaResult {
-    with_key(|st| {
+    setter(Needs::ProductId, |st| {
         st.lease_duration = Some(secs);
         Ok(())
     })
@@ -146,23 +164,17 @@ fn upsert(
     Ok(())
 }
 
-/// SetActivationMetadata: 54 before a key is set (checked first, as observed).
+/// SetActivationMetadata: needs SetProductId, not a license key (measured).
 pub fn set_activation_metadata(key: &str, value: &str) -> LaResult {
-    let mut st = state::lock();
-    if st.license_key.is_empty() {
-        return Err(Status::LicenseKey);
-    }
-    if st.product.is_none() {
-        return Err(Status::ProductId);
-    }
-    limits::metadata(key, value)?;
-    upsert(
-        &mut st.activation_metadata,
-        key,
-        value,
-        Status::ActivationMetadataLimit,
-    )?;
-    Ok(Status::Ok)
+    setter(Needs::ProductId, |st| {
+        limits::metadata(key, value)?;
+        upsert(
+            &mut st.activation_metadata,
+            key,
+            value,
+            Status::ActivationMetadataLimit,
+        )
+    })
 }
 
 /// SetTrialActivationMetadata.
@@ -232,10 +244,9 @@ pub fn set_release_channel(c: &str) -> LaResult {
 
 /// SetOfflineActivationRequestMeterAttributeUses.
 pub fn set_offline_meter_uses(name: &str, uses: u32) -> LaResult {
-    with_key(|st| {
-        if !limits::METADATA_KEY_LEN.contains(&name.len()) {
-            return Err(Status::MeterAttributeNotFound);
-        }
+    // The vendor takes any name here (even empty); the server judges it when
+    // the offline request is processed.
+    setter(Needs::LicenseKey, |st| {
         match st
             .offline_meter_uses
             .iter_mut()

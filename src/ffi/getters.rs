@@ -6,7 +6,7 @@
 
 use std::os::raw::c_int;
 
-use super::args::{buf_out, out, str_in};
+use super::args::{buf_out, out, str_in, Staged};
 use super::guard::{done, guard};
 use super::types::{CSTRTYPE, STRTYPE};
 use crate::core::getters::{self, Date, Text};
@@ -69,11 +69,10 @@ pub unsafe extern "C" fn GetProductVersionFeatureFlag(
     guard(|| {
         let name = unsafe { str_in(name, Status::FeatureFlagNotFound) }?;
         let (on, value) = getters::product_version_feature_flag(&name)?;
-        if enabled.is_null() {
-            return Err(Status::Fail);
-        }
-        unsafe { buf_out(data, length, &value) }?;
-        done(unsafe { out(enabled, u32::from(on)) })
+        let mut out = Staged::new();
+        unsafe { out.value(enabled, u32::from(on)) }?;
+        unsafe { out.text(data, length, &value) }?;
+        done(out.commit())
     })
 }
 
@@ -121,13 +120,12 @@ pub unsafe extern "C" fn GetLicenseMeterAttribute(
 ) -> c_int {
     guard(|| {
         let name = unsafe { str_in(name, Status::MeterAttributeNotFound) }?;
-        let (a, t, g) = getters::license_meter_attribute(&name)?;
-        if allowedUses.is_null() || totalUses.is_null() || grossUses.is_null() {
-            return Err(Status::Fail);
-        }
-        unsafe { out(allowedUses, a) }?;
-        unsafe { out(totalUses, t) }?;
-        done(unsafe { out(grossUses, g) })
+        let (allowed, total, gross) = getters::license_meter_attribute(&name)?;
+        let mut out = Staged::new();
+        unsafe { out.value(allowedUses, allowed) }?;
+        unsafe { out.value(totalUses, total) }?;
+        unsafe { out.value(grossUses, gross) }?;
+        done(out.commit())
     })
 }
 
@@ -317,16 +315,10 @@ pub unsafe extern "C" fn GetActivationMode(
 ) -> c_int {
     guard(|| {
         let (initial, current) = getters::activation_mode()?;
-        if initialMode.is_null() || currentMode.is_null() {
-            return Err(Status::Fail);
-        }
-        if initial.len() + 1 > initialModeLength as usize
-            || current.len() + 1 > currentModeLength as usize
-        {
-            return Err(Status::BufferSize);
-        }
-        unsafe { buf_out(initialMode, initialModeLength, &initial) }?;
-        done(unsafe { buf_out(currentMode, currentModeLength, &current) })
+        let mut out = Staged::new();
+        unsafe { out.text(initialMode, initialModeLength, &initial) }?;
+        unsafe { out.text(currentMode, currentModeLength, &current) }?;
+        done(out.commit())
     })
 }
 

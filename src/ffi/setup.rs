@@ -36,12 +36,12 @@ pub unsafe extern "C" fn SetProductData(productData: CSTRTYPE) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn SetProductId(productId: CSTRTYPE, flags: u32) -> c_int {
     guard(|| {
-        let id = unsafe { str_in(productId, Status::ProductId) };
-        // Product data is checked before the id, as the vendor does.
-        if crate::core::state::lock().product.is_none() {
-            return Err(Status::ProductData);
-        }
-        product::set_product_id(&id?, flags)
+        product::set_product_id(
+            unsafe { str_in(productId, Status::ProductId) }
+                .ok()
+                .as_deref(),
+            flags,
+        )
     })
 }
 
