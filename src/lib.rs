@@ -14,6 +14,8 @@
 // `cbindgen:ignore` keeps Rust-only items out of the generated C headers.
 /// cbindgen:ignore
 pub mod core;
+/// cbindgen:ignore
+pub mod fault;
 pub mod ffi;
 /// cbindgen:ignore
 pub mod log;

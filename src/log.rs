@@ -44,3 +44,21 @@ pub fn line(msg: impl FnOnce() -> String) {
         }
     }
 }
+
+/// Runs `f`, catching a panic: the guard every export and every library
+/// thread runs its work under. A caught panic is logged (with `place`) and
+/// gives `None`; the host process never sees it unwind.
+pub fn catch_panic<T>(place: &str, f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => Some(v),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            line(|| format!("caught a panic in {place}: {what}"));
+            None
+        }
+    }
+}

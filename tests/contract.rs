@@ -803,3 +803,57 @@ fn settings_survive_set_product_id() {
     assert_eq!(st.release.version, "2.0.0");
     assert_eq!(st.net.host, "", "the rejected host was not kept");
 }
+
+/// Strings in are bounded at 64 KiB: exactly 64 KiB is read, one unit more
+/// is the function's invalid-argument status, and an unterminated string is
+/// never read past 64 KiB + 1 (the next byte is an inaccessible page).
+#[test]
+fn input_strings_are_bounded_at_64_kib() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let p = TestProduct::new();
+    setup(dir.path(), &p);
+    let max = openlex_client::core::limits::MAX_INPUT;
+    assert_eq!(max, 64 * 1024);
+    unsafe {
+        let fits = c(&"e".repeat(max));
+        let over = c(&"e".repeat(max + 1));
+        assert_eq!(SetLicenseUserCredential(fits.as_ptr(), c("pw").as_ptr()), 0);
+        assert_eq!(
+            SetLicenseUserCredential(over.as_ptr(), c("pw").as_ptr()),
+            71
+        );
+        assert_eq!(
+            SetLicenseUserCredential(c("a@b.c").as_ptr(), over.as_ptr()),
+            71
+        );
+        assert_eq!(SetProductData(over.as_ptr()), 42);
+        assert_eq!(SetCryptlexHost(over.as_ptr()), 50);
+    }
+    #[cfg(unix)]
+    unsafe {
+        // max + 1 bytes with no NUL, ending right before a PROT_NONE page.
+        let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
+        let data_pages = (max + 1).div_ceil(page);
+        let total = (data_pages + 1) * page;
+        let base = libc::mmap(
+            ptr::null_mut(),
+            total,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert_ne!(base, libc::MAP_FAILED);
+        let guard = base.cast::<u8>().add(data_pages * page);
+        assert_eq!(libc::mprotect(guard.cast(), page, libc::PROT_NONE), 0);
+        let start = guard.sub(max + 1);
+        std::ptr::write_bytes(start, b'e', max + 1);
+        assert_eq!(
+            SetLicenseUserCredential(start.cast(), c("pw").as_ptr()),
+            71,
+            "rejected without reading past 64 KiB + 1"
+        );
+        libc::munmap(base, total);
+    }
+}

@@ -90,8 +90,8 @@ fn activate_check_getters_and_deactivate() {
     unsafe {
         assert_eq!(
             SetActivationMetadata(c("k1").as_ptr(), c("v1").as_ptr()),
-            54,
-            "key first"
+            0,
+            "SetProductId is enough, no key needed (measured: docs/SETTERS.md)"
         );
         assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0);
         assert_eq!(SetActivationMetadata(c("k1").as_ptr(), c("v1").as_ptr()), 0);
@@ -467,4 +467,31 @@ fn debug_mode_logs_to_its_own_file() {
         "{text}"
     );
     assert!(!text.contains(&key), "the log never holds the license key");
+}
+
+#[test]
+fn a_panic_in_the_sync_thread_is_logged_and_the_next_sync_comes_on_schedule() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("openlex.log");
+    std::env::set_var("OPENLEX_LOG_FILE", &log);
+    let (pid, pd) = SERVER.product("sync-panic", json!({}));
+    let (_lid, key) = SERVER.license(&pid, json!({"serverSyncInterval": 1}));
+    let _ctx = init(&pid, &pd);
+    assert_eq!(SetDebugMode(1), 0);
+    assert_eq!(SetLicenseCallback(Some(on_status)), 0);
+    assert_eq!(activate(&key), 0);
+    openlex_client::fault::arm("sync");
+    assert_eq!(IsLicenseGenuine(), 0, "starts the sync thread");
+    // The first round panics; the thread survives it and syncs again a
+    // second later, and that round reaches the callback.
+    wait_for_callback(0);
+    assert_eq!(SetDebugMode(0), 0);
+    std::env::remove_var("OPENLEX_LOG_FILE");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("caught a panic in the sync thread: injected panic at sync"),
+        "{text}"
+    );
+    assert_eq!(IsLicenseGenuine(), 0);
 }

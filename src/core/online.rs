@@ -101,6 +101,7 @@ pub fn activate_license() -> LaResult {
 /// One sync: PATCH /v3/activations/{id}. Returns the status the license
 /// callback receives.
 pub fn sync_once() -> LaResult {
+    crate::fault::point("sync");
     let _net = NETWORK.lock();
     let (snap, body, aid) = {
         let mut st = state::lock();
@@ -164,6 +165,7 @@ pub fn sync_license() -> LaResult {
 pub fn is_license_genuine() -> LaResult {
     let (result, interval, epoch) = {
         let mut st = state::lock();
+        crate::fault::point("export");
         let r = activation::validate(&mut st);
         let ssi = st.activation.as_ref().map(|v| v.claims.ssi).unwrap_or(0);
         (r, ssi, sync::epoch())

@@ -101,6 +101,7 @@ impl ReleaseQuery {
 }
 
 fn run(q: &ReleaseQuery) -> (LaResult, Option<Release>) {
+    crate::fault::point("release");
     let r = match net::send(&q.settings, Method::Get, &q.path, None, None) {
         Ok(r) => r,
         Err(e) => return (Err(e), None),
@@ -129,14 +130,17 @@ fn run(q: &ReleaseQuery) -> (LaResult, Option<Release>) {
     (Ok(status), Some(release))
 }
 
-/// Runs the check on a new thread and hands the result to `cb` there.
+/// Runs the check on a new thread and hands the result to `cb` there. The
+/// work runs under the exports' panic guard: a panic in the check is logged
+/// and reported to `cb` as LA_FAIL, so the host is never left waiting.
 pub fn check(q: ReleaseQuery, cb: ReleaseCallback) -> LaResult {
     std::thread::Builder::new()
         .name("openlex-release".into())
         .spawn(move || {
-            let (status, release) = run(&q);
-            let _ =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || cb(status, release)));
+            let (status, release) =
+                crate::log::catch_panic("the release-update thread", || run(&q))
+                    .unwrap_or((Err(Status::Fail), None));
+            crate::log::catch_panic("the release callback", move || cb(status, release));
         })
         .map_err(|_| Status::Fail)?;
     Ok(Status::Ok)
