@@ -316,20 +316,31 @@ fn grace_period_holds_while_the_server_is_unreachable_then_ends() {
     let t = Instant::now();
     assert_eq!(
         SyncLicenseActivation(),
-        0,
-        "offline sync keeps LA_OK within the grace period"
+        48,
+        "the sync itself failed: LA_E_INET, as the vendor documents for it"
     );
     assert!(
         t.elapsed() < Duration::from_secs(16),
         "bounded by the documented timeout"
     );
+    assert_eq!(
+        IsLicenseGenuine(),
+        0,
+        "within the grace period the license holds"
+    );
+    assert_eq!(IsLicenseValid(), 0);
     let mut grace = 0u32;
     unsafe { assert_eq!(GetServerSyncGracePeriodExpiryDate(&mut grace), 0) };
     assert!(i64::from(grace) > openlex_client::core::clock::now());
     set_offset_for_tests(2000);
-    assert_eq!(SyncLicenseActivation(), 22);
-    assert_eq!(IsLicenseGenuine(), 22);
+    assert_eq!(SyncLicenseActivation(), 48, "still unreachable");
+    assert_eq!(IsLicenseGenuine(), 22, "the grace period is over");
+    assert_eq!(IsLicenseValid(), 22);
+    // The server is back: one sync restores the license.
+    unsafe { assert_eq!(SetCryptlexHost(c(&SERVER.url).as_ptr()), 0) };
     set_offset_for_tests(0);
+    assert_eq!(SyncLicenseActivation(), 0);
+    assert_eq!(IsLicenseGenuine(), 0);
 }
 
 #[test]
@@ -417,9 +428,10 @@ fn network_proxy_with_credentials_tunnels_to_the_server() {
     };
     assert_eq!(
         SyncLicenseActivation(),
-        0,
-        "an unreachable proxy is a network error: the grace period holds"
+        48,
+        "an unreachable proxy is a network error"
     );
+    assert_eq!(IsLicenseValid(), 0, "and the grace period holds");
 }
 
 #[test]

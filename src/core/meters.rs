@@ -7,7 +7,7 @@ use super::activation::{self, store_activation};
 use super::online::{verify_activation_token, NETWORK};
 use super::request;
 use super::state;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
 use crate::status::{LaResult, Status};
 
 /// The change asked for.
@@ -74,7 +74,7 @@ pub fn change(name: &str, change: MeterChange) -> LaResult {
     };
     let r = net::send(&snap.net, Method::Post, &path, Some(&body), None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Existing));
+        return Err(net::errors::map(r.status, &r.body, Call::Existing));
     }
     let resp: MeterAttributeResponse = serde_json::from_slice(&r.body).map_err(|_| Status::Fail)?;
     if let Some(token) = resp.activation_token {

@@ -15,7 +15,7 @@ use super::clock;
 use super::request::{self, Snapshot};
 use super::state::{self, State};
 use super::sync;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
 use crate::status::{LaResult, Status};
 
 /// Serialises network operations that change the stored activation.
@@ -87,7 +87,7 @@ pub fn activate_license() -> LaResult {
     let mut st = state::lock();
     let result = resp.and_then(|r| {
         if !r.ok() {
-            return Err(net::errors::map(r.status, &r.body, Scope::Create));
+            return Err(net::errors::map(r.status, &r.body, Call::Activation));
         }
         let token = activation_token(&r.body)?;
         let claims = verify_activation_token(&st, &snap, &token)?;
@@ -99,7 +99,10 @@ pub fn activate_license() -> LaResult {
 }
 
 /// One sync: PATCH /v3/activations/{id}. Returns the status the license
-/// callback receives.
+/// callback receives: the license's status after a good answer, else why the
+/// sync failed (LA_E_INET, LA_E_SERVER, LA_E_RATE_LIMIT, ...), as the vendor's
+/// documented return codes and callback statuses say; a failed sync never
+/// changes the stored activation unless the server says it is gone.
 pub fn sync_once() -> LaResult {
     crate::fault::point("sync");
     let _net = NETWORK.lock();
@@ -134,10 +137,8 @@ pub fn sync_once() -> LaResult {
             activation::validate(&mut st)
         }
         Ok(r) => {
-            let e = net::errors::map(r.status, &r.body, Scope::Existing);
+            let e = net::errors::map(r.status, &r.body, Call::Existing);
             match e {
-                // Offline-ish failures: the last good token holds until its grace period ends.
-                Status::RateLimit | Status::Server => activation::validate(&mut st),
                 Status::Revoked
                 | Status::ActivationNotFound
                 | Status::MachineFingerprint
@@ -148,10 +149,13 @@ pub fn sync_once() -> LaResult {
                     st.last_activation_error = Some(e);
                     Err(e)
                 }
+                // Anything else (LA_E_SERVER, LA_E_RATE_LIMIT, ...) leaves the
+                // stored activation as it was: the sync failed, the license did not.
                 other => Err(other),
             }
         }
-        Err(Status::Inet) => activation::validate(&mut st),
+        // No answer (LA_E_INET): the sync failed; the last good token stays
+        // valid until its grace period ends (IsLicenseGenuine then says 22).
         Err(e) => Err(e),
     }
 }
@@ -211,7 +215,7 @@ pub fn deactivate_license() -> LaResult {
         sync::stop_async();
         return Ok(Status::Ok);
     }
-    let e = net::errors::map(resp.status, &resp.body, Scope::Existing);
+    let e = net::errors::map(resp.status, &resp.body, Call::Existing);
     if e == Status::ActivationNotFound {
         // Already gone on the server: clear what is left here too.
         finish(&mut st);

@@ -4,7 +4,7 @@ use openlex_wire::requests::Release;
 
 use super::request;
 use super::state;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
 use crate::status::{LaResult, Status};
 
 /// Receives the check's status and release (empty on errors).
@@ -110,10 +110,7 @@ fn run(q: &ReleaseQuery) -> (LaResult, Option<Release>) {
         return (Ok(Status::ReleaseUpdateNotAvailable), None);
     }
     if !r.ok() {
-        return (
-            Err(net::errors::map(r.status, &r.body, Scope::Create)),
-            None,
-        );
+        return (Err(net::errors::map(r.status, &r.body, Call::Other)), None);
     }
     let release: Release = match serde_json::from_slice(&r.body) {
         Ok(rel) => rel,

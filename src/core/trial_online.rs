@@ -8,7 +8,7 @@ use super::online::NETWORK;
 use super::request::{self, Snapshot};
 use super::state::{self, State};
 use super::trial;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
 use crate::status::{LaResult, Status};
 
 /// Parses `{"trialActivationToken"}` from a 2xx body.
@@ -38,7 +38,7 @@ pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<Tr
     Ok(claims)
 }
 
-fn exchange(method: Method, path: String, scope: Scope) -> LaResult {
+fn exchange(method: Method, path: String, call: Call) -> LaResult {
     let _net = NETWORK.lock();
     let (snap, body) = {
         let st = state::lock();
@@ -48,7 +48,7 @@ fn exchange(method: Method, path: String, scope: Scope) -> LaResult {
     };
     let r = net::send(&snap.net, method, &path, Some(&body), None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, scope));
+        return Err(net::errors::map(r.status, &r.body, call));
     }
     let mut st = state::lock();
     let token = trial_token(&r.body)?;
@@ -59,7 +59,7 @@ fn exchange(method: Method, path: String, scope: Scope) -> LaResult {
 
 /// ActivateTrial.
 pub fn activate_trial() -> LaResult {
-    exchange(Method::Post, "/v3/trial-activations".into(), Scope::Create)
+    exchange(Method::Post, "/v3/trial-activations".into(), Call::Trial)
 }
 
 /// SyncTrialActivation: needs a stored trial (else 1).
@@ -84,6 +84,6 @@ pub fn sync_trial() -> LaResult {
     exchange(
         Method::Patch,
         format!("/v3/trial-activations/{}", net::encode_component(&tid)),
-        Scope::Existing,
+        Call::Existing,
     )
 }

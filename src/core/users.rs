@@ -6,13 +6,13 @@ use openlex_wire::requests::{
 
 use super::request;
 use super::state;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
 use crate::status::{LaResult, Status};
 
-fn login(path: &str, body: Vec<u8>, settings: net::Settings) -> LaResult {
+fn login(path: &str, body: Vec<u8>, settings: net::Settings, call: Call) -> LaResult {
     let r = net::send(&settings, Method::Post, path, Some(&body), None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Create));
+        return Err(net::errors::map(r.status, &r.body, call));
     }
     let resp: LoginResponse = serde_json::from_slice(&r.body).map_err(|_| Status::Fail)?;
     if resp.access_token.is_empty() {
@@ -35,7 +35,7 @@ pub fn authenticate(email: &str, password: &str) -> LaResult {
         };
         (snap.net, request::to_json(&body))
     };
-    login("/v3/accounts/login", body, settings)
+    login("/v3/accounts/login", body, settings, Call::Login)
 }
 
 /// AuthenticateUserWithIdToken.
@@ -51,7 +51,12 @@ pub fn authenticate_with_id_token(id_token: &str) -> LaResult {
             }),
         )
     };
-    login("/v3/accounts/login-oidc", body, settings)
+    login(
+        "/v3/accounts/login-oidc",
+        body,
+        settings,
+        Call::IdTokenLogin,
+    )
 }
 
 /// GetUserLicenses: needs AuthenticateUser first (else 87).
@@ -75,7 +80,7 @@ pub fn user_licenses() -> Result<Vec<UserLicense>, Status> {
         return Err(Status::UserNotAuthenticated);
     }
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Create));
+        return Err(net::errors::map(r.status, &r.body, Call::Other));
     }
     serde_json::from_slice(&r.body).map_err(|_| Status::Fail)
 }
@@ -122,7 +127,7 @@ pub fn lookup_license(key: &str) -> Result<LicenseLookup, Status> {
     );
     let r = net::send(&snap.net, Method::Get, &path, None, None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Create));
+        return Err(net::errors::map(r.status, &r.body, Call::Other));
     }
     serde_json::from_slice(&r.body).map_err(|_| Status::Fail)
 }
