@@ -48,17 +48,25 @@ pub fn line(msg: impl FnOnce() -> String) {
 /// Runs `f`, catching a panic: the guard every export and every library
 /// thread runs its work under. A caught panic is logged (with `place`) and
 /// gives `None`; the host process never sees it unwind.
+#[inline]
 pub fn catch_panic<T>(place: &str, f: impl FnOnce() -> T) -> Option<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(v) => Some(v),
         Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_owned());
-            line(|| format!("caught a panic in {place}: {what}"));
+            caught(place, payload);
             None
         }
     }
+}
+
+/// Logs a caught panic. Out of line: every export instantiates
+/// [`catch_panic`], and this part is the same for all of them.
+#[cold]
+#[inline(never)]
+fn caught(place: &str, payload: Box<dyn std::any::Any + Send>) {
+    let what: &str = match payload.downcast_ref::<&str>() {
+        Some(s) => s,
+        None => payload.downcast_ref::<String>().map_or("a panic", |s| s),
+    };
+    line(|| format!("caught a panic in {place}: {what}"));
 }

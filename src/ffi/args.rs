@@ -93,13 +93,41 @@ pub unsafe fn buf_out(buf: STRTYPE, length: u32, value: &str) -> Result<(), Stat
     Ok(())
 }
 
+/// One checked output, written at commit: `bytes` to `dst`, then zeros up to
+/// `len` bytes (a fixed-size field is cleared past its string).
+struct Pending {
+    dst: *mut u8,
+    bytes: Vec<u8>,
+    len: usize,
+}
+
 /// The outputs of one call, all or nothing: each is checked as it is added
 /// (NULL -> LA_FAIL, too small -> LA_E_BUFFER_SIZE) and nothing is written
 /// until [`Staged::commit`], so a call that fails on its third output has not
 /// written its first. Every export with more than one output uses it.
 #[derive(Default)]
 pub struct Staged<'a> {
-    writes: Vec<Box<dyn FnOnce() + 'a>>,
+    pending: Vec<Pending>,
+    /// The borrowed struct fields live at least as long as this.
+    _fields: std::marker::PhantomData<&'a mut ()>,
+}
+
+/// The bytes of text units and their NUL.
+fn unit_bytes(units: &[CHARTYPE]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(std::mem::size_of_val(units) + 2);
+    for u in units.iter().chain(std::iter::once(&0)) {
+        bytes.extend_from_slice(&u.to_ne_bytes());
+    }
+    bytes
+}
+
+/// The bytes of a plain value (integers only: no padding, no pointers).
+fn value_bytes<T: Copy>(value: &T) -> &[u8] {
+    // SAFETY: `value` is a valid, initialised T; the callers pass integers,
+    // whose bytes are all initialised.
+    unsafe {
+        std::slice::from_raw_parts((value as *const T).cast::<u8>(), std::mem::size_of::<T>())
+    }
 }
 
 impl<'a> Staged<'a> {
@@ -108,29 +136,33 @@ impl<'a> Staged<'a> {
         Staged::default()
     }
 
+    /// Queues `bytes` for `dst`, zero-filled up to `len` bytes.
+    fn push(&mut self, dst: *mut u8, bytes: Vec<u8>, len: usize) {
+        self.pending.push(Pending { dst, bytes, len });
+    }
+
     /// A string for a caller buffer of `length` units (the buffer contract).
     ///
     /// # Safety
     /// `buf` is NULL or writable for `length` units until the commit.
     pub unsafe fn text(&mut self, buf: STRTYPE, length: u32, value: &str) -> Result<(), Status> {
-        let units = text_units(buf, length as usize, value)?;
-        // SAFETY: checked above against the caller's capacity.
-        self.writes
-            .push(Box::new(move || unsafe { write_units(buf, &units) }));
+        let bytes = unit_bytes(&text_units(buf, length as usize, value)?);
+        let len = bytes.len();
+        self.push(buf.cast(), bytes, len);
         Ok(())
     }
 
-    /// A value for an out-parameter; NULL -> LA_FAIL.
+    /// An integer for an out-parameter; NULL -> LA_FAIL.
     ///
     /// # Safety
     /// `p` is NULL or valid for a write of `T` until the commit.
-    pub unsafe fn value<T: 'a>(&mut self, p: *mut T, value: T) -> Result<(), Status> {
+    pub unsafe fn value<T: Copy>(&mut self, p: *mut T, value: T) -> Result<(), Status> {
         if p.is_null() {
             return Err(Status::Fail);
         }
-        // SAFETY: checked non-NULL; the caller guarantees it is writable.
-        self.writes
-            .push(Box::new(move || unsafe { p.write_unaligned(value) }));
+        let bytes = value_bytes(&value).to_vec();
+        let len = bytes.len();
+        self.push(p.cast(), bytes, len);
         Ok(())
     }
 
@@ -141,24 +173,28 @@ impl<'a> Staged<'a> {
         if units.len() + 1 > field.len() {
             return Err(Status::BufferSize);
         }
-        self.writes.push(Box::new(move || {
-            field.fill(0);
-            for (dst, src) in field.iter_mut().zip(units) {
-                *dst = src;
-            }
-        }));
+        let len = std::mem::size_of_val(field);
+        self.push(field.as_mut_ptr().cast(), unit_bytes(&units), len);
         Ok(())
     }
 
-    /// A plain value for a struct field.
-    pub fn set<T: 'a>(&mut self, slot: &'a mut T, value: T) {
-        self.writes.push(Box::new(move || *slot = value));
+    /// An integer for a struct field.
+    pub fn set<T: Copy>(&mut self, slot: &'a mut T, value: T) {
+        let bytes = value_bytes(&value).to_vec();
+        let len = bytes.len();
+        self.push((slot as *mut T).cast(), bytes, len);
     }
 
     /// Writes every output.
     pub fn commit(self) -> Result<(), Status> {
-        for write in self.writes {
-            write();
+        for p in self.pending {
+            // SAFETY: each destination was checked (non-NULL, `len` bytes
+            // writable: the caller's capacity or a field we borrow) when it
+            // was added, and `bytes.len() <= len`.
+            unsafe {
+                std::ptr::copy_nonoverlapping(p.bytes.as_ptr(), p.dst, p.bytes.len());
+                std::ptr::write_bytes(p.dst.add(p.bytes.len()), 0, p.len - p.bytes.len());
+            }
         }
         Ok(())
     }

@@ -37,118 +37,98 @@ pub enum Call {
 }
 
 /// ActivateLicense: every code the vendor's library maps (others are 92).
-const ACTIVATION: &[(&str, Status)] = &[
-    ("ACTIVATION_CLONE_DETECTED", Status::ActivationCloneDetected),
-    ("ACTIVATION_LIMIT_REACHED", Status::ActivationLimit),
-    ("AUTHENTICATION_FAILED", Status::AuthenticationFailed),
-    ("CONTAINER_ACTIVATION_NOT_ALLOWED", Status::Container),
-    ("COUNTRY_NOT_ALLOWED", Status::Country),
-    (
-        "FREE_PLAN_ACTIVATION_LIMIT_REACHED",
-        Status::FreePlanActivationLimitReached,
-    ),
-    ("INVALID_ACCOUNT_ID", Status::AccountId),
-    ("INVALID_ACTIVATION_FINGERPRINT", Status::MachineFingerprint),
-    (
-        "INVALID_DEVICE_CHALLENGE_SIGNATURE",
-        Status::DeviceValidationFailed,
-    ),
-    ("INVALID_DEVICE_ID", Status::DeviceNotFound),
-    ("INVALID_LICENSE_KEY", Status::LicenseKey),
-    ("INVALID_LICENSE_TYPE", Status::LicenseType),
-    ("INVALID_PRODUCT_ID", Status::ProductId),
-    (
-        "INVALID_RELEASE_VERSION_FORMAT",
-        Status::ReleaseVersionFormat,
-    ),
-    ("IP_ADDRESS_NOT_ALLOWED", Status::Ip),
-    ("LICENSE_NOT_EFFECTIVE", Status::LicenseNotEffective),
-    (
-        "METER_ATTRIBUTE_USES_LIMIT_REACHED",
-        Status::MeterAttributeUsesLimitReached,
-    ),
-    (
-        "RELEASE_VERSION_NOT_ALLOWED",
-        Status::ReleaseVersionNotAllowed,
-    ),
-    ("REVOKED_LICENSE", Status::Revoked),
-    ("VM_ACTIVATION_NOT_ALLOWED", Status::Vm),
-];
+fn activation(code: &str) -> Option<Status> {
+    Some(match code {
+        "ACTIVATION_CLONE_DETECTED" => Status::ActivationCloneDetected,
+        "ACTIVATION_LIMIT_REACHED" => Status::ActivationLimit,
+        "AUTHENTICATION_FAILED" => Status::AuthenticationFailed,
+        "CONTAINER_ACTIVATION_NOT_ALLOWED" => Status::Container,
+        "COUNTRY_NOT_ALLOWED" => Status::Country,
+        "FREE_PLAN_ACTIVATION_LIMIT_REACHED" => Status::FreePlanActivationLimitReached,
+        "INVALID_ACCOUNT_ID" => Status::AccountId,
+        "INVALID_ACTIVATION_FINGERPRINT" => Status::MachineFingerprint,
+        "INVALID_DEVICE_CHALLENGE_SIGNATURE" => Status::DeviceValidationFailed,
+        "INVALID_DEVICE_ID" => Status::DeviceNotFound,
+        "INVALID_LICENSE_KEY" => Status::LicenseKey,
+        "INVALID_LICENSE_TYPE" => Status::LicenseType,
+        "INVALID_PRODUCT_ID" => Status::ProductId,
+        "INVALID_RELEASE_VERSION_FORMAT" => Status::ReleaseVersionFormat,
+        "IP_ADDRESS_NOT_ALLOWED" => Status::Ip,
+        "LICENSE_NOT_EFFECTIVE" => Status::LicenseNotEffective,
+        "METER_ATTRIBUTE_USES_LIMIT_REACHED" => Status::MeterAttributeUsesLimitReached,
+        "RELEASE_VERSION_NOT_ALLOWED" => Status::ReleaseVersionNotAllowed,
+        "REVOKED_LICENSE" => Status::Revoked,
+        "VM_ACTIVATION_NOT_ALLOWED" => Status::Vm,
+        _ => return None,
+    })
+}
 
 /// ActivateTrial: every code the vendor's library maps (others are 92).
-const TRIAL: &[(&str, Status)] = &[
-    ("CONTAINER_ACTIVATION_NOT_ALLOWED", Status::Container),
-    ("COUNTRY_NOT_ALLOWED", Status::Country),
-    ("INVALID_PRODUCT_ID", Status::ProductId),
-    ("IP_ADDRESS_NOT_ALLOWED", Status::Ip),
-    (
-        "TRIAL_ACTIVATION_LIMIT_REACHED",
-        Status::TrialActivationLimit,
-    ),
-    ("TRIAL_NOT_ALLOWED", Status::TrialNotAllowed),
-    ("VM_ACTIVATION_NOT_ALLOWED", Status::Vm),
-];
+fn trial(code: &str) -> Option<Status> {
+    Some(match code {
+        "CONTAINER_ACTIVATION_NOT_ALLOWED" => Status::Container,
+        "COUNTRY_NOT_ALLOWED" => Status::Country,
+        "INVALID_PRODUCT_ID" => Status::ProductId,
+        "IP_ADDRESS_NOT_ALLOWED" => Status::Ip,
+        "TRIAL_ACTIVATION_LIMIT_REACHED" => Status::TrialActivationLimit,
+        "TRIAL_NOT_ALLOWED" => Status::TrialNotAllowed,
+        "VM_ACTIVATION_NOT_ALLOWED" => Status::Vm,
+        _ => return None,
+    })
+}
 
 /// AuthenticateUser: the vendor's two-factor codes, then openlex-server's
 /// names for the same and its login lock (others are 71).
-const LOGIN: &[(&str, Status)] = &[
-    (
-        "MISSING_TWO_FACTOR_CODE",
-        Status::TwoFactorAuthenticationCodeMissing,
-    ),
-    (
-        "INVALID_TWO_FACTOR_CODE",
-        Status::TwoFactorAuthenticationCodeInvalid,
-    ),
-    (
-        "TWO_FACTOR_AUTHENTICATION_CODE_MISSING",
-        Status::TwoFactorAuthenticationCodeMissing,
-    ),
-    (
-        "TWO_FACTOR_AUTHENTICATION_CODE_INVALID",
-        Status::TwoFactorAuthenticationCodeInvalid,
-    ),
-    ("LOGIN_TEMPORARILY_LOCKED", Status::LoginTemporarilyLocked),
-];
+fn login(code: &str) -> Option<Status> {
+    Some(match code {
+        "MISSING_TWO_FACTOR_CODE" => Status::TwoFactorAuthenticationCodeMissing,
+        "INVALID_TWO_FACTOR_CODE" => Status::TwoFactorAuthenticationCodeInvalid,
+        "TWO_FACTOR_AUTHENTICATION_CODE_MISSING" => Status::TwoFactorAuthenticationCodeMissing,
+        "TWO_FACTOR_AUTHENTICATION_CODE_INVALID" => Status::TwoFactorAuthenticationCodeInvalid,
+        "LOGIN_TEMPORARILY_LOCKED" => Status::LoginTemporarilyLocked,
+        _ => return None,
+    })
+}
 
 /// AuthenticateUserWithIdToken: openlex-server's codes (the vendor's library
 /// answers 101 to every code).
-const ID_TOKEN_LOGIN: &[(&str, Status)] = &[
-    ("OIDC_SSO_NOT_ENABLED", Status::OidcSsoNotEnabled),
-    ("USERS_LIMIT_REACHED", Status::UsersLimitReached),
-];
+fn id_token_login(code: &str) -> Option<Status> {
+    Some(match code {
+        "OIDC_SSO_NOT_ENABLED" => Status::OidcSsoNotEnabled,
+        "USERS_LIMIT_REACHED" => Status::UsersLimitReached,
+        _ => return None,
+    })
+}
 
 /// Codes only calls on an existing activation, lookups and openlex-server's
 /// own endpoints produce (beyond the tables above).
-const OTHERS: &[(&str, Status)] = &[
-    ("ACTIVATION_NOT_FOUND", Status::ActivationNotFound),
-    ("DEACTIVATION_LIMIT_REACHED", Status::DeactivationLimit),
-    ("METER_ATTRIBUTE_NOT_FOUND", Status::MeterAttributeNotFound),
-    ("USER_NOT_AUTHENTICATED", Status::UserNotAuthenticated),
-    (
-        "AUTHENTICATION_ID_TOKEN_INVALID",
-        Status::AuthenticationIdTokenInvalid,
-    ),
-    ("INVALID_OS_USER", Status::OsUser),
-    ("TOO_MANY_REQUESTS", Status::RateLimit),
-    ("INTERNAL_SERVER_ERROR", Status::Server),
-];
-
-fn find(table: &[(&str, Status)], code: &str) -> Option<Status> {
-    table.iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
+fn others(code: &str) -> Option<Status> {
+    Some(match code {
+        "ACTIVATION_NOT_FOUND" => Status::ActivationNotFound,
+        "DEACTIVATION_LIMIT_REACHED" => Status::DeactivationLimit,
+        "METER_ATTRIBUTE_NOT_FOUND" => Status::MeterAttributeNotFound,
+        "USER_NOT_AUTHENTICATED" => Status::UserNotAuthenticated,
+        "AUTHENTICATION_ID_TOKEN_INVALID" => Status::AuthenticationIdTokenInvalid,
+        "INVALID_OS_USER" => Status::OsUser,
+        "TOO_MANY_REQUESTS" => Status::RateLimit,
+        "INTERNAL_SERVER_ERROR" => Status::Server,
+        _ => return None,
+    })
 }
 
 /// The status a code string gives on a call; `None` when the call does not
 /// map it (the HTTP status decides).
 pub fn for_code(code: &str, call: Call) -> Option<Status> {
     match call {
-        Call::Activation => find(ACTIVATION, code),
-        Call::Trial => find(TRIAL, code),
-        Call::Login => find(LOGIN, code),
-        Call::IdTokenLogin => find(ID_TOKEN_LOGIN, code),
-        Call::Existing | Call::Other => [ACTIVATION, TRIAL, LOGIN, ID_TOKEN_LOGIN, OTHERS]
-            .into_iter()
-            .find_map(|t| find(t, code)),
+        Call::Activation => activation(code),
+        Call::Trial => trial(code),
+        Call::Login => login(code),
+        Call::IdTokenLogin => id_token_login(code),
+        Call::Existing | Call::Other => activation(code)
+            .or_else(|| trial(code))
+            .or_else(|| login(code))
+            .or_else(|| id_token_login(code))
+            .or_else(|| others(code)),
     }
 }
 
