@@ -505,7 +505,7 @@ def orchestrate(a):
             else:
                 ok = ov < target if lower else ov >= target
             # Ratio gate: where the vendor ran in this same run, our figure must
-            # beat the vendor by at least (vendor reference / our target).
+            # beat the vendor by at least (vendor figure / our target), RATIO_GATES.
             if ok and vv is not None and not vref and name in RATIO_GATES:
                 need = RATIO_GATES[name]
                 got = vv / ov if ov > 0 else float("inf")
@@ -565,12 +565,23 @@ def known_misses():
         return set()
 
 
-# Minimum vendor/ours ratios, enforced where the vendor is measured in the same run
-# (vendor figure in issue 7 / our target).
+# The vendor library's medians with its public demo product (bench/vendor.py), isolated as
+# run_driver runs it, measured by this script on 2026-12-05 (docs/BENCHMARKS.md), rounded down.
+# Lower than the issue 7 figures above; the ratio gates start from these, the figures the vendor
+# shows in the setup every run uses.
+VENDOR_DEMO = {
+    "init": 58_000.0,  # us CPU: dlopen + SetProductData + SetProductId
+    "genuine_none": 40.0,  # us/call
+    "trial_genuine": 90.0,  # us/call
+}
+
+# Minimum vendor/ours ratios, enforced where the vendor is measured in the same run: the
+# vendor's figure / our target, so a ratio gate fails where our figure, scaled by how fast the
+# vendor ran in this same run, misses the target (robust to a loaded machine, which slows both).
 RATIO_GATES = {
-    "dlopen + SetProductData + SetProductId (CPU)": 110_000.0 / 1000.0,
-    "IsLicenseGenuine, product set, nothing activated": 127.0 / 2.0,
-    "IsLocalTrialGenuine, trial active": 1100.0 / 5.0,
+    "dlopen + SetProductData + SetProductId (CPU)": VENDOR_DEMO["init"] / 1000.0,
+    "IsLicenseGenuine, product set, nothing activated": VENDOR_DEMO["genuine_none"] / 2.0,
+    "IsLocalTrialGenuine, trial active": VENDOR_DEMO["trial_genuine"] / 5.0,
     "library size, stripped (MB)": 3.04 / 2.0,
     "added peak RSS after init (MB)": 3.9 / 1.5,
 }
