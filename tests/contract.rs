@@ -18,14 +18,6 @@ use openlex_client::ffi::structs::*;
 use openlex_client::ffi::trial::*;
 use openlex_client::ffi::types::DataStoreInfo;
 
-fn setup(dir: &std::path::Path, p: &TestProduct) {
-    unsafe {
-        assert_eq!(SetDataDirectory(c(dir.to_str().unwrap()).as_ptr()), 0);
-        assert_eq!(SetProductData(c(&p.data()).as_ptr()), 0);
-        assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 0);
-    }
-}
-
 #[test]
 fn library_version_buffer_contract() {
     let _g = lock();
@@ -139,7 +131,7 @@ fn data_store_info() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let mut buf = [0 as c_char; 2048];
     unsafe {
         assert_eq!(GetDataStoreInfoInternal(buf.as_mut_ptr(), 10), 51);
@@ -168,7 +160,7 @@ fn setter_limits() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     unsafe {
         assert_eq!(
             SetActivationMetadata(c("k0").as_ptr(), c("v").as_ptr()),
@@ -300,7 +292,7 @@ fn getters_without_activation() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let mut buf = [b'x' as c_char; 256];
     let mut u = 7u32;
     let mut i = 7i64;
@@ -356,7 +348,7 @@ fn release_check_preconditions_in_vendor_order() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     unsafe {
         assert_eq!(CheckReleaseUpdate(Some(release_cb), 1, ptr::null_mut()), 54);
         assert_eq!(SetLicenseKey(c("ABCDEFGHIJKL").as_ptr()), 0);
@@ -382,7 +374,7 @@ fn local_trial_semantics() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let now = || openlex_client::core::clock::now();
     let mut e = 0u32;
     unsafe {
@@ -407,7 +399,7 @@ fn local_trial_semantics() {
             "extend sets now + n days"
         );
         assert_eq!(Reset(), 0);
-        setup(dir.path(), &p);
+        p.set_up(dir.path());
         assert_eq!(IsLocalTrialGenuine(), 0, "Reset keeps the local trial");
         openlex_client::core::clock::set_offset_for_tests(3 * 86_500);
         assert_eq!(IsLocalTrialGenuine(), 26);
@@ -427,14 +419,14 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(ActivateLocalTrial(0), 0);
     openlex_client::core::clock::set_offset_for_tests(5);
     assert_eq!(IsLocalTrialGenuine(), 26, "0 days expires at once");
     std::fs::remove_dir_all(dir.path().join(&p.id)).unwrap();
     std::fs::create_dir_all(dir.path()).unwrap();
     assert_eq!(Reset(), 0);
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(
         ActivateLocalTrial(30),
         26,
@@ -451,7 +443,7 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     };
     edit(&f);
     assert_eq!(Reset(), 0);
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(
         IsLocalTrialGenuine(),
         0,
@@ -460,7 +452,7 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     edit(&f);
     edit(&copy);
     assert_eq!(Reset(), 0);
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(IsLocalTrialGenuine(), 26, "edited records count as expired");
     assert_eq!(ExtendLocalTrial(1), 0, "and can be revived by the app");
     assert_eq!(IsLocalTrialGenuine(), 0);
@@ -472,7 +464,7 @@ fn store_files_are_private() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(ActivateLocalTrial(1), 0);
     let d = dir.path().join(&p.id);
     assert_eq!(
@@ -812,7 +804,7 @@ fn input_strings_are_bounded_at_64_kib() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let max = openlex_client::core::limits::MAX_INPUT;
     assert_eq!(max, 64 * 1024);
     unsafe {

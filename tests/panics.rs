@@ -42,20 +42,12 @@ impl Drop for Log {
     }
 }
 
-fn setup(dir: &std::path::Path, p: &TestProduct) {
-    unsafe {
-        assert_eq!(SetDataDirectory(c(dir.to_str().unwrap()).as_ptr()), 0);
-        assert_eq!(SetProductData(c(&p.data()).as_ptr()), 0);
-        assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 0);
-    }
-}
-
 #[test]
 fn a_panic_behind_an_export_is_la_fail_and_the_library_keeps_working() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let log = Log::start();
     assert_eq!(IsLicenseGenuine(), 1, "nothing activated");
     openlex_client::fault::arm("export");
@@ -99,7 +91,7 @@ fn a_panic_in_the_release_thread_reaches_the_callback_as_la_fail() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let log = Log::start();
     unsafe {
         assert_eq!(SetCryptlexHost(c("https://127.0.0.1:9").as_ptr()), 0);

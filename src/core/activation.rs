@@ -76,6 +76,20 @@ pub fn load_verified(st: &mut State) -> Result<&mut Verified, Status> {
     st.activation.as_mut().ok_or(Status::Fail)
 }
 
+/// The stored activation for a call that deactivates it: product set, the
+/// activation verified, and the clock not rolled back past its last sighting.
+pub fn load_for_deactivation(st: &mut State) -> Result<&mut Verified, Status> {
+    if st.product.is_none() {
+        return Err(Status::ProductId);
+    }
+    let now = clock::now();
+    let v = load_verified(st)?;
+    if clock::rolled_back(now, v.seen) {
+        return Err(Status::TimeModified);
+    }
+    Ok(v)
+}
+
 /// Local validation in the vendor's order (reference wire.md §5).
 pub fn validate(st: &mut State) -> LaResult {
     if st.product.is_none() {

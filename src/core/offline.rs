@@ -146,14 +146,7 @@ pub fn activate_license_offline(path: &str) -> LaResult {
 pub fn generate_deactivation_request(path: &str) -> LaResult {
     let (aid, text) = {
         let mut st = state::lock();
-        if st.product.is_none() {
-            return Err(Status::ProductId);
-        }
-        let now = clock::now();
-        let v = activation::load_verified(&mut st)?;
-        if clock::rolled_back(now, v.seen) {
-            return Err(Status::TimeModified);
-        }
+        let v = activation::load_for_deactivation(&mut st)?;
         let aid = v.claims.aid.clone();
         let key = v.key.clone();
         let mut snap = request::snapshot(&st)?;

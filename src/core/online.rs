@@ -185,14 +185,7 @@ pub fn deactivate_license() -> LaResult {
     let _net = NETWORK.lock();
     let (snap, body, aid, floating) = {
         let mut st = state::lock();
-        if st.product.is_none() {
-            return Err(Status::ProductId);
-        }
-        let now = clock::now();
-        let v = activation::load_verified(&mut st)?;
-        if clock::rolled_back(now, v.seen) {
-            return Err(Status::TimeModified);
-        }
+        let v = activation::load_for_deactivation(&mut st)?;
         let aid = v.claims.aid.clone();
         let floating = v.claims.r#type == "hosted-floating";
         let key = v.key.clone();
