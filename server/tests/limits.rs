@@ -73,11 +73,9 @@ fn concurrent_activations_never_exceed_the_limit() {
 }
 
 #[test]
-fn server_time_offset_env() {
-    let s = Server::start_with(
-        &["--rate-limit", "off"],
-        &[("OPENLEX_SERVER_TIME_OFFSET", "100000")],
-    );
+fn server_test_clock_moves_token_times() {
+    let s = Server::start_with_test_clock();
+    s.advance_clock(100_000);
     let p = s.product(1, json!({}));
     let l = s.license(p["id"].as_str().unwrap(), json!({}));
     let r = s.activate(&activation_body(

@@ -1,0 +1,73 @@
+//! One module per resource of the Web API. Each owns its records (and their
+//! tables), its typed requests and responses, its operations (functions of
+//! [`App`](crate::app::App)) and its routes; shared pieces live in small
+//! modules at the crate root (`auth`, `error`, `matching`, `policy`,
+//! `signing`, `validate`, `http::extract`).
+//!
+//! Adding an endpoint or a policy field touches one module here plus its
+//! test (see docs/SERVER.md, "Contributing").
+
+pub mod access_tokens;
+pub mod accounts;
+pub mod activations;
+pub mod entitlement_sets;
+pub mod licenses;
+pub mod offline;
+pub mod products;
+pub mod releases;
+pub mod settings;
+pub mod trials;
+pub mod users;
+
+use axum::Router;
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::AppState;
+use crate::store::{Doc, Page, Tx};
+
+/// Every resource's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(products::routes())
+        .merge(licenses::routes())
+        .merge(activations::routes())
+        .merge(trials::routes())
+        .merge(users::routes())
+        .merge(accounts::routes())
+        .merge(releases::routes())
+        .merge(entitlement_sets::routes())
+        .merge(access_tokens::routes())
+        .merge(offline::routes())
+}
+
+/// Loads a record or answers 404 NOT_FOUND naming `what`.
+pub fn load_or_404<T: Doc>(tx: &mut dyn Tx, id: &str, what: &str) -> ApiResult<T> {
+    tx.load::<T>(id)?.ok_or_else(|| ApiError::not_found(what))
+}
+
+/// Deletes a record or answers 404 NOT_FOUND naming `what`.
+pub fn delete_or_404<T: Doc>(tx: &mut dyn Tx, id: &str, what: &str) -> ApiResult<()> {
+    if tx.delete::<T>(id)? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(what))
+    }
+}
+
+/// Equality filters of a list: `(indexed column, value)` for each query
+/// parameter given.
+pub fn filters(pairs: &[(&'static str, &Option<String>)]) -> Vec<(&'static str, String)> {
+    pairs
+        .iter()
+        .filter_map(|(col, v)| v.as_ref().map(|v| (*col, v.clone())))
+        .collect()
+}
+
+/// One page of records matching `filter`, and the total.
+pub fn list<T: Doc>(
+    tx: &mut dyn Tx,
+    filter: &[(&'static str, String)],
+    page: Page,
+) -> ApiResult<(Vec<T>, i64)> {
+    tx.list::<T>(filter, page)
+}
