@@ -22,7 +22,7 @@ run() { # $1 = label, $2 = bin dir
   pid=$!
   for _ in $(seq 100); do [ -s "$d/server.url" ] && break; sleep 0.1; done
   local line
-  line="$("$2/openlex-server-load" --data-dir "$d" --threads 8 --requests "$requests" --licenses 50 | tail -1)"
+  line="$("$2/openlex-server-load" --data-dir "$d" --threads 8 --requests "$requests" --licenses 50 2>/dev/null | tail -1)"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   echo "$1: $line"
 }
