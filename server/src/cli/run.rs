@@ -282,13 +282,19 @@ fn activation(app: &App, cmd: ActivationCmd) -> CliResult {
                 ("license_id", &license_id),
                 ("product_id", &product_id),
             ]);
-            let (items, _) = api(app.store.read(|tx| tx.list::<Activation>(&filter, all())))?;
+            let (items, _) = api(crate::resources::list_docs::<Activation>(
+                app,
+                &filter,
+                all(),
+            ))?;
             print(&items, json, |v| lines(v, &["id", "licenseId", "hostname"]));
         }
         ActivationCmd::Delete { id } => {
-            api(app
-                .store
-                .write(|tx| crate::resources::delete_or_404::<Activation>(tx, &id, "activation")))?;
+            api(crate::resources::delete_doc::<Activation>(
+                app,
+                &id,
+                "activation",
+            ))?;
             println!("deleted activation {id}");
         }
         ActivationCmd::OfflineActivate {

@@ -9,7 +9,6 @@ use axum::routing::{delete, get};
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::delete_or_404;
 use crate::app::App;
 use crate::auth::{self, scope};
 use crate::error::{ApiError, ApiResult};
@@ -176,10 +175,7 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| {
-            app.store
-                .write(|tx| delete_or_404::<AdminToken>(tx, &id, "token"))
-        })
+        .run(move |app| super::delete_doc::<AdminToken>(app, &id, "token"))
         .await?;
     no_content()
 }

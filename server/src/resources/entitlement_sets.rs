@@ -9,7 +9,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use super::products::overlay;
-use super::{delete_or_404, filters, load_or_404};
+use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
 use crate::error::ApiResult;
@@ -168,10 +168,7 @@ async fn list_route(
     let filter = filters(&[("product_id", &f.product_id)]);
     list_response(
         st.app
-            .run(move |app| {
-                app.store
-                    .read(|tx| tx.list::<EntitlementSetRec>(&filter, page))
-            })
+            .run(move |app| super::list_docs::<EntitlementSetRec>(app, &filter, page))
             .await?,
     )
 }
@@ -183,7 +180,7 @@ async fn get_route(
 ) -> ApiResult<Response> {
     let s: EntitlementSetRec = st
         .app
-        .run(move |app| app.store.read(|tx| load_or_404(tx, &id, "entitlement set")))
+        .run(move |app| super::get_doc(app, &id, "entitlement set"))
         .await?;
     ok(&s)
 }
@@ -203,10 +200,7 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| {
-            app.store
-                .write(|tx| delete_or_404::<EntitlementSetRec>(tx, &id, "entitlement set"))
-        })
+        .run(move |app| super::delete_doc::<EntitlementSetRec>(app, &id, "entitlement set"))
         .await?;
     no_content()
 }

@@ -21,6 +21,7 @@ pub mod users;
 
 use axum::Router;
 
+use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::http::AppState;
 use crate::store::{Doc, Page, Tx};
@@ -70,4 +71,25 @@ pub fn list<T: Doc>(
     page: Page,
 ) -> ApiResult<(Vec<T>, i64)> {
     tx.list::<T>(filter, page)
+}
+
+/// One record by id, or 404 NOT_FOUND naming `what` (the admin `GET {id}`).
+pub fn get_doc<T: Doc>(app: &App, id: &str, what: &str) -> ApiResult<T> {
+    app.store.read(|tx| load_or_404(tx, id, what))
+}
+
+/// Deletes one record, or 404 NOT_FOUND naming `what` (the admin
+/// `DELETE {id}`; deleting an activation frees its seat without counting as
+/// a deactivation).
+pub fn delete_doc<T: Doc>(app: &App, id: &str, what: &str) -> ApiResult<()> {
+    app.store.write(|tx| delete_or_404::<T>(tx, id, what))
+}
+
+/// One page of records matching `filter`, and the total (the admin list).
+pub fn list_docs<T: Doc>(
+    app: &App,
+    filter: &[(&'static str, String)],
+    page: Page,
+) -> ApiResult<(Vec<T>, i64)> {
+    app.store.read(|tx| tx.list::<T>(filter, page))
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activations::invalid_product;
 use super::products::{overlay, Product};
-use super::{delete_or_404, filters, licenses, load_or_404};
+use super::{filters, licenses, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
 use crate::clock::iso8601;
@@ -405,7 +405,7 @@ async fn list_route(
     let filter = filters(&[("product_id", &f.product_id)]);
     list_response(
         st.app
-            .run(move |app| app.store.read(|tx| tx.list::<ReleaseRec>(&filter, page)))
+            .run(move |app| super::list_docs::<ReleaseRec>(app, &filter, page))
             .await?,
     )
 }
@@ -417,7 +417,7 @@ async fn get_route(
 ) -> ApiResult<Response> {
     let r: ReleaseRec = st
         .app
-        .run(move |app| app.store.read(|tx| load_or_404(tx, &id, "release")))
+        .run(move |app| super::get_doc(app, &id, "release"))
         .await?;
     ok(&r)
 }
@@ -437,10 +437,7 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| {
-            app.store
-                .write(|tx| delete_or_404::<ReleaseRec>(tx, &id, "release"))
-        })
+        .run(move |app| super::delete_doc::<ReleaseRec>(app, &id, "release"))
         .await?;
     no_content()
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::activations::{invalid_product, mode, not_found, OfflineOpts};
 use super::licenses::ExpiresAt;
 use super::products::Product;
-use super::{delete_or_404, filters, load_or_404};
+use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
 use crate::error::{ApiError, ApiResult};
@@ -271,8 +271,7 @@ pub struct TrialFilter {
 /// One page of trials.
 pub fn list(app: &App, f: &TrialFilter, page: Page) -> ApiResult<(Vec<TrialActivation>, i64)> {
     let filter = filters(&[("product_id", &f.product_id)]);
-    app.store
-        .read(|tx| tx.list::<TrialActivation>(&filter, page))
+    super::list_docs::<TrialActivation>(app, &filter, page)
 }
 
 /// Trial routes.
@@ -334,10 +333,7 @@ async fn get_route(
 ) -> ApiResult<Response> {
     let t: TrialActivation = st
         .app
-        .run(move |app| {
-            app.store
-                .read(|tx| load_or_404(tx, &id, "trial activation"))
-        })
+        .run(move |app| super::get_doc(app, &id, "trial activation"))
         .await?;
     ok(&t)
 }
@@ -348,10 +344,7 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| {
-            app.store
-                .write(|tx| delete_or_404::<TrialActivation>(tx, &id, "trial activation"))
-        })
+        .run(move |app| super::delete_doc::<TrialActivation>(app, &id, "trial activation"))
         .await?;
     no_content()
 }

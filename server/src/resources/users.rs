@@ -9,7 +9,7 @@ use axum::Router;
 use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
-use super::{delete_or_404, filters, load_or_404};
+use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
 use crate::error::{ApiError, ApiResult};
@@ -231,7 +231,7 @@ pub struct UserFilter {
 /// One page of users.
 pub fn list(app: &App, f: &UserFilter, page: Page) -> ApiResult<(Vec<UserView>, i64)> {
     let filter = filters(&[("email", &f.email)]);
-    let (items, total) = app.store.read(|tx| tx.list::<User>(&filter, page))?;
+    let (items, total) = super::list_docs::<User>(app, &filter, page)?;
     Ok((items.iter().map(|u| view(u, None)).collect(), total))
 }
 
@@ -269,7 +269,7 @@ async fn get_route(
 ) -> ApiResult<Response> {
     let u: User = st
         .app
-        .run(move |app| app.store.read(|tx| load_or_404(tx, &id, "user")))
+        .run(move |app| super::get_doc(app, &id, "user"))
         .await?;
     ok(&view(&u, None))
 }
@@ -289,7 +289,7 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| app.store.write(|tx| delete_or_404::<User>(tx, &id, "user")))
+        .run(move |app| super::delete_doc::<User>(app, &id, "user"))
         .await?;
     no_content()
 }

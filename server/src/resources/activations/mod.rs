@@ -161,3 +161,6 @@ pub mod store {
         )
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -13,7 +13,7 @@ use crate::auth::scope;
 use crate::error::ApiResult;
 use crate::http::extract::{Admin, ApiJson, ApiQuery, Bearer, Paging};
 use crate::http::{list_response, no_content, ok, AppState};
-use crate::resources::{delete_or_404, filters, load_or_404};
+use crate::resources::filters;
 
 /// Filters of `GET /v3/activations`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -86,10 +86,7 @@ async fn delete_route(
     if bearer.is_some() {
         Admin::<scope::ActivationWrite>::check(&st, bearer).await?;
         st.app
-            .run(move |app| {
-                app.store
-                    .write(|tx| delete_or_404::<Activation>(tx, &id, "activation"))
-            })
+            .run(move |app| crate::resources::delete_doc::<Activation>(app, &id, "activation"))
             .await?;
         return no_content();
     }
@@ -127,7 +124,7 @@ async fn list_route(
     let filter = filters(&[("license_id", &f.license_id), ("product_id", &f.product_id)]);
     list_response(
         st.app
-            .run(move |app| app.store.read(|tx| tx.list::<Activation>(&filter, page)))
+            .run(move |app| crate::resources::list_docs::<Activation>(app, &filter, page))
             .await?,
     )
 }
@@ -139,7 +136,7 @@ async fn get_route(
 ) -> ApiResult<Response> {
     let a: Activation = st
         .app
-        .run(move |app| app.store.read(|tx| load_or_404(tx, &id, "activation")))
+        .run(move |app| crate::resources::get_doc(app, &id, "activation"))
         .await?;
     ok(&a)
 }
