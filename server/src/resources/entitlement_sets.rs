@@ -8,7 +8,6 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
-use super::products::overlay;
 use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;

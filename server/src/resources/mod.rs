@@ -7,6 +7,15 @@
 //! Adding an endpoint or a policy field touches one module here plus its
 //! test (see docs/SERVER.md, "Contributing").
 
+/// Sets each field of a request struct that is `Some` on the record:
+/// `overlay!(fields, record, a, b, ...)`; absent means unchanged. Defined
+/// before the resource modules, so each of them has it in scope.
+macro_rules! overlay {
+    ($from:expr, $to:expr, $($f:ident),*) => {$(
+        if let Some(v) = $from.$f { $to.$f = v; }
+    )*};
+}
+
 pub mod access_tokens;
 pub mod accounts;
 pub mod activations;
@@ -62,15 +71,6 @@ pub fn filters(pairs: &[(&'static str, &Option<String>)]) -> Vec<(&'static str, 
         .iter()
         .filter_map(|(col, v)| v.as_ref().map(|v| (*col, v.clone())))
         .collect()
-}
-
-/// One page of records matching `filter`, and the total.
-pub fn list<T: Doc>(
-    tx: &mut dyn Tx,
-    filter: &[(&'static str, String)],
-    page: Page,
-) -> ApiResult<(Vec<T>, i64)> {
-    tx.list::<T>(filter, page)
 }
 
 /// One record by id, or 404 NOT_FOUND naming `what` (the admin `GET {id}`).

@@ -132,13 +132,6 @@ pub struct ProductFields {
     pub trial_allowed_clock_offset: Option<i64>,
 }
 
-macro_rules! overlay {
-    ($from:expr, $to:expr, $($f:ident),*) => {$(
-        if let Some(v) = $from.$f { $to.$f = v; }
-    )*};
-}
-pub(crate) use overlay;
-
 impl ProductFields {
     /// Sets every given field on `p`.
     pub fn apply(self, p: &mut Product) {
@@ -287,8 +280,7 @@ pub struct ProductFilter {
 /// One page of products.
 pub fn list(app: &App, f: &ProductFilter, page: Page) -> ApiResult<(Vec<ProductView>, i64)> {
     app.store.read(|tx| {
-        let (items, total) =
-            super::list::<Product>(tx, &super::filters(&[("name", &f.name)]), page)?;
+        let (items, total) = tx.list::<Product>(&super::filters(&[("name", &f.name)]), page)?;
         let views = items
             .into_iter()
             .map(|p| view(app, tx, p))

@@ -15,7 +15,7 @@ use openlex_wire::version;
 use serde::{Deserialize, Serialize};
 
 use super::activations::invalid_product;
-use super::products::{overlay, Product};
+use super::products::Product;
 use super::{filters, licenses, load_or_404};
 use crate::app::App;
 use crate::auth::scope;

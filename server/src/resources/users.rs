@@ -159,7 +159,7 @@ impl UserFields {
             validate::len_in("password", pw, 8, 256)?;
             u.password_hash = crate::passwords::hash_password(pw);
         }
-        crate::resources::products::overlay!(self, u, name, company, metadata);
+        overlay!(self, u, name, company, metadata);
         if let Some(s) = self.two_factor_secret {
             if !s.is_empty() && crate::totp::base32_decode(&s).is_none() {
                 return Err(ApiError::validation("twoFactorSecret must be base32"));

@@ -10,7 +10,6 @@ use super::{
     ProductVersionRec,
 };
 use crate::matching::MatchingStrategy;
-use crate::resources::products::overlay;
 use crate::validate::parse_metadata;
 
 /// Parses `NAME=ALLOWED_USES` (CLI `--meter-attribute`; -1 = unlimited).
