@@ -1,108 +1,182 @@
-//! Secrets: password hashing (PBKDF2-HMAC-SHA256 via ring) and admin
-//! personal-access-token checks (SHA-256 hashes compared in constant time).
+//! Admin API authorisation: personal access tokens and their scopes.
+//!
+//! A bearer token is looked up by its SHA-256 hash (the only form stored;
+//! an indexed unique column), so the cost does not grow with the number of
+//! tokens and the lookup compares digests of a 256-bit secret, which leaks
+//! nothing useful through timing. Missing, unknown or expired → 401
+//! UNAUTHORIZED; known but lacking the scope → 403 FORBIDDEN.
+//!
+//! Handlers name their scope in their signature (`Admin<scope::LicenseWrite>`,
+//! see `http::extract`), so the check runs before the body is read.
 
-use std::num::NonZeroU32;
-
-use ring::pbkdf2;
-use subtle::ConstantTimeEq;
-
-use crate::db::{self, Store};
-use crate::error::{ApiError, ApiResult};
-use crate::models::AdminToken;
 use openlex_wire::ErrorCode;
 
-/// PBKDF2 iterations for new password hashes (stored with each hash, so it
-/// can be raised later without breaking old hashes).
-pub const PBKDF2_ITERATIONS: u32 = 100_000;
+use crate::error::{ApiError, ApiResult};
+use crate::resources::access_tokens::{self, AdminToken};
+use crate::store::Store;
 
-/// Hashes a password as `pbkdf2-sha256$ITER$SALT_HEX$HASH_HEX`.
-pub fn hash_password(password: &str) -> String {
-    let salt = crate::ids::random::<16>();
-    let iters = NonZeroU32::new(PBKDF2_ITERATIONS).unwrap_or(NonZeroU32::MIN);
-    let mut out = [0u8; 32];
-    pbkdf2::derive(
-        pbkdf2::PBKDF2_HMAC_SHA256,
-        iters,
-        &salt,
-        password.as_bytes(),
-        &mut out,
-    );
-    format!(
-        "pbkdf2-sha256${}${}${}",
-        iters,
-        hex::encode(salt),
-        hex::encode(out)
-    )
+/// A permission a token can hold. `*` holds all; `module:*` all of a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `product:read`
+    ProductRead,
+    /// `product:write`
+    ProductWrite,
+    /// `license:read`
+    LicenseRead,
+    /// `license:write`
+    LicenseWrite,
+    /// `activation:read`
+    ActivationRead,
+    /// `activation:write`
+    ActivationWrite,
+    /// `release:read`
+    ReleaseRead,
+    /// `release:write`
+    ReleaseWrite,
+    /// `user:read`
+    UserRead,
+    /// `user:write`
+    UserWrite,
+    /// `entitlement:read`
+    EntitlementRead,
+    /// `entitlement:write`
+    EntitlementWrite,
+    /// `token:write`
+    TokenWrite,
+    /// Moving a test server's clock: held only through `*`.
+    TestClock,
 }
 
-/// Verifies a password against a stored hash (constant-time in ring).
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    let parts: Vec<&str> = stored.split('$').collect();
-    let [alg, iters, salt, hash] = parts.as_slice() else {
-        return false;
-    };
-    if *alg != "pbkdf2-sha256" {
-        return false;
+impl Scope {
+    /// Every scope a token may be created with (besides `*` and `module:*`).
+    pub const GRANTABLE: [Scope; 13] = [
+        Scope::ProductRead,
+        Scope::ProductWrite,
+        Scope::LicenseRead,
+        Scope::LicenseWrite,
+        Scope::ActivationRead,
+        Scope::ActivationWrite,
+        Scope::ReleaseRead,
+        Scope::ReleaseWrite,
+        Scope::UserRead,
+        Scope::UserWrite,
+        Scope::EntitlementRead,
+        Scope::EntitlementWrite,
+        Scope::TokenWrite,
+    ];
+
+    /// Its name, e.g. `license:write`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::ProductRead => "product:read",
+            Scope::ProductWrite => "product:write",
+            Scope::LicenseRead => "license:read",
+            Scope::LicenseWrite => "license:write",
+            Scope::ActivationRead => "activation:read",
+            Scope::ActivationWrite => "activation:write",
+            Scope::ReleaseRead => "release:read",
+            Scope::ReleaseWrite => "release:write",
+            Scope::UserRead => "user:read",
+            Scope::UserWrite => "user:write",
+            Scope::EntitlementRead => "entitlement:read",
+            Scope::EntitlementWrite => "entitlement:write",
+            Scope::TokenWrite => "token:write",
+            Scope::TestClock => "test:clock",
+        }
     }
-    let (Some(iters), Ok(salt), Ok(hash)) = (
-        iters.parse::<u32>().ok().and_then(NonZeroU32::new),
-        hex::decode(salt),
-        hex::decode(hash),
-    ) else {
-        return false;
-    };
-    pbkdf2::verify(
-        pbkdf2::PBKDF2_HMAC_SHA256,
-        iters,
-        &salt,
-        password.as_bytes(),
-        &hash,
-    )
-    .is_ok()
+
+    /// Whether a token granted `granted` holds this scope.
+    pub fn granted_by(self, granted: &[String]) -> bool {
+        let needed = self.as_str();
+        let module = needed.split(':').next().unwrap_or(needed);
+        granted
+            .iter()
+            .any(|g| g == "*" || g == needed || g.strip_suffix(":*") == Some(module))
+    }
 }
 
-/// Whether `granted` scopes include `needed` (`*`, `module:*` or exact).
-pub fn scope_allows(granted: &[String], needed: &str) -> bool {
-    let module = needed.split(':').next().unwrap_or(needed);
-    granted
-        .iter()
-        .any(|g| g == "*" || g == needed || *g == format!("{module}:*"))
+/// Checks that `name` can be granted: `*`, a known scope, or `module:*` of
+/// a module with known scopes.
+pub fn check_grantable(name: &str) -> ApiResult<()> {
+    let known = |s: &str| Scope::GRANTABLE.iter().any(|g| g.as_str() == s);
+    let module_wild = name.strip_suffix(":*").is_some_and(|m| {
+        Scope::GRANTABLE
+            .iter()
+            .any(|g| g.as_str().split(':').next() == Some(m))
+    });
+    if name == "*" || module_wild || known(name) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!("unknown scope {name}")))
+    }
 }
 
-/// Checks a bearer token for `scope`: missing or unknown → 401
-/// UNAUTHORIZED, known but lacking the scope → 403 FORBIDDEN.
+/// The scope a handler requires, as a type (`Admin<scope::LicenseRead>`).
+pub trait RequiredScope: Send + Sync + 'static {
+    /// The scope.
+    const SCOPE: Scope;
+}
+
+/// One marker type per [`Scope`], for handler signatures.
+pub mod scope {
+    use super::{RequiredScope, Scope};
+
+    macro_rules! markers {
+        ($($name:ident),* $(,)?) => {$(
+            #[doc = concat!("Requires [`Scope::", stringify!($name), "`].")]
+            pub struct $name;
+            impl RequiredScope for $name {
+                const SCOPE: Scope = Scope::$name;
+            }
+        )*};
+    }
+
+    markers!(
+        ProductRead,
+        ProductWrite,
+        LicenseRead,
+        LicenseWrite,
+        ActivationRead,
+        ActivationWrite,
+        ReleaseRead,
+        ReleaseWrite,
+        UserRead,
+        UserWrite,
+        EntitlementRead,
+        EntitlementWrite,
+        TokenWrite,
+        TestClock,
+    );
+}
+
+/// The token behind `bearer` if it holds `scope` at `now`.
 pub fn authorize(
     store: &dyn Store,
     bearer: Option<&str>,
-    scope: &str,
+    scope: Scope,
     now: i64,
 ) -> ApiResult<AdminToken> {
     let bearer = bearer
         .filter(|b| !b.is_empty())
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "missing bearer token"))?;
     let hash = crate::ids::token_hash(bearer);
-    let tokens: Vec<AdminToken> = db::read(store, |tx| tx.find_all::<AdminToken>(&[]))?;
-    let mut found: Option<AdminToken> = None;
-    for t in tokens {
-        // Compare every stored hash fully, so timing reveals nothing.
-        if bool::from(t.token_hash.as_bytes().ct_eq(hash.as_bytes())) {
-            found = Some(t);
-        }
-    }
-    let t = found.ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "invalid bearer token"))?;
-    if t.expires_at != 0 && t.expires_at <= now {
+    let token = store
+        .read(|tx| access_tokens::store::by_hash(tx, &hash))?
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "invalid bearer token"))?;
+    if token.expires_at != 0 && token.expires_at <= now {
         return Err(ApiError::new(
             ErrorCode::Unauthorized,
             "bearer token expired",
         ));
     }
-    if !scope_allows(&t.scopes, scope) {
+    if !scope.granted_by(&token.scopes) {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
-            format!("token lacks scope {scope}"),
+            format!("token lacks scope {}", scope.as_str()),
         ));
     }
-    Ok(t)
+    Ok(token)
 }
 
 #[cfg(test)]
@@ -110,19 +184,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords() {
-        let h = hash_password("correct horse");
-        assert!(verify_password("correct horse", &h));
-        assert!(!verify_password("wrong horse", &h));
-        assert!(!verify_password("x", "garbage"));
-    }
-
-    #[test]
     fn scopes() {
         let g = vec!["license:read".to_string(), "product:*".to_string()];
-        assert!(scope_allows(&g, "license:read"));
-        assert!(!scope_allows(&g, "license:write"));
-        assert!(scope_allows(&g, "product:write"));
-        assert!(scope_allows(&["*".to_string()], "user:write"));
+        assert!(Scope::LicenseRead.granted_by(&g));
+        assert!(!Scope::LicenseWrite.granted_by(&g));
+        assert!(Scope::ProductWrite.granted_by(&g));
+        assert!(Scope::UserWrite.granted_by(&["*".to_string()]));
+        assert!(Scope::TestClock.granted_by(&["*".to_string()]));
+        assert!(!Scope::TestClock.granted_by(&g));
+        for s in Scope::GRANTABLE {
+            assert!(check_grantable(s.as_str()).is_ok());
+        }
+        assert!(check_grantable("license:*").is_ok());
+        assert!(check_grantable("*").is_ok());
+        assert!(check_grantable("test:*").is_err());
+        assert!(check_grantable("bogus:scope").is_err());
     }
 }

@@ -62,6 +62,12 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
+impl From<rusqlite::types::FromSqlError> for ApiError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        ApiError::internal(format!("sqlite column: {e}"))
+    }
+}
+
 impl From<serde_json::Error> for ApiError {
     fn from(e: serde_json::Error) -> Self {
         ApiError::internal(format!("json: {e}"))

@@ -1,5 +1,5 @@
-//! Random identifiers: UUIDs, license keys and secret tokens, all from the
-//! operating system's CSPRNG (ring's `SystemRandom`).
+//! Random identifiers: UUIDs (the `uuid` crate, v4 from the OS RNG), license
+//! keys and secret tokens (ring's `SystemRandom`).
 
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -16,18 +16,7 @@ pub fn random<const N: usize>() -> [u8; N] {
 
 /// A random (version 4) UUID in lower-case hyphenated form, the vendor's id format.
 pub fn uuid() -> String {
-    let mut b = random::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// A vendor-style license key: six groups of six upper-case hex digits

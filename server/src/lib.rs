@@ -1,30 +1,35 @@
 //! openlex-server: a self-hostable Cryptlex Web API v3 license server for
 //! OpenLex, with an admin API and CLI, backed by SQLite.
 //!
-//! Layers: `api` (HTTP) → `service` / `admin` (operations) → `policy`
-//! (pure rules) and `db` (storage trait + SQLite). Tokens are RS256 JWTs
-//! signed with ring (`tokens`, `keys`).
+//! Layout (docs/SERVER.md): `resources` holds one module per resource
+//! (records, typed requests, operations, storage queries, routes); `http`
+//! extracts and authorises; `app` is the shared core (store, clock, keys);
+//! `store` is the storage seam with SQLite as its first engine; `policy`,
+//! `matching`, `signing`, `validate` and `auth` are the small shared pieces;
+//! `cli` is the command line, built on the same request structs.
 
 #![deny(missing_docs)]
 
-pub mod admin;
-pub mod api;
+pub mod app;
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod db;
 pub mod error;
+pub mod http;
 pub mod ids;
 pub mod keys;
-pub mod models;
+pub mod matching;
 pub mod offline;
+pub mod passwords;
 pub mod policy;
 pub mod ratelimit;
-pub mod server;
-pub mod service;
+pub mod resources;
+pub mod signing;
+pub mod store;
 pub mod tls;
-pub mod tokens;
 pub mod totp;
+pub mod validate;
 
 #[cfg(test)]
 mod docs_tests {

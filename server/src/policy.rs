@@ -1,50 +1,16 @@
 //! License policy as pure functions: request validation, activation rules,
-//! expiry, leases, grace, meters, entitlements and claim building. No I/O
+//! expiry, leases, grace and meters. No I/O
 //! here, so every rule is unit-tested directly.
 
-use openlex_wire::claims::{self, ActivationClaims, FeatureEntitlement, Metadata};
-use openlex_wire::fingerprint::{self, MatchStrategy};
+use openlex_wire::claims;
 use openlex_wire::requests::{ActivationRequest, DeactivationRequest, TrialActivationRequest};
 use openlex_wire::ErrorCode;
 
 use crate::error::{ApiError, ApiResult};
-use crate::models::*;
+use crate::resources::activations::Activation;
+use crate::resources::licenses::{ExpirationStrategy, License, MeterAttribute};
 
-/// OS names the vendor's API accepts.
-pub const OSES: &[&str] = &["windows", "linux", "macos", "android", "ios"];
-
-fn len_in(field: &str, v: &str, min: usize, max: usize) -> ApiResult<()> {
-    let n = v.len();
-    if n < min || n > max {
-        return Err(ApiError::validation(format!(
-            "{field} must be {min}..{max} characters long"
-        )));
-    }
-    Ok(())
-}
-
-fn check_os(os: &str) -> ApiResult<()> {
-    if OSES.contains(&os.to_ascii_lowercase().as_str()) {
-        Ok(())
-    } else {
-        Err(ApiError::validation(format!(
-            "os must be one of {}",
-            OSES.join(", ")
-        )))
-    }
-}
-
-/// Metadata constraints: key 1..256, value 0..4096, at most 50 entries.
-pub fn validate_metadata(md: &[Metadata]) -> ApiResult<()> {
-    if md.len() > 50 {
-        return Err(ApiError::validation("at most 50 metadata entries"));
-    }
-    for m in md {
-        len_in("metadata key", &m.key, 1, 256)?;
-        len_in("metadata value", &m.value, 0, 4096)?;
-    }
-    Ok(())
-}
+use crate::validate::{len_in, metadata as validate_metadata, os as check_os};
 
 /// Field constraints of `ActivationCreateRequestModel` (wire.md §3.1).
 pub fn validate_activation(r: &ActivationRequest) -> ApiResult<()> {
@@ -107,16 +73,6 @@ pub fn limit_reached(allowed: i64, used: i64) -> bool {
     allowed > 0 && used >= allowed
 }
 
-/// The matching strategy of a license (default fuzzy).
-pub fn strategy(s: &str) -> MatchStrategy {
-    MatchStrategy::parse(s)
-}
-
-/// Whether a presented fingerprint matches a recorded one.
-pub fn fp_matches(recorded: &str, presented: &str, s: &str) -> bool {
-    fingerprint::matches(recorded, presented, strategy(s))
-}
-
 /// Rules checked on every activation and sync, before any seat logic:
 /// revoked, not yet effective, VM and container policy, release version.
 /// Expired and suspended licenses pass: the client derives 20/21 from claims.
@@ -168,7 +124,7 @@ pub fn check_license_usable(
 /// the client's request when the license allows it (−1 = unlimited → 0),
 /// else the license's. Node-locked licenses have no lease.
 pub fn lease_duration(l: &License, requested: i64) -> i64 {
-    if l.r#type != "hosted-floating" {
+    if !l.is_floating() {
         return 0;
     }
     if l.allow_client_lease_duration && requested != 0 {
@@ -197,7 +153,7 @@ pub fn grace_expiry(l: &License, now: i64) -> i64 {
 
 /// The expiry a token carries: the activation's own for `rolling`, else the license's.
 pub fn effective_expiry(l: &License, a: &Activation) -> i64 {
-    if l.expiration_strategy == "rolling" && l.validity > 0 {
+    if l.expiration_strategy == ExpirationStrategy::Rolling && l.validity > 0 {
         a.expires_at
     } else {
         l.expires_at
@@ -210,17 +166,20 @@ pub fn start_expiry(l: &mut License, a: &mut Activation, now: i64) {
     if l.validity <= 0 {
         return;
     }
-    match l.expiration_strategy.as_str() {
-        "delayed" if l.expires_at == 0 => l.expires_at = now.saturating_add(l.validity),
-        "rolling" if a.expires_at == 0 => a.expires_at = now.saturating_add(l.validity),
+    match l.expiration_strategy {
+        ExpirationStrategy::Delayed if l.expires_at == 0 => {
+            l.expires_at = now.saturating_add(l.validity)
+        }
+        ExpirationStrategy::Rolling if a.expires_at == 0 => {
+            a.expires_at = now.saturating_add(l.validity)
+        }
         _ => {}
     }
 }
 
 /// Expiry set at license creation for the `immediate` strategy.
 pub fn initial_expiry(l: &License, now: i64) -> i64 {
-    if l.validity > 0 && (l.expiration_strategy.is_empty() || l.expiration_strategy == "immediate")
-    {
+    if l.validity > 0 && l.expiration_strategy == ExpirationStrategy::Immediate {
         now.saturating_add(l.validity)
     } else {
         0
@@ -299,168 +258,11 @@ pub fn meter(
     Ok((attr.clone(), a.meter_attributes[idx].uses))
 }
 
-/// Effective feature entitlements: the set's features, overridden by
-/// license-level values of the same name (case-insensitive), plus
-/// license-only features. `baseValue` is the set's value, empty when the
-/// feature does not come from the set.
-pub fn feature_entitlements(
-    set: Option<&EntitlementSetRec>,
-    l: &License,
-) -> Vec<FeatureEntitlement> {
-    let mut out: Vec<FeatureEntitlement> = set
-        .map(|s| {
-            s.features
-                .iter()
-                .map(|f| FeatureEntitlement {
-                    feature_name: f.feature_name.clone(),
-                    feature_display_name: f.feature_display_name.clone(),
-                    value: f.value.clone(),
-                    base_value: f.value.clone(),
-                    expires_at: f.expires_at,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    for lf in &l.feature_entitlements {
-        match out
-            .iter_mut()
-            .find(|f| f.feature_name.eq_ignore_ascii_case(&lf.feature_name))
-        {
-            Some(f) => {
-                f.value = lf.value.clone();
-                if lf.expires_at != 0 {
-                    f.expires_at = lf.expires_at;
-                }
-            }
-            None => out.push(FeatureEntitlement {
-                feature_name: lf.feature_name.clone(),
-                feature_display_name: if lf.feature_display_name.is_empty() {
-                    lf.feature_name.clone()
-                } else {
-                    lf.feature_display_name.clone()
-                },
-                value: lf.value.clone(),
-                base_value: String::new(),
-                expires_at: lf.expires_at,
-            }),
-        }
-    }
-    out
-}
-
-/// Everything a token is built from.
-pub struct TokenContext<'a> {
-    /// The product.
-    pub product: &'a Product,
-    /// The license.
-    pub license: &'a License,
-    /// The activation.
-    pub activation: &'a Activation,
-    /// The license's user, if assigned.
-    pub user: Option<&'a User>,
-    /// The linked entitlement set, if any.
-    pub set: Option<&'a EntitlementSetRec>,
-    /// Seats in use.
-    pub seats: i64,
-    /// Issue time.
-    pub now: i64,
-}
-
-/// Builds the activation token claims.
-pub fn build_claims(c: &TokenContext<'_>) -> ActivationClaims {
-    let (l, a) = (c.license, c.activation);
-    ActivationClaims {
-        aid: a.id.clone(),
-        lid: l.id.clone(),
-        pid: l.product_id.clone(),
-        key: l.key.clone(),
-        fp: a.fingerprint.clone(),
-        fms: strategy(&l.fingerprint_matching_strategy)
-            .as_str()
-            .to_owned(),
-        iat: c.now,
-        eat: effective_expiry(l, a),
-        ssi: l.server_sync_interval.max(0),
-        ssgpeat: grace_expiry(l, c.now),
-        aco: l.allowed_clock_offset,
-        leat: a.lease_expires_at,
-        ld: a.lease_duration,
-        ls: if l.r#type == "hosted-floating" {
-            l.leasing_strategy.clone()
-        } else {
-            String::new()
-        },
-        fc: if l.r#type == "hosted-floating" {
-            l.allowed_activations
-        } else {
-            0
-        },
-        orv: 0,
-        r#type: l.r#type.clone(),
-        suspended: l.suspended,
-        name: c.user.map(|u| u.name.clone()).unwrap_or_default(),
-        email: c.user.map(|u| u.email.clone()).unwrap_or_default(),
-        company: c.user.map(|u| u.company.clone()).unwrap_or_default(),
-        pmd: c.product.metadata.clone(),
-        lmd: l.metadata.clone(),
-        umd: c.user.map(|u| u.metadata.clone()).unwrap_or_default(),
-        amd: a.metadata.clone(),
-        lma: l
-            .meter_attributes
-            .iter()
-            .map(|m| claims::LicenseMeterAttribute {
-                name: m.name.clone(),
-                allowed_uses: m.allowed_uses,
-                total_uses: m.total_uses,
-                gross_uses: m.gross_uses,
-            })
-            .collect(),
-        ama: l
-            .meter_attributes
-            .iter()
-            .map(|m| claims::ActivationMeterAttribute {
-                name: m.name.clone(),
-                uses: a
-                    .meter_attributes
-                    .iter()
-                    .find(|x| x.name.eq_ignore_ascii_case(&m.name))
-                    .map(|x| x.uses)
-                    .unwrap_or(0),
-            })
-            .collect(),
-        lcat: l.created_at,
-        laat: l.activated_at,
-        on: l.organization_name.clone(),
-        oa: l.organization_address.clone(),
-        os: a.os.clone(),
-        allowed_activations: l.allowed_activations,
-        allowed_deactivations: l.allowed_deactivations,
-        total_activations: c.seats.max(0) as u32,
-        total_deactivations: l.total_deactivations.max(0) as u32,
-        maintenance_expires_at: l.maintenance_expires_at,
-        max_allowed_release_version: l.max_allowed_release_version.clone(),
-        entitlement_set: c.set.map(|s| claims::EntitlementSet {
-            name: s.name.clone(),
-            display_name: s.display_name.clone(),
-            tier: s.tier,
-        }),
-        feature_entitlements: feature_entitlements(c.set, l),
-        product_version: l.product_version.as_ref().map(|p| claims::ProductVersion {
-            name: p.name.clone(),
-            display_name: p.display_name.clone(),
-            feature_flags: p.feature_flags.clone(),
-        }),
-        activation_created_at: a.created_at,
-        last_synced_at: a.last_synced_at,
-        activation_mode: a.activation_mode.clone(),
-        user_locked: l.user_locked,
-        user_hash: a.user_hash.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::licenses::LicenseType;
+    use openlex_wire::claims::Metadata;
 
     fn fp() -> String {
         "F".repeat(64)
@@ -562,7 +364,7 @@ mod tests {
     #[test]
     fn leases_and_grace() {
         let mut l = License {
-            r#type: "hosted-floating".into(),
+            r#type: LicenseType::HostedFloating,
             lease_duration: 100,
             ..Default::default()
         };
@@ -571,7 +373,7 @@ mod tests {
         assert_eq!(lease_duration(&l, 5), 5);
         assert_eq!(lease_duration(&l, -1), 0);
         assert_eq!(lease_duration(&l, 0), 100);
-        l.r#type = "node-locked".into();
+        l.r#type = LicenseType::NodeLocked;
         assert_eq!(lease_duration(&l, 5), 0);
         assert_eq!(lease_expiry(0, 10), 0);
         assert_eq!(lease_expiry(5, 10), 15);
@@ -592,7 +394,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(initial_expiry(&l, 1000), 1100);
-        l.expiration_strategy = "delayed".into();
+        l.expiration_strategy = ExpirationStrategy::Delayed;
         assert_eq!(initial_expiry(&l, 1000), 0);
         let mut a = Activation::default();
         start_expiry(&mut l, &mut a, 2000);
@@ -601,7 +403,7 @@ mod tests {
         assert_eq!(l.expires_at, 2100, "delayed starts once");
         let mut l = License {
             validity: 100,
-            expiration_strategy: "rolling".into(),
+            expiration_strategy: ExpirationStrategy::Rolling,
             ..Default::default()
         };
         let mut a = Activation::default();
@@ -635,42 +437,5 @@ mod tests {
         );
         l.meter_attributes[0].allowed_uses = -1;
         assert!(meter(&mut l, &mut a, "exports", 1000).is_ok());
-    }
-
-    #[test]
-    fn entitlements_override() {
-        let set = EntitlementSetRec {
-            features: vec![SetFeature {
-                feature_name: "seats".into(),
-                feature_display_name: "Seats".into(),
-                value: "5".into(),
-                expires_at: 0,
-            }],
-            ..Default::default()
-        };
-        let l = License {
-            feature_entitlements: vec![
-                LicenseFeature {
-                    feature_name: "SEATS".into(),
-                    value: "10".into(),
-                    ..Default::default()
-                },
-                LicenseFeature {
-                    feature_name: "extra".into(),
-                    value: "on".into(),
-                    ..Default::default()
-                },
-            ],
-            ..Default::default()
-        };
-        let fe = feature_entitlements(Some(&set), &l);
-        assert_eq!(
-            (fe[0].value.as_str(), fe[0].base_value.as_str()),
-            ("10", "5")
-        );
-        assert_eq!(
-            (fe[1].feature_name.as_str(), fe[1].base_value.as_str()),
-            ("extra", "")
-        );
     }
 }

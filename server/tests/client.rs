@@ -655,7 +655,7 @@ fn lookup_entitlements_and_releases() {
 
 #[test]
 fn hosted_floating_leases() {
-    let s = Server::start();
+    let s = Server::start_with_test_clock();
     let (p, l) = setup(
         &s,
         json!({"type": "hosted-floating", "allowedActivations": 1, "leaseDuration": 2, "serverSyncInterval": 1}),
@@ -682,7 +682,7 @@ fn hosted_floating_leases() {
     );
     let c = claims(&r.s("activationToken"), pem(&p));
     assert_eq!(c.leat - c.iat, 2);
-    std::thread::sleep(std::time::Duration::from_millis(3100));
+    s.advance_clock(3);
     // the lease lapsed: the seat is free for b
     let r = s.activate(&activation_body(pid(&p), key(&l), &fb));
     assert_eq!(r.status, 200, "{}", r.text);

@@ -73,11 +73,9 @@ fn concurrent_activations_never_exceed_the_limit() {
 }
 
 #[test]
-fn server_time_offset_env() {
-    let s = Server::start_with(
-        &["--rate-limit", "off"],
-        &[("OPENLEX_SERVER_TIME_OFFSET", "100000")],
-    );
+fn server_test_clock_moves_token_times() {
+    let s = Server::start_with_test_clock();
+    s.advance_clock(100_000);
     let p = s.product(1, json!({}));
     let l = s.license(p["id"].as_str().unwrap(), json!({}));
     let r = s.activate(&activation_body(
@@ -130,4 +128,45 @@ fn extreme_numbers_are_not_server_errors() {
         None,
     );
     assert_eq!(r.status, 400);
+}
+
+#[test]
+fn test_clock_endpoint_needs_the_flag_and_a_star_token() {
+    let s = Server::start();
+    let body = json!({ "advanceSeconds": 60 });
+    let r = s.admin("POST", "/v3/test/clock", Some(&body));
+    assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+    let s = Server::start_with_test_clock();
+    let r = s.req("POST", "/v3/test/clock", Some(&body));
+    assert_eq!((r.status, r.code()), (401, "UNAUTHORIZED"));
+    let (ok, out, err) = s.cli(&["token", "create", "--scope", "license:*"]);
+    assert!(ok, "{err}");
+    let narrow = out.trim().to_string();
+    let r = s.raw(
+        "POST",
+        "/v3/test/clock",
+        Some(&body.to_string()),
+        Some(&narrow),
+    );
+    assert_eq!((r.status, r.code()), (403, "FORBIDDEN"));
+    let before = s.advance_clock(0);
+    let after = s.advance_clock(60);
+    assert!((after - before - 60).abs() <= 1, "{before} -> {after}");
+    // rate-limit windows and token times follow the moved clock
+    let p = s.product(1, json!({}));
+    let l = s.license(p["id"].as_str().unwrap(), json!({"validity": 100}));
+    assert!((l["expiresAt"].as_i64().unwrap() - after - 100).abs() <= 1);
+}
+
+#[test]
+fn insecure_test_clock_is_refused_off_loopback() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    assert!(cli(&dir, &["init"]).0);
+    let (ok, _, err) = cli(
+        &dir,
+        &["serve", "--listen", "0.0.0.0:0", "--insecure-test-clock"],
+    );
+    assert!(!ok);
+    assert!(err.contains("loopback"), "{err}");
 }

@@ -352,7 +352,15 @@ fn soak_with_a_kill_and_restart() {
     // Phase 2: load again and SIGKILL the server in the middle of it.
     std::thread::scope(|sc| {
         sc.spawn(|| {
-            std::thread::sleep(Duration::from_millis(1500));
+            // Kill once the second load is well under way (a count of
+            // completed operations, not a wall-clock delay); bounded.
+            let start = count.load(Ordering::Relaxed);
+            for _ in 0..3000 {
+                if count.load(Ordering::Relaxed) >= start + ops as u64 * 2 {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
             if let Some(mut p) = srv.lock().unwrap().take() {
                 p.child.kill().unwrap(); // SIGKILL
                 let _ = p.child.wait();

@@ -146,6 +146,23 @@ impl Server {
         cli(&self.dir, args)
     }
 
+    /// A server whose clock tests move (`serve --insecure-test-clock`).
+    pub fn start_with_test_clock() -> Server {
+        Self::start_with(&["--rate-limit", "off", "--insecure-test-clock"], &[])
+    }
+
+    /// Moves the server's clock by `seconds` (needs `start_with_test_clock`);
+    /// returns the server's time after the move.
+    pub fn advance_clock(&self, seconds: i64) -> i64 {
+        let r = self.admin(
+            "POST",
+            "/v3/test/clock",
+            Some(&json!({ "advanceSeconds": seconds })),
+        );
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["now"].as_i64().expect("now")
+    }
+
     pub fn raw(&self, method: &str, path: &str, body: Option<&str>, bearer: Option<&str>) -> Resp {
         let url = format!("{}{}", self.url, path);
         let auth = bearer.map(|b| format!("Bearer {b}"));

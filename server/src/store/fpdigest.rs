@@ -15,8 +15,12 @@
 //! then checked with [`openlex_wire::fingerprint::matches`] on the stored
 //! text, so the result is exactly that of decoding and matching everything.
 
-use openlex_wire::fingerprint::{Fingerprint, MatchStrategy, COMPONENTS};
+use openlex_wire::fingerprint::{self, Fingerprint, MatchStrategy, COMPONENTS};
 use sha2::{Digest, Sha256};
+
+use super::Tx;
+use crate::error::ApiResult;
+use crate::params;
 
 /// First byte of the digest of a component fingerprint.
 const TAG_COMPONENTS: u8 = 1;
@@ -109,6 +113,45 @@ impl Probe {
         }
         self.strategy.accepts(same, changed)
     }
+}
+
+/// Ids of the stored records whose fingerprint matches `presented` under
+/// `strategy`, oldest first. `candidates` selects `created_at, rowid,
+/// fp_digest` of the owner's records (`?1` = `owner`), served by a covering
+/// index: no row reads and no fingerprint decoding for devices that do not
+/// match. `fingerprint_by_rowid` selects `id, fingerprint` by `rowid` (`?1`)
+/// for each candidate, confirmed with the full matching rule.
+pub fn matching(
+    tx: &mut dyn Tx,
+    candidates: &str,
+    fingerprint_by_rowid: &str,
+    owner: &str,
+    presented: &str,
+    strategy: MatchStrategy,
+) -> ApiResult<Vec<String>> {
+    let probe = Probe::new(presented, strategy);
+    let mut found: Vec<(i64, i64)> = Vec::new();
+    tx.query(candidates, params![owner], &mut |r| {
+        // Not a blob (never written so) counts as unknown: a candidate.
+        if probe.may_match(r.bytes(2)?) {
+            found.push((r.int(0)?, r.int(1)?));
+        }
+        Ok(true)
+    })?;
+    // Oldest first: the first match is the one reused.
+    found.sort_unstable();
+    let mut out = Vec::new();
+    for (_, rowid) in found {
+        let row = tx.query_opt(fingerprint_by_rowid, params![rowid], |r| {
+            Ok((r.str(0)?.to_owned(), r.str(1)?.to_owned()))
+        })?;
+        if let Some((id, fp)) = row {
+            if fingerprint::matches(&fp, presented, strategy) {
+                out.push(id);
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,0 +1,113 @@
+//! The server's shared core: storage, time, signing keys and settings, handed
+//! to every operation. The HTTP layer and the CLI each build one [`App`] and
+//! call the resource modules' operations with it.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::DataDir;
+use crate::error::{ApiError, ApiResult};
+use crate::keys::KeyCache;
+use crate::resources::{products, settings};
+use crate::store::sqlite::{Durability, SqliteStore};
+use crate::store::Store;
+
+/// What every operation works with.
+pub struct App {
+    /// Storage (one engine behind the [`Store`] seam).
+    pub store: Arc<dyn Store>,
+    /// The time source: the system clock, or a test clock.
+    pub clock: Arc<dyn Clock>,
+    /// Parsed signing keys by product.
+    pub keys: KeyCache,
+    /// Public URL put into product data (`host`); may be empty.
+    pub public_url: String,
+}
+
+impl App {
+    /// An app over `store` with `clock`.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, public_url: String) -> Self {
+        App {
+            store,
+            clock,
+            keys: KeyCache::default(),
+            public_url,
+        }
+    }
+
+    /// Opens the SQLite database of an initialised data directory. With
+    /// `public_url`, stores it for later runs; without, uses the stored one.
+    pub fn open(
+        dir: &DataDir,
+        durability: Durability,
+        clock: Arc<dyn Clock>,
+        public_url: Option<String>,
+    ) -> Result<App, String> {
+        if !dir.db().exists() {
+            return Err(format!(
+                "{} is not initialised; run `openlex-server init --data-dir {}`",
+                dir.root.display(),
+                dir.root.display()
+            ));
+        }
+        let store: Arc<dyn Store> = Arc::new(open_sqlite(&dir.db(), durability)?);
+        let url = match public_url {
+            Some(u) => {
+                store
+                    .write(|tx| settings::put(tx, settings::PUBLIC_URL, &u))
+                    .map_err(cli_error)?;
+                u
+            }
+            None => store
+                .read(|tx| settings::get(tx, settings::PUBLIC_URL))
+                .map_err(cli_error)?
+                .unwrap_or_default(),
+        };
+        Ok(App::new(store, clock, url))
+    }
+
+    /// An app on the system clock (the CLI).
+    pub fn open_cli(dir: &DataDir) -> Result<App, String> {
+        App::open(dir, Durability::Full, Arc::new(SystemClock), None)
+    }
+
+    /// The current time (unix seconds) from the injected clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Signs `claims` as an RS256 JWT with the product's key (parsed once
+    /// per product, then cached).
+    pub fn sign<T: Serialize>(&self, product_id: &str, claims: &T) -> ApiResult<String> {
+        let key = self.keys.get(product_id, || {
+            self.store
+                .read(|tx| Ok(products::store::key_pair(tx, product_id)?.map(|k| k.0)))
+        })?;
+        crate::signing::sign(&key, claims)
+    }
+
+    /// Runs blocking work (database, RSA) on tokio's blocking pool, so the
+    /// async runtime never stalls.
+    pub async fn run<R: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&App) -> ApiResult<R> + Send + 'static,
+    ) -> ApiResult<R> {
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || f(&app))
+            .await
+            .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
+    }
+}
+
+/// Opens (creating) the SQLite database at `path`.
+pub fn open_sqlite(path: &Path, durability: Durability) -> Result<SqliteStore, String> {
+    SqliteStore::open(path, durability).map_err(cli_error)
+}
+
+/// An error as the CLI prints it: `CODE: message`.
+pub fn cli_error(e: ApiError) -> String {
+    format!("{}: {}", e.code.as_str(), e.message)
+}

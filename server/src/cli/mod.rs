@@ -1,0 +1,340 @@
+//! The command line: `init`, `serve`, and management commands that work
+//! directly on the database in `--data-dir` (safe while the server runs,
+//! thanks to WAL and transactions). Management commands build the same
+//! request structs as the admin API (`#[command(flatten)]`), so a flag
+//! cannot drift from the field it sets.
+
+mod run;
+mod serve;
+
+pub use run::main;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::resources::access_tokens::TokenCreate;
+use crate::resources::licenses::{LicenseCreate, LicenseFields};
+use crate::resources::products::ProductFields;
+use crate::resources::releases::ReleaseCreate;
+use crate::resources::users::UserCreate;
+
+/// `openlex-server [--data-dir DIR] COMMAND`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "openlex-server",
+    version,
+    about = "Self-hostable Cryptlex Web API v3 license server for OpenLex"
+)]
+pub struct Cli {
+    /// Data directory (database, admin token, certificates).
+    #[arg(long, global = true, env = "OPENLEX_DATA_DIR", default_value = ".")]
+    pub data_dir: PathBuf,
+    /// The command.
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Create a data directory: database, admin token, development CA and server certificate.
+    Init {
+        /// Public URL put into product data as the host (e.g. https://licensing.example.com).
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Extra DNS names or IPs for the generated server certificate.
+        #[arg(long = "cert-name")]
+        cert_names: Vec<String>,
+    },
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Manage products.
+    #[command(subcommand)]
+    Product(ProductCmd),
+    /// Manage licenses.
+    #[command(subcommand)]
+    License(LicenseCmd),
+    /// Manage activations.
+    #[command(subcommand)]
+    Activation(ActivationCmd),
+    /// Manage admin API tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Manage releases.
+    #[command(subcommand)]
+    Release(ReleaseCmd),
+}
+
+/// `serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    pub listen: SocketAddr,
+    /// TLS certificate chain (PEM); default DIR/server.pem.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM); default DIR/server-key.pem.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Plain HTTP (allowed on loopback addresses only).
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub http: bool,
+    /// Per-IP rate limit `N/SECS`, or `off`.
+    #[arg(long, default_value = "50/5")]
+    pub rate_limit: String,
+    /// Public URL put into product data (stored for later CLI use too).
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// `full` (fsync every commit, default) or `normal` (faster, may lose the last commits on power loss).
+    #[arg(long, default_value = "full")]
+    pub durability: String,
+    /// Threads for database work and RSA signing. A few more than the CPU
+    /// count keeps the cores busy without threads fighting over the database lock.
+    #[arg(long, default_value_t = 8)]
+    pub worker_threads: usize,
+    /// Tests only: `POST /v3/test/clock` (with a `*` token) moves the
+    /// server's clock. Loopback addresses only.
+    #[arg(long)]
+    pub insecure_test_clock: bool,
+}
+
+/// `product ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProductCmd {
+    /// Create a product and its RSA-2048 signing key.
+    Create {
+        /// The product's fields.
+        #[command(flatten)]
+        fields: ProductFields,
+        /// Use this RSA private key (PEM) instead of generating one.
+        #[arg(long)]
+        private_key_file: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List products.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a product (with its product data).
+    Get {
+        /// Product id.
+        id: String,
+    },
+    /// Update a product from flags and/or a JSON object of fields.
+    Update {
+        /// Product id.
+        id: String,
+        /// Fields as JSON, e.g. '{"trialLength":86400}'.
+        json_patch: Option<String>,
+        /// Fields as flags (over the JSON).
+        #[command(flatten)]
+        fields: ProductFields,
+    },
+    /// Delete a product and everything under it.
+    Delete {
+        /// Product id.
+        id: String,
+    },
+}
+
+/// `license create`.
+#[derive(Debug, Args)]
+pub struct LicenseCreateArgs {
+    /// The license.
+    #[command(flatten)]
+    pub create: LicenseCreate,
+    /// Any other fields as a JSON object (flags win).
+    #[arg(long)]
+    pub extra_json: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `license ...`.
+#[derive(Debug, Subcommand)]
+pub enum LicenseCmd {
+    /// Create a license.
+    Create(Box<LicenseCreateArgs>),
+    /// List licenses.
+    List {
+        /// Only this product's.
+        #[arg(long)]
+        product_id: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a license.
+    Get {
+        /// License id.
+        id: String,
+    },
+    /// Suspend a license (tokens carry suspended=true).
+    Suspend {
+        /// License id.
+        id: String,
+    },
+    /// Lift a suspension.
+    Unsuspend {
+        /// License id.
+        id: String,
+    },
+    /// Revoke a license (activation and sync fail with REVOKED_LICENSE).
+    Revoke {
+        /// License id.
+        id: String,
+    },
+    /// Extend the expiry by the validity.
+    Renew {
+        /// License id.
+        id: String,
+    },
+    /// Set the expiry (unix seconds; default now, i.e. expire it).
+    Expire {
+        /// License id.
+        id: String,
+        /// Unix seconds.
+        #[arg(long, allow_hyphen_values = true)]
+        at: Option<i64>,
+    },
+    /// Update fields from flags and/or a JSON object, e.g. '{"allowedActivations":5}'.
+    Update {
+        /// License id.
+        id: String,
+        /// Fields as JSON.
+        json_patch: Option<String>,
+        /// Fields as flags (over the JSON).
+        #[command(flatten)]
+        fields: Box<LicenseFields>,
+    },
+    /// Delete a license and its activations.
+    Delete {
+        /// License id.
+        id: String,
+    },
+}
+
+/// `activation ...`.
+#[derive(Debug, Subcommand)]
+pub enum ActivationCmd {
+    /// List activations.
+    List {
+        /// Only this license's.
+        #[arg(long)]
+        license_id: Option<String>,
+        /// Only this product's.
+        #[arg(long)]
+        product_id: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an activation (frees the seat; the next sync gets 404).
+    Delete {
+        /// Activation id.
+        id: String,
+    },
+    /// Air-gapped activation: turn a license offline request file (from
+    /// GenerateOfflineActivationRequest) into a response file for ActivateLicenseOffline.
+    OfflineActivate {
+        /// Request file written by the library.
+        #[arg(long)]
+        request: PathBuf,
+        /// Response file to write.
+        #[arg(long)]
+        response: PathBuf,
+        /// How long the response may be used, in seconds.
+        #[arg(long, default_value_t = 7 * 86_400)]
+        validity: i64,
+        /// Restrict to this license (default: the license of the key in the request).
+        #[arg(long)]
+        license_id: Option<String>,
+    },
+    /// Air-gapped deactivation: apply a request file from GenerateOfflineDeactivationRequest.
+    OfflineDeactivate {
+        /// Request file written by the library.
+        #[arg(long)]
+        request: PathBuf,
+    },
+    /// Air-gapped verified trial: turn a trial request file (from
+    /// GenerateOfflineTrialActivationRequest) into a response for ActivateTrialOffline.
+    OfflineTrial {
+        /// Request file written by the library.
+        #[arg(long)]
+        request: PathBuf,
+        /// Response file to write.
+        #[arg(long)]
+        response: PathBuf,
+        /// Product id the trial is for.
+        #[arg(long)]
+        product_id: String,
+        /// How long the response may be used, in seconds.
+        #[arg(long, default_value_t = 7 * 86_400)]
+        validity: i64,
+    },
+}
+
+/// `token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create an admin API token (printed once).
+    Create {
+        /// The token.
+        #[command(flatten)]
+        create: TokenCreate,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Create a user.
+    Create {
+        /// The user.
+        #[command(flatten)]
+        create: UserCreate,
+        /// Assign the user to this license (repeatable).
+        #[arg(long = "license-id")]
+        license_ids: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `release ...`.
+#[derive(Debug, Subcommand)]
+pub enum ReleaseCmd {
+    /// Create (and publish) a release.
+    Create {
+        /// The release.
+        #[command(flatten)]
+        create: ReleaseCreate,
+        /// Add a file with this name.
+        #[arg(long)]
+        file_name: Option<String>,
+        /// The file's URL.
+        #[arg(long)]
+        file_url: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests;

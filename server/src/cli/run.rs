@@ -1,0 +1,346 @@
+//! Runs a parsed command line: each management command calls the same
+//! operation as its admin API endpoint.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{ActivationCmd, Cli, Cmd, LicenseCmd, ProductCmd, ReleaseCmd, TokenCmd, UserCmd};
+use crate::app::{cli_error, App};
+use crate::config::DataDir;
+use crate::error::ApiResult;
+use crate::http::extract::parse_json;
+use crate::resources::activations::Activation;
+use crate::resources::licenses::{self, LicenseFields};
+use crate::resources::products::{self, ProductCreate, ProductFields};
+use crate::resources::{access_tokens, offline, releases, users};
+use crate::store::Page;
+
+/// A command's outcome: an error message for stderr.
+pub type CliResult = Result<(), String>;
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dir = DataDir::new(&cli.data_dir);
+    let result = match cli.cmd {
+        Cmd::Init {
+            public_url,
+            cert_names,
+        } => super::serve::init(&dir, public_url, &cert_names),
+        Cmd::Serve(a) => super::serve::serve(&dir, a),
+        other => App::open_cli(&dir).and_then(|app| manage(&app, other)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("openlex-server: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn api<T>(r: ApiResult<T>) -> Result<T, String> {
+    r.map_err(cli_error)
+}
+
+/// Prints `v` as pretty JSON, or `human(v)`.
+fn print<T: Serialize>(v: &T, as_json: bool, human: impl FnOnce(&Value) -> String) {
+    let v = serde_json::to_value(v).unwrap_or_default();
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!("{}", human(&v));
+    }
+}
+
+fn show<T: Serialize>(v: &T) {
+    print(v, true, |_| String::new());
+}
+
+fn s(v: &Value, k: &str) -> String {
+    match v.get(k) {
+        Some(Value::String(x)) => x.clone(),
+        Some(x) => x.to_string(),
+        None => String::new(),
+    }
+}
+
+/// One line per item, the named fields separated by two spaces.
+fn lines(v: &Value, keys: &[&str]) -> String {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| keys.iter().map(|k| s(x, k)).collect::<Vec<_>>().join("  "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+fn all() -> Page {
+    Page {
+        page: 1,
+        limit: 100,
+        newest_first: true,
+    }
+}
+
+/// Fields from an optional JSON argument, overlaid by flags.
+fn json_arg<T: serde::de::DeserializeOwned + Default>(text: Option<&str>) -> Result<T, String> {
+    match text {
+        Some(t) => api(parse_json(t.as_bytes())),
+        None => Ok(T::default()),
+    }
+}
+
+fn manage(app: &App, cmd: Cmd) -> CliResult {
+    match cmd {
+        Cmd::Product(p) => product(app, p),
+        Cmd::License(l) => license(app, l),
+        Cmd::Activation(a) => activation(app, a),
+        Cmd::Token(TokenCmd::Create { create, json }) => {
+            let v = api(access_tokens::create(app, &create))?;
+            print(&v, json, |v| s(v, "token"));
+            Ok(())
+        }
+        Cmd::User(UserCmd::Create {
+            create,
+            license_ids,
+            json,
+        }) => {
+            let v = api(users::create(app, create))?;
+            for lid in license_ids {
+                let f = LicenseFields {
+                    user_id: Some(v.id.clone()),
+                    ..Default::default()
+                };
+                api(licenses::update(app, &lid, f))?;
+            }
+            print(&v, json, |v| format!("user id: {}", s(v, "id")));
+            Ok(())
+        }
+        Cmd::Release(ReleaseCmd::Create {
+            mut create,
+            file_name,
+            file_url,
+            json,
+        }) => {
+            if let Some(name) = file_name {
+                create.fields.files = Some(vec![openlex_wire::requests::ReleaseFile {
+                    name,
+                    url: file_url.unwrap_or_default(),
+                    ..Default::default()
+                }]);
+            }
+            let r = api(releases::create(app, create))?;
+            print(&r, json, |v| format!("release id: {}", s(v, "id")));
+            Ok(())
+        }
+        Cmd::Init { .. } | Cmd::Serve(_) => Err("unreachable".into()),
+    }
+}
+
+fn product(app: &App, cmd: ProductCmd) -> CliResult {
+    match cmd {
+        ProductCmd::Create {
+            fields,
+            private_key_file,
+            json,
+        } => {
+            let private_key = match private_key_file {
+                Some(f) => {
+                    Some(std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?)
+                }
+                None => None,
+            };
+            let v = api(products::create(
+                app,
+                ProductCreate {
+                    fields,
+                    private_key,
+                },
+            ))?;
+            print(&v, json, |v| {
+                format!(
+                    "product id: {}\nproduct data: {}",
+                    s(v, "id"),
+                    s(v, "productData")
+                )
+            });
+        }
+        ProductCmd::List { json } => {
+            let (items, _) = api(products::list(app, &Default::default(), all()))?;
+            print(&items, json, |v| lines(v, &["id", "name"]));
+        }
+        ProductCmd::Get { id } => show(&api(products::get_one(app, &id))?),
+        ProductCmd::Update {
+            id,
+            json_patch,
+            fields,
+        } => {
+            let base: ProductFields = json_arg(json_patch.as_deref())?;
+            let merged = merge_product(base, fields);
+            show(&api(products::update(app, &id, merged))?)
+        }
+        ProductCmd::Delete { id } => {
+            api(products::delete(app, &id))?;
+            println!("deleted product {id}");
+        }
+    }
+    Ok(())
+}
+
+/// The flags given, over the JSON fields.
+fn merge_product(base: ProductFields, flags: ProductFields) -> ProductFields {
+    ProductFields {
+        name: flags.name.or(base.name),
+        display_name: flags.display_name.or(base.display_name),
+        description: flags.description.or(base.description),
+        metadata: flags.metadata.or(base.metadata),
+        trial_length: flags.trial_length.or(base.trial_length),
+        trial_allowed: flags.trial_allowed.or(base.trial_allowed),
+        trial_activation_limit: flags.trial_activation_limit.or(base.trial_activation_limit),
+        trial_fingerprint_matching_strategy: flags
+            .trial_fingerprint_matching_strategy
+            .or(base.trial_fingerprint_matching_strategy),
+        trial_allow_vm_activation: flags
+            .trial_allow_vm_activation
+            .or(base.trial_allow_vm_activation),
+        trial_allow_container_activation: flags
+            .trial_allow_container_activation
+            .or(base.trial_allow_container_activation),
+        trial_allowed_clock_offset: flags
+            .trial_allowed_clock_offset
+            .or(base.trial_allowed_clock_offset),
+    }
+}
+
+fn license(app: &App, cmd: LicenseCmd) -> CliResult {
+    let set = |id: &str, f: LicenseFields| api(licenses::update(app, id, f)).map(|v| show(&v));
+    match cmd {
+        LicenseCmd::Create(c) => {
+            let c = *c;
+            let mut create = c.create;
+            let extra: LicenseFields = json_arg(c.extra_json.as_deref())?;
+            create.fields = extra.or(create.fields);
+            let v = api(licenses::create(app, create))?;
+            print(&v, c.json, |v| {
+                format!("license key: {}\nlicense id: {}", s(v, "key"), s(v, "id"))
+            });
+        }
+        LicenseCmd::List { product_id, json } => {
+            let f = licenses::LicenseFilter {
+                product_id,
+                ..Default::default()
+            };
+            let (items, _) = api(licenses::list(app, &f, all()))?;
+            print(&items, json, |v| lines(v, &["id", "key", "type"]));
+        }
+        LicenseCmd::Get { id } => show(&api(licenses::get_one(app, &id))?),
+        LicenseCmd::Suspend { id } => set(&id, flag(|f| f.suspended = Some(true)))?,
+        LicenseCmd::Unsuspend { id } => set(&id, flag(|f| f.suspended = Some(false)))?,
+        LicenseCmd::Revoke { id } => set(&id, flag(|f| f.revoked = Some(true)))?,
+        LicenseCmd::Renew { id } => show(&api(licenses::renew(app, &id))?),
+        LicenseCmd::Expire { id, at } => {
+            let at = at.unwrap_or_else(|| app.now());
+            set(&id, flag(|f| f.expires_at = Some(at)))?
+        }
+        LicenseCmd::Update {
+            id,
+            json_patch,
+            fields,
+        } => {
+            let base: LicenseFields = json_arg(json_patch.as_deref())?;
+            set(&id, base.or(*fields))?
+        }
+        LicenseCmd::Delete { id } => {
+            api(licenses::delete(app, &id))?;
+            println!("deleted license {id}");
+        }
+    }
+    Ok(())
+}
+
+fn flag(f: impl FnOnce(&mut LicenseFields)) -> LicenseFields {
+    let mut fields = LicenseFields::default();
+    f(&mut fields);
+    fields
+}
+
+fn activation(app: &App, cmd: ActivationCmd) -> CliResult {
+    match cmd {
+        ActivationCmd::List {
+            license_id,
+            product_id,
+            json,
+        } => {
+            let filter = crate::resources::filters(&[
+                ("license_id", &license_id),
+                ("product_id", &product_id),
+            ]);
+            let (items, _) = api(crate::resources::list_docs::<Activation>(
+                app,
+                &filter,
+                all(),
+            ))?;
+            print(&items, json, |v| lines(v, &["id", "licenseId", "hostname"]));
+        }
+        ActivationCmd::Delete { id } => {
+            api(crate::resources::delete_doc::<Activation>(
+                app,
+                &id,
+                "activation",
+            ))?;
+            println!("deleted activation {id}");
+        }
+        ActivationCmd::OfflineActivate {
+            request,
+            response,
+            validity,
+            license_id,
+        } => {
+            let req = read_request(&request)?;
+            let resp = api(offline::activate(app, &req, validity, license_id))?;
+            write_response(&response, &resp)?;
+            println!("offline response written to {}", response.display());
+        }
+        ActivationCmd::OfflineDeactivate { request } => {
+            let req = read_request(&request)?;
+            api(offline::deactivate(app, &req, None))?;
+            println!("offline deactivation applied");
+        }
+        ActivationCmd::OfflineTrial {
+            request,
+            response,
+            product_id,
+            validity,
+        } => {
+            let req = read_request(&request)?;
+            let resp = api(offline::trial(app, &req, validity, &product_id))?;
+            write_response(&response, &resp)?;
+            println!("offline trial response written to {}", response.display());
+        }
+    }
+    Ok(())
+}
+
+/// Reads an offline request file (bounded, like the API's 16 KiB limit).
+fn read_request(path: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if text.len() > crate::offline::MAX_REQUEST_LEN + 64 {
+        return Err(format!(
+            "{}: not an offline request (too large)",
+            path.display()
+        ));
+    }
+    Ok(text)
+}
+
+/// Writes an offline response file.
+fn write_response(path: &Path, body: &str) -> Result<(), String> {
+    std::fs::write(path, body).map_err(|e| format!("{}: {e}", path.display()))
+}

@@ -1,0 +1,147 @@
+//! `init` and `serve`.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use super::ServeArgs;
+use crate::app::{cli_error, open_sqlite, App};
+use crate::clock::{Clock, SystemClock, TestClock};
+use crate::config::{write_private, DataDir};
+use crate::http::{self, AppState};
+use crate::ratelimit::{Limiter, RateLimit};
+use crate::resources::{access_tokens, settings};
+use crate::store::sqlite::Durability;
+use crate::store::Store;
+use crate::tls;
+
+use super::run::CliResult;
+
+/// Creates a data directory: database, admin token, development CA and
+/// server certificate.
+pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) -> CliResult {
+    if dir.db().exists() {
+        return Err(format!("{} already holds a database", dir.root.display()));
+    }
+    std::fs::create_dir_all(&dir.root)
+        .map_err(|e| format!("creating {}: {e}", dir.root.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&dir.root, std::fs::Permissions::from_mode(0o700));
+    }
+    let store: Arc<dyn Store> = Arc::new(open_sqlite(&dir.db(), Durability::Full)?);
+    let account = crate::ids::uuid();
+    store
+        .write(|tx| {
+            settings::put(tx, settings::ACCOUNT_ID, &account)?;
+            if let Some(u) = &public_url {
+                settings::put(tx, settings::PUBLIC_URL, u)?;
+            }
+            Ok(())
+        })
+        .map_err(cli_error)?;
+    let app = App::new(store, Arc::new(SystemClock), public_url.unwrap_or_default());
+    let tok = access_tokens::create(
+        &app,
+        &access_tokens::TokenCreate {
+            name: "admin (init)".into(),
+            scopes: vec!["*".into()],
+            expires_at: 0,
+        },
+    )
+    .map_err(cli_error)?;
+    let secret = tok.token.unwrap_or_default();
+    write_private(&dir.admin_token(), format!("{secret}\n").as_bytes())
+        .map_err(|e| e.to_string())?;
+    let certs = tls::dev_certs(cert_names).map_err(|e| format!("generating certificates: {e}"))?;
+    std::fs::write(dir.ca(), &certs.ca_pem).map_err(|e| e.to_string())?;
+    std::fs::write(dir.server_cert(), &certs.server_pem).map_err(|e| e.to_string())?;
+    write_private(&dir.server_key(), certs.server_key_pem.as_bytes()).map_err(|e| e.to_string())?;
+    println!("initialised {}", dir.root.display());
+    println!("admin token: {secret}");
+    println!("account id: {account}");
+    println!("development CA: {}", dir.ca().display());
+    Ok(())
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
+    let limit = RateLimit::parse(&a.rate_limit).map_err(|e| format!("--rate-limit: {e}"))?;
+    let durability = match a.durability.as_str() {
+        "full" => Durability::Full,
+        "normal" => Durability::Normal,
+        _ => return Err("--durability must be full or normal".into()),
+    };
+    if a.http && !a.listen.ip().is_loopback() {
+        return Err("--http is only allowed on a loopback address; use TLS".into());
+    }
+    if a.insecure_test_clock && !a.listen.ip().is_loopback() {
+        return Err("--insecure-test-clock is only allowed on a loopback address".into());
+    }
+    if a.worker_threads == 0 {
+        return Err("--worker-threads must be at least 1".into());
+    }
+    let tls_cfg = if a.http {
+        None
+    } else {
+        let cert = a.tls_cert.clone().unwrap_or_else(|| dir.server_cert());
+        let key = a.tls_key.clone().unwrap_or_else(|| dir.server_key());
+        Some(tls::server_config(&cert, &key)?)
+    };
+    let test_clock = a
+        .insecure_test_clock
+        .then(|| Arc::new(TestClock::following_system()));
+    let clock: Arc<dyn Clock> = match &test_clock {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
+    let app = Arc::new(App::open(dir, durability, clock, a.public_url.clone())?);
+    let state = AppState {
+        app,
+        limiter: limit.map(|l| Arc::new(Limiter::new(l))),
+        test_clock,
+    };
+    let router = http::router(state);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(a.worker_threads)
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(a.listen)
+            .await
+            .map_err(|e| format!("binding {}: {e}", a.listen))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let scheme = if tls_cfg.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{local}");
+        std::fs::write(dir.server_url(), format!("{url}\n")).map_err(|e| e.to_string())?;
+        println!("listening on {url}");
+        let _ = std::io::stdout().flush();
+        tokio::select! {
+            _ = http::serve::run(router, listener, tls_cfg) => {},
+            _ = stop_signal() => {},
+        }
+        Ok::<(), String>(())
+    })
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = async {
+                match term.as_mut() {
+                    Some(t) => { t.recv().await; }
+                    None => std::future::pending::<()>().await,
+                }
+            } => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,182 @@
+//! The HTTP layer: state, the router (each resource module contributes its
+//! routes), error and list responses, per-IP rate limiting and the test
+//! clock. Handlers only extract ([`extract`]), authorise and call an
+//! operation through [`App::run`](crate::app::App::run).
+
+pub mod extract;
+pub mod serve;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use openlex_wire::{ErrorBody, ErrorCode};
+use serde::{Deserialize, Serialize};
+
+use crate::app::App;
+use crate::auth::scope;
+use crate::clock::TestClock;
+use crate::error::{ApiError, ApiResult};
+use crate::ratelimit::Limiter;
+use extract::{Admin, ApiJson};
+
+/// State shared by all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The core every operation works with.
+    pub app: Arc<App>,
+    /// Per-IP limiter; `None` when rate limiting is off.
+    pub limiter: Option<Arc<Limiter>>,
+    /// The clock `POST /v3/test/clock` moves; only `serve
+    /// --insecure-test-clock` sets it (loopback only).
+    pub test_clock: Option<Arc<TestClock>>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        json_response(status, &ErrorBody::new(self.code, self.message))
+    }
+}
+
+/// A JSON response with the given status.
+pub fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(b) => (
+            status,
+            [(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            b,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// 200 with a JSON body.
+pub fn ok<T: Serialize>(body: &T) -> ApiResult<Response> {
+    Ok(json_response(StatusCode::OK, body))
+}
+
+/// 201 with a JSON body.
+pub fn created<T: Serialize>(body: &T) -> ApiResult<Response> {
+    Ok(json_response(StatusCode::CREATED, body))
+}
+
+/// 204 without a body.
+pub fn no_content() -> ApiResult<Response> {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A JSON list response with `X-Total-Count`.
+pub fn list_response<T: Serialize>((items, total): (Vec<T>, i64)) -> ApiResult<Response> {
+    let mut r = json_response(StatusCode::OK, &items);
+    if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
+        r.headers_mut().insert("x-total-count", v);
+    }
+    Ok(r)
+}
+
+async fn rate_limit(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(lim) = st.limiter.clone() else {
+        return next.run(req).await;
+    };
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let d = lim.check(ip, st.app.now().max(0) as u64);
+    let mut resp = if d.allowed {
+        next.run(req).await
+    } else {
+        ApiError::new(ErrorCode::TooManyRequests, "rate limit exceeded").into_response()
+    };
+    let h = resp.headers_mut();
+    for (k, v) in [
+        ("x-rate-limit-limit", d.limit as u64),
+        ("x-rate-limit-remaining", d.remaining as u64),
+        ("x-rate-limit-reset", d.reset),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&v.to_string()) {
+            h.insert(k, v);
+        }
+    }
+    resp
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such endpoint")
+}
+
+async fn method_not_allowed() -> Response {
+    let mut r =
+        ApiError::new(ErrorCode::NotFound, "method not allowed on this endpoint").into_response();
+    *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    r
+}
+
+async fn status() -> ApiResult<Response> {
+    ok(
+        &serde_json::json!({"status": "ok", "server": "openlex-server", "version": env!("CARGO_PKG_VERSION")}),
+    )
+}
+
+/// `POST /v3/test/clock` body: seconds to move the test clock by.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockAdvance {
+    /// Seconds (may be negative).
+    pub advance_seconds: i64,
+}
+
+/// The test clock's state after a move.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockState {
+    /// Total seconds added so far.
+    pub offset_seconds: i64,
+    /// The server's time now (unix seconds).
+    pub now: i64,
+}
+
+/// Moves a test server's clock (404 unless started with
+/// `--insecure-test-clock`; needs a `*` token).
+async fn test_clock(
+    _: Admin<scope::TestClock>,
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<ClockAdvance>,
+) -> ApiResult<Response> {
+    let clock = st
+        .test_clock
+        .as_ref()
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such endpoint"))?;
+    let offset_seconds = clock.advance(req.advance_seconds);
+    ok(&ClockState {
+        offset_seconds,
+        now: st.app.now(),
+    })
+}
+
+/// Builds the whole router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v3/status", get(status))
+        .route("/v3/test/clock", post(test_clock))
+        .merge(crate::resources::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,142 @@
+//! Activation routes: the client's (no token) and the administrator's.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use openlex_wire::requests::*;
+use serde::Deserialize;
+
+use super::{activate, deactivate, feature_entitlements, meter, sync, Activation};
+use crate::auth::scope;
+use crate::error::ApiResult;
+use crate::http::extract::{Admin, ApiJson, ApiQuery, Bearer, Paging};
+use crate::http::{list_response, no_content, ok, AppState};
+use crate::resources::filters;
+
+/// Filters of `GET /v3/activations`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ActivationFilter {
+    /// By license.
+    #[serde(alias = "licenseId[eq]")]
+    pub license_id: Option<String>,
+    /// By product.
+    #[serde(alias = "productId[eq]")]
+    pub product_id: Option<String>,
+}
+
+/// Activation routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v3/activations", post(activate_route).get(list_route))
+        .route(
+            "/v3/activations/{id}",
+            get(get_route).patch(sync_route).delete(delete_route),
+        )
+        .route("/v3/activations/{id}/deactivate", post(deactivate_route))
+        .route(
+            "/v3/activations/{id}/feature-entitlements",
+            get(entitlements_route),
+        )
+        .route("/v3/activations/meter-attributes/{name}", post(meter_route))
+}
+
+async fn activate_route(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<ActivationRequest>,
+) -> ApiResult<Response> {
+    let token = st.app.run(move |app| activate(app, &req, None)).await?;
+    ok(&ActivationResponse {
+        activation_token: token,
+    })
+}
+
+async fn sync_route(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ActivationRequest>,
+) -> ApiResult<Response> {
+    let token = st.app.run(move |app| sync(app, &id, &req)).await?;
+    ok(&ActivationResponse {
+        activation_token: token,
+    })
+}
+
+async fn deactivate_route(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DeactivationRequest>,
+) -> ApiResult<Response> {
+    st.app
+        .run(move |app| deactivate(app, &id, Some(&req), None))
+        .await?;
+    Ok(StatusCode::OK.into_response())
+}
+
+/// `DELETE /v3/activations/{id}`: with a bearer token it is the admin
+/// delete (frees the seat, not counted as a deactivation); without, the
+/// legacy client deactivation.
+async fn delete_route(
+    State(st): State<AppState>,
+    Bearer(bearer): Bearer,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    if bearer.is_some() {
+        Admin::<scope::ActivationWrite>::check(&st, bearer).await?;
+        st.app
+            .run(move |app| crate::resources::delete_doc::<Activation>(app, &id, "activation"))
+            .await?;
+        return no_content();
+    }
+    st.app
+        .run(move |app| deactivate(app, &id, None, None))
+        .await?;
+    no_content()
+}
+
+async fn entitlements_route(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let token = st
+        .app
+        .run(move |app| feature_entitlements(app, &id))
+        .await?;
+    ok(&serde_json::json!({ "featureEntitlementsToken": token }))
+}
+
+async fn meter_route(
+    State(st): State<AppState>,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<MeterAttributeRequest>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| meter(app, &name, &req)).await?)
+}
+
+async fn list_route(
+    _: Admin<scope::ActivationRead>,
+    State(st): State<AppState>,
+    ApiQuery(f): ApiQuery<ActivationFilter>,
+    Paging(page): Paging,
+) -> ApiResult<Response> {
+    let filter = filters(&[("license_id", &f.license_id), ("product_id", &f.product_id)]);
+    list_response(
+        st.app
+            .run(move |app| crate::resources::list_docs::<Activation>(app, &filter, page))
+            .await?,
+    )
+}
+
+async fn get_route(
+    _: Admin<scope::ActivationRead>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let a: Activation = st
+        .app
+        .run(move |app| crate::resources::get_doc(app, &id, "activation"))
+        .await?;
+    ok(&a)
+}

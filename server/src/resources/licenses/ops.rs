@@ -1,0 +1,343 @@
+//! License operations and routes.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use openlex_wire::requests::LicenseLookup;
+use openlex_wire::ErrorCode;
+use serde::{Deserialize, Serialize};
+
+use super::{store, ExpirationStrategy, License, LicenseCreate, LicenseFields};
+use crate::app::App;
+use crate::auth::scope;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
+use crate::http::{created, list_response, no_content, ok, AppState};
+use crate::policy;
+use crate::resources::activations::{self, Activation};
+use crate::resources::products::Product;
+use crate::resources::users::User;
+use crate::resources::{delete_or_404, filters, load_or_404};
+use crate::store::{Page, Tx};
+use crate::validate;
+
+/// A license as the API shows it: the record plus the seats in use.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseView {
+    /// The record.
+    #[serde(flatten)]
+    pub license: License,
+    /// Seats in use now.
+    pub total_activations: i64,
+}
+
+fn validate(l: &License) -> ApiResult<()> {
+    validate::len_in("key", &l.key, 1, 256)?;
+    if l.allowed_activations < -1 || l.allowed_deactivations < -1 {
+        return Err(ApiError::validation(
+            "allowedActivations and allowedDeactivations must be >= -1",
+        ));
+    }
+    if l.validity < 0 || l.lease_duration < 0 || l.server_sync_interval < 0 {
+        return Err(ApiError::validation(
+            "validity, leaseDuration and serverSyncInterval must be >= 0",
+        ));
+    }
+    if l.server_sync_grace_period < -1 || l.allowed_clock_offset < -1 {
+        return Err(ApiError::validation(
+            "serverSyncGracePeriod and allowedClockOffset must be >= -1",
+        ));
+    }
+    if !l.max_allowed_release_version.is_empty() {
+        validate::release_version("maxAllowedReleaseVersion", &l.max_allowed_release_version)?;
+    }
+    validate::metadata(&l.metadata)?;
+    for m in &l.meter_attributes {
+        validate::len_in("meterAttributes.name", &m.name, 1, 256)?;
+        validate::at_least("meterAttributes.allowedUses", m.allowed_uses, -1)?;
+    }
+    Ok(())
+}
+
+fn check_user(tx: &mut dyn Tx, l: &License) -> ApiResult<()> {
+    if !l.user_id.is_empty() && !tx.exists::<User>(&l.user_id)? {
+        return Err(ApiError::validation("userId must name an existing user"));
+    }
+    Ok(())
+}
+
+/// The view of `l` at `now`.
+pub fn view(tx: &mut dyn Tx, l: License, now: i64) -> ApiResult<LicenseView> {
+    let total_activations = activations::store::count_seats(tx, &l.id, now)?;
+    Ok(LicenseView {
+        license: l,
+        total_activations,
+    })
+}
+
+/// Creates a license (only `productId` is required).
+pub fn create(app: &App, req: LicenseCreate) -> ApiResult<LicenseView> {
+    let now = app.now();
+    let expiry_given = req.fields.expires_at.is_some();
+    let mut l = License {
+        product_id: req.product_id,
+        ..Default::default()
+    };
+    req.fields.apply(&mut l);
+    l.total_deactivations = 0;
+    l.id = crate::ids::uuid();
+    if l.key.is_empty() {
+        l.key = crate::ids::license_key();
+    }
+    l.created_at = now;
+    l.updated_at = now;
+    if !expiry_given {
+        l.expires_at = policy::initial_expiry(&l, now);
+    }
+    validate(&l)?;
+    app.store.write(|tx| {
+        if l.product_id.is_empty() || !tx.exists::<Product>(&l.product_id)? {
+            return Err(ApiError::validation(
+                "productId must name an existing product",
+            ));
+        }
+        check_user(tx, &l)?;
+        tx.save(&l)?;
+        view(tx, l.clone(), now)
+    })
+}
+
+/// One license.
+pub fn get_one(app: &App, id: &str) -> ApiResult<LicenseView> {
+    app.store.read(|tx| {
+        let l = load_or_404(tx, id, "license")?;
+        view(tx, l, app.now())
+    })
+}
+
+/// Filters of `GET /v3/licenses`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LicenseFilter {
+    /// By key.
+    #[serde(alias = "key[eq]")]
+    pub key: Option<String>,
+    /// By product.
+    #[serde(alias = "productId[eq]")]
+    pub product_id: Option<String>,
+    /// By user.
+    #[serde(alias = "userId[eq]")]
+    pub user_id: Option<String>,
+}
+
+/// One page of licenses.
+pub fn list(app: &App, f: &LicenseFilter, page: Page) -> ApiResult<(Vec<LicenseView>, i64)> {
+    let filter = filters(&[
+        ("key", &f.key),
+        ("product_id", &f.product_id),
+        ("user_id", &f.user_id),
+    ]);
+    let now = app.now();
+    app.store.read(|tx| {
+        let (items, total) = tx.list::<License>(&filter, page)?;
+        let views = items
+            .into_iter()
+            .map(|l| view(tx, l, now))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok((views, total))
+    })
+}
+
+/// Changes the given policy fields (`suspended`, `revoked`, `expiresAt`,
+/// `userId`, ...).
+pub fn update(app: &App, id: &str, fields: LicenseFields) -> ApiResult<LicenseView> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut l: License = load_or_404(tx, id, "license")?;
+        fields.clone().apply(&mut l);
+        l.updated_at = now;
+        validate(&l)?;
+        check_user(tx, &l)?;
+        tx.save(&l)?;
+        view(tx, l, now)
+    })
+}
+
+/// Extends the expiry by the validity, from the current expiry or from now
+/// if already expired.
+pub fn renew(app: &App, id: &str) -> ApiResult<LicenseView> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut l: License = load_or_404(tx, id, "license")?;
+        if l.validity <= 0 {
+            return Err(ApiError::validation(
+                "the license has no validity to renew by",
+            ));
+        }
+        let extend = |e: i64| {
+            if e > now {
+                e.saturating_add(l.validity)
+            } else {
+                now.saturating_add(l.validity)
+            }
+        };
+        match l.expiration_strategy {
+            ExpirationStrategy::Rolling => {
+                for mut a in tx.find_all::<Activation>(&[("license_id", l.id.clone())])? {
+                    a.expires_at = extend(a.expires_at);
+                    tx.save(&a)?;
+                }
+            }
+            ExpirationStrategy::Delayed if l.expires_at == 0 => {}
+            _ => l.expires_at = extend(l.expires_at),
+        }
+        l.updated_at = now;
+        tx.save(&l)?;
+        view(tx, l, now)
+    })
+}
+
+/// Deletes a license and its activations.
+pub fn delete(app: &App, id: &str) -> ApiResult<()> {
+    app.store.write(|tx| {
+        delete_or_404::<License>(tx, id, "license")?;
+        for a in tx.find_all::<Activation>(&[("license_id", id.to_owned())])? {
+            tx.delete::<Activation>(&a.id)?;
+        }
+        Ok(())
+    })
+}
+
+/// `{"expiresAt": UNIX}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpiresAt {
+    /// The new expiry (unix seconds).
+    pub expires_at: Option<i64>,
+}
+
+impl ExpiresAt {
+    /// The time, required.
+    pub fn required(&self) -> ApiResult<i64> {
+        self.expires_at
+            .ok_or_else(|| ApiError::validation("expiresAt (unix seconds) is required"))
+    }
+}
+
+/// Query of `GET /v3/licenses/lookup`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LookupQuery {
+    /// License key.
+    pub key: String,
+    /// Product id (optional).
+    pub product_id: String,
+}
+
+/// The type of the license with `key` (client endpoint).
+pub fn lookup(app: &App, q: &LookupQuery) -> ApiResult<LicenseLookup> {
+    validate::len_in("key", &q.key, 1, 256)?;
+    app.store.read(|tx| {
+        let l = store::by_key(tx, &q.key)?
+            .filter(|l| q.product_id.is_empty() || l.product_id == q.product_id)
+            .ok_or_else(invalid_key)?;
+        Ok(LicenseLookup {
+            key: l.key,
+            r#type: l.r#type.as_str().to_owned(),
+        })
+    })
+}
+
+/// 404 INVALID_LICENSE_KEY (client endpoints).
+pub fn invalid_key() -> ApiError {
+    ApiError::new(ErrorCode::InvalidLicenseKey, "invalid license key")
+}
+
+/// License routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v3/licenses", get(list_route).post(create_route))
+        .route(
+            "/v3/licenses/{id}",
+            get(get_route).patch(update_route).delete(delete_route),
+        )
+        .route("/v3/licenses/{id}/renew", post(renew_route))
+        .route(
+            "/v3/licenses/{id}/expires-at",
+            post(expires_at_route).patch(expires_at_route),
+        )
+        .route("/v3/licenses/lookup", get(lookup_route))
+}
+
+async fn create_route(
+    _: Admin<scope::LicenseWrite>,
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<LicenseCreate>,
+) -> ApiResult<Response> {
+    created(&st.app.run(move |app| create(app, req)).await?)
+}
+
+async fn list_route(
+    _: Admin<scope::LicenseRead>,
+    State(st): State<AppState>,
+    ApiQuery(f): ApiQuery<LicenseFilter>,
+    Paging(page): Paging,
+) -> ApiResult<Response> {
+    list_response(st.app.run(move |app| list(app, &f, page)).await?)
+}
+
+async fn get_route(
+    _: Admin<scope::LicenseRead>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| get_one(app, &id)).await?)
+}
+
+async fn update_route(
+    _: Admin<scope::LicenseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(f): ApiJson<LicenseFields>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| update(app, &id, f)).await?)
+}
+
+async fn delete_route(
+    _: Admin<scope::LicenseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    st.app.run(move |app| delete(app, &id)).await?;
+    no_content()
+}
+
+async fn renew_route(
+    _: Admin<scope::LicenseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| renew(app, &id)).await?)
+}
+
+async fn expires_at_route(
+    _: Admin<scope::LicenseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ExpiresAt>,
+) -> ApiResult<Response> {
+    let fields = LicenseFields {
+        expires_at: Some(b.required()?),
+        ..Default::default()
+    };
+    ok(&st.app.run(move |app| update(app, &id, fields)).await?)
+}
+
+async fn lookup_route(
+    State(st): State<AppState>,
+    ApiQuery(q): ApiQuery<LookupQuery>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| lookup(app, &q)).await?)
+}

@@ -1,0 +1,360 @@
+//! Verified trials, one per device and product.
+//!
+//! Client: `POST /v3/trial-activations`, `PATCH /v3/trial-activations/{id}`.
+//! Admin: `GET /v3/trial-activations`, `GET|DELETE
+//! /v3/trial-activations/{id}`, `POST|PATCH .../{id}/expires-at`.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use openlex_wire::claims::{Metadata, TrialClaims};
+use openlex_wire::requests::{TrialActivationRequest, TrialActivationResponse};
+use openlex_wire::ErrorCode;
+use serde::{Deserialize, Serialize};
+
+use super::activations::{invalid_product, mode, not_found, OfflineOpts};
+use super::licenses::ExpiresAt;
+use super::products::Product;
+use super::{filters, load_or_404};
+use crate::app::App;
+use crate::auth::scope;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
+use crate::http::{created, list_response, no_content, ok, AppState};
+use crate::params;
+use crate::policy;
+use crate::store::{fpdigest, Doc, Page, Param, Table, Tx};
+
+/// A verified-trial activation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TrialActivation {
+    /// Trial id (`tid`).
+    pub id: String,
+    /// Product id.
+    pub product_id: String,
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// OS.
+    pub os: String,
+    /// OS version.
+    pub os_version: String,
+    /// Host name.
+    pub hostname: String,
+    /// Hypervisor name.
+    pub vm_name: String,
+    /// In a container.
+    pub container: bool,
+    /// OS user hash.
+    pub user_hash: String,
+    /// Trial metadata (`amd`).
+    pub metadata: Vec<Metadata>,
+    /// Trial expires at.
+    pub expires_at: i64,
+    /// Activated offline.
+    pub offline: bool,
+    /// Created at.
+    pub created_at: i64,
+    /// Last sync.
+    pub last_synced_at: i64,
+    /// Updated at.
+    pub updated_at: i64,
+}
+
+static TRIALS: Table = Table::new(
+    "trial_activations",
+    &["product_id", "fingerprint", "fp_digest"],
+);
+
+impl Doc for TrialActivation {
+    fn table() -> &'static Table {
+        &TRIALS
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created_at(&self) -> i64 {
+        self.created_at
+    }
+    fn with_index(&self, f: &mut dyn FnMut(&[Param<'_>]) -> ApiResult<()>) -> ApiResult<()> {
+        let digest = fpdigest::digest(&self.fingerprint);
+        f(params![&self.product_id, &self.fingerprint, &digest])
+    }
+}
+
+/// Storage queries of trials.
+pub mod store {
+    use super::*;
+    use openlex_wire::fingerprint::MatchStrategy;
+
+    /// Ids of the product's trials whose fingerprint matches, oldest first.
+    pub fn matching(
+        tx: &mut dyn Tx,
+        product_id: &str,
+        presented: &str,
+        strategy: MatchStrategy,
+    ) -> ApiResult<Vec<String>> {
+        fpdigest::matching(
+            tx,
+            "SELECT created_at, rowid, fp_digest FROM trial_activations WHERE product_id = ?1",
+            "SELECT id, fingerprint FROM trial_activations WHERE rowid = ?1",
+            product_id,
+            presented,
+            strategy,
+        )
+    }
+
+    /// Trials of a product.
+    pub fn count(tx: &mut dyn Tx, product_id: &str) -> ApiResult<i64> {
+        tx.count(
+            "SELECT COUNT(*) FROM trial_activations WHERE product_id = ?1",
+            params![product_id],
+        )
+    }
+}
+
+fn claims_of(product: &Product, t: &TrialActivation, now: i64) -> TrialClaims {
+    TrialClaims {
+        tid: t.id.clone(),
+        pid: product.id.clone(),
+        fp: t.fingerprint.clone(),
+        fms: product
+            .trial_fingerprint_matching_strategy
+            .as_str()
+            .to_owned(),
+        iat: now,
+        eat: t.expires_at,
+        aco: product.trial_allowed_clock_offset,
+        pmd: product.metadata.clone(),
+        amd: t.metadata.clone(),
+        orv: 0,
+        activation_mode: Some(mode(t.offline, None)),
+    }
+}
+
+fn check_policy(product: &Product, req: &TrialActivationRequest) -> ApiResult<()> {
+    if product.trial_length <= 0 || !product.trial_allowed {
+        return Err(ApiError::new(
+            ErrorCode::TrialNotAllowed,
+            "the product has no trial policy",
+        ));
+    }
+    if !product.trial_allow_vm_activation && !req.vm_name.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::VmActivationNotAllowed,
+            "trial activation in a virtual machine is not allowed",
+        ));
+    }
+    if !product.trial_allow_container_activation && req.container {
+        return Err(ApiError::new(
+            ErrorCode::ContainerActivationNotAllowed,
+            "trial activation in a container is not allowed",
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /v3/trial-activations`: the token, and whether a new trial was
+/// created (201) or the device's existing one returned.
+pub fn activate(
+    app: &App,
+    req: &TrialActivationRequest,
+    offline: Option<&OfflineOpts>,
+) -> ApiResult<(String, bool)> {
+    policy::validate_trial(req)?;
+    let now = app.now();
+    let check_and_save = |tx: &mut dyn Tx| {
+        let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
+        check_policy(&product, req)?;
+        let mut found: Option<TrialActivation> = None;
+        let rule = product.trial_fingerprint_matching_strategy.rule();
+        for id in store::matching(tx, &product.id, &req.fingerprint, rule)? {
+            found = tx.load(&id)?;
+            if found.is_some() {
+                break;
+            }
+        }
+        let created = found.is_none();
+        let mut trial = match found {
+            Some(t) => t,
+            None => {
+                let count = store::count(tx, &product.id)?;
+                if policy::limit_reached(product.trial_activation_limit, count) {
+                    return Err(ApiError::new(
+                        ErrorCode::TrialActivationLimitReached,
+                        "the product has reached its trial activation limit",
+                    ));
+                }
+                TrialActivation {
+                    id: crate::ids::uuid(),
+                    product_id: product.id.clone(),
+                    fingerprint: req.fingerprint.clone(),
+                    expires_at: now.saturating_add(product.trial_length),
+                    created_at: now,
+                    ..Default::default()
+                }
+            }
+        };
+        trial.os = req.os.to_ascii_lowercase();
+        trial.os_version = req.os_version.clone();
+        trial.hostname = req.hostname.clone();
+        trial.vm_name = req.vm_name.clone();
+        trial.container = req.container;
+        trial.user_hash = req.user_hash.clone();
+        if created || !req.metadata.is_empty() {
+            trial.metadata = req.metadata.clone();
+        }
+        trial.offline = trial.offline || offline.is_some();
+        trial.last_synced_at = now;
+        trial.updated_at = now;
+        tx.save(&trial)?;
+        Ok((claims_of(&product, &trial, now), created))
+    };
+    app.store.write_then(
+        check_and_save,
+        |(mut claims, created): (TrialClaims, bool)| {
+            if let Some(o) = offline {
+                claims.orv = o.orv;
+                claims.activation_mode = Some(mode(true, None));
+            }
+            Ok((app.sign(&claims.pid.clone(), &claims)?, created))
+        },
+    )
+}
+
+/// `PATCH /v3/trial-activations/{id}`: the current trial (an administrator
+/// may have extended it).
+pub fn sync(app: &App, id: &str, req: &TrialActivationRequest) -> ApiResult<String> {
+    policy::validate_trial(req)?;
+    let now = app.now();
+    let check_and_save = |tx: &mut dyn Tx| {
+        let mut trial: TrialActivation = tx.load(id)?.ok_or_else(not_found)?;
+        let product: Product = tx.load(&trial.product_id)?.ok_or_else(not_found)?;
+        if req.product_id != product.id {
+            return Err(invalid_product());
+        }
+        product
+            .trial_fingerprint_matching_strategy
+            .ensure_same_device(&trial.fingerprint, &req.fingerprint, "trial")?;
+        trial.last_synced_at = now;
+        trial.updated_at = now;
+        tx.save(&trial)?;
+        Ok(claims_of(&product, &trial, now))
+    };
+    app.store.write_then(check_and_save, |c: TrialClaims| {
+        app.sign(&c.pid.clone(), &c)
+    })
+}
+
+/// Sets a trial's expiry.
+pub fn set_expiry(app: &App, id: &str, at: i64) -> ApiResult<TrialActivation> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut t: TrialActivation = load_or_404(tx, id, "trial activation")?;
+        t.expires_at = at;
+        t.updated_at = now;
+        tx.save(&t)?;
+        Ok(t)
+    })
+}
+
+/// Filters of `GET /v3/trial-activations`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TrialFilter {
+    /// By product.
+    #[serde(alias = "productId[eq]")]
+    pub product_id: Option<String>,
+}
+
+/// One page of trials.
+pub fn list(app: &App, f: &TrialFilter, page: Page) -> ApiResult<(Vec<TrialActivation>, i64)> {
+    let filter = filters(&[("product_id", &f.product_id)]);
+    super::list_docs::<TrialActivation>(app, &filter, page)
+}
+
+/// Trial routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v3/trial-activations",
+            post(activate_route).get(list_route),
+        )
+        .route(
+            "/v3/trial-activations/{id}",
+            get(get_route).patch(sync_route).delete(delete_route),
+        )
+        .route(
+            "/v3/trial-activations/{id}/expires-at",
+            post(expiry_route).patch(expiry_route),
+        )
+}
+
+async fn activate_route(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<TrialActivationRequest>,
+) -> ApiResult<Response> {
+    let (token, new) = st.app.run(move |app| activate(app, &req, None)).await?;
+    let body = TrialActivationResponse {
+        trial_activation_token: token,
+    };
+    if new {
+        created(&body)
+    } else {
+        ok(&body)
+    }
+}
+
+async fn sync_route(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<TrialActivationRequest>,
+) -> ApiResult<Response> {
+    let token = st.app.run(move |app| sync(app, &id, &req)).await?;
+    ok(&TrialActivationResponse {
+        trial_activation_token: token,
+    })
+}
+
+async fn list_route(
+    _: Admin<scope::ActivationRead>,
+    State(st): State<AppState>,
+    ApiQuery(f): ApiQuery<TrialFilter>,
+    Paging(page): Paging,
+) -> ApiResult<Response> {
+    list_response(st.app.run(move |app| list(app, &f, page)).await?)
+}
+
+async fn get_route(
+    _: Admin<scope::ActivationRead>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let t: TrialActivation = st
+        .app
+        .run(move |app| super::get_doc(app, &id, "trial activation"))
+        .await?;
+    ok(&t)
+}
+
+async fn delete_route(
+    _: Admin<scope::ActivationWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    st.app
+        .run(move |app| super::delete_doc::<TrialActivation>(app, &id, "trial activation"))
+        .await?;
+    no_content()
+}
+
+async fn expiry_route(
+    _: Admin<scope::ActivationWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ExpiresAt>,
+) -> ApiResult<Response> {
+    let at = b.required()?;
+    ok(&st.app.run(move |app| set_expiry(app, &id, at)).await?)
+}

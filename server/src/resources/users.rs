@@ -1,0 +1,295 @@
+//! Users: license owners who can log in from the client.
+//!
+//! `POST|GET /v3/users`, `GET|PATCH|DELETE /v3/users/{id}`.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use openlex_wire::claims::Metadata;
+use serde::{Deserialize, Serialize};
+
+use super::{filters, load_or_404};
+use crate::app::App;
+use crate::auth::scope;
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
+use crate::http::{created, list_response, no_content, ok, AppState};
+use crate::params;
+use crate::store::{Doc, Page, Param, Table};
+use crate::validate;
+
+/// A user (license owner) who can log in from the client.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct User {
+    /// User id.
+    pub id: String,
+    /// Email (unique, compared case-insensitively).
+    pub email: String,
+    /// Full name (`name` claim).
+    pub name: String,
+    /// Company (`company` claim).
+    pub company: String,
+    /// User metadata (`umd`).
+    pub metadata: Vec<Metadata>,
+    /// PBKDF2 password hash (never returned by the API).
+    pub password_hash: String,
+    /// Base32 TOTP secret; empty = no two-factor (never returned).
+    pub two_factor_secret: String,
+    /// Consecutive failed logins.
+    pub failed_logins: u32,
+    /// Login locked until (unix seconds).
+    pub locked_until: i64,
+    /// Created at.
+    pub created_at: i64,
+    /// Updated at.
+    pub updated_at: i64,
+}
+
+static USERS: Table = Table::new("users", &["email"]);
+
+impl Doc for User {
+    fn table() -> &'static Table {
+        &USERS
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created_at(&self) -> i64 {
+        self.created_at
+    }
+    fn with_index(&self, f: &mut dyn FnMut(&[Param<'_>]) -> ApiResult<()>) -> ApiResult<()> {
+        f(params![&self.email.to_lowercase()])
+    }
+}
+
+/// The settable fields of a user (create and update; the CLI's flags).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, clap::Args)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserFields {
+    /// Password (8..256 characters; stored hashed).
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Full name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Company.
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Metadata `KEY=VALUE` (repeatable).
+    #[arg(long, value_parser = validate::parse_metadata)]
+    pub metadata: Option<Vec<Metadata>>,
+    /// Base32 TOTP secret to require two-factor codes (empty: none).
+    #[arg(long)]
+    pub two_factor_secret: Option<String>,
+    /// Generate a TOTP secret (returned once) or, false, remove it.
+    #[arg(long)]
+    pub enable_two_factor: Option<bool>,
+}
+
+/// `POST /v3/users`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, clap::Args)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserCreate {
+    /// Email (unique).
+    #[arg(long)]
+    pub email: String,
+    /// The other fields.
+    #[serde(flatten)]
+    #[command(flatten)]
+    pub fields: UserFields,
+}
+
+/// `PATCH /v3/users/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserUpdate {
+    /// The fields to change.
+    #[serde(flatten)]
+    pub fields: UserFields,
+    /// Clears a login lock.
+    pub unlock: Option<bool>,
+}
+
+/// A user as the API shows it (no password hash or secret).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    /// Id.
+    pub id: String,
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Company.
+    pub company: String,
+    /// Metadata.
+    pub metadata: Vec<Metadata>,
+    /// Whether a TOTP secret is set.
+    pub two_factor_enabled: bool,
+    /// Created at.
+    pub created_at: i64,
+    /// Updated at.
+    pub updated_at: i64,
+    /// A generated TOTP secret, shown only when generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_factor_secret: Option<String>,
+}
+
+/// The view of `u`, with `shown` (a secret just generated).
+pub fn view(u: &User, shown: Option<String>) -> UserView {
+    UserView {
+        id: u.id.clone(),
+        email: u.email.clone(),
+        name: u.name.clone(),
+        company: u.company.clone(),
+        metadata: u.metadata.clone(),
+        two_factor_enabled: !u.two_factor_secret.is_empty(),
+        created_at: u.created_at,
+        updated_at: u.updated_at,
+        two_factor_secret: shown,
+    }
+}
+
+impl UserFields {
+    /// Sets the given fields; returns a generated TOTP secret to show once.
+    pub fn apply(self, u: &mut User) -> ApiResult<Option<String>> {
+        if let Some(pw) = &self.password {
+            validate::len_in("password", pw, 8, 256)?;
+            u.password_hash = crate::passwords::hash_password(pw);
+        }
+        overlay!(self, u, name, company, metadata);
+        if let Some(s) = self.two_factor_secret {
+            if !s.is_empty() && crate::totp::base32_decode(&s).is_none() {
+                return Err(ApiError::validation("twoFactorSecret must be base32"));
+            }
+            u.two_factor_secret = s.to_uppercase();
+        }
+        let mut shown = None;
+        match self.enable_two_factor {
+            Some(true) if u.two_factor_secret.is_empty() => {
+                u.two_factor_secret = crate::totp::base32_encode(&crate::ids::random::<20>());
+                shown = Some(u.two_factor_secret.clone());
+            }
+            Some(false) => u.two_factor_secret.clear(),
+            _ => {}
+        }
+        validate::metadata(&u.metadata)?;
+        Ok(shown)
+    }
+}
+
+/// Creates a user; a generated TOTP secret is returned once.
+pub fn create(app: &App, req: UserCreate) -> ApiResult<UserView> {
+    let now = app.now();
+    validate::len_in("email", &req.email, 3, 256)?;
+    if !req.email.contains('@') {
+        return Err(ApiError::validation("email must contain @"));
+    }
+    if req.fields.password.is_none() {
+        return Err(ApiError::validation("password is required"));
+    }
+    let mut u = User {
+        id: crate::ids::uuid(),
+        email: req.email.to_lowercase(),
+        created_at: now,
+        updated_at: now,
+        ..Default::default()
+    };
+    let shown = req.fields.apply(&mut u)?;
+    app.store.write(|tx| tx.save(&u))?;
+    Ok(view(&u, shown))
+}
+
+/// Changes the given fields.
+pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
+    let now = app.now();
+    let (u, shown) = app.store.write(|tx| {
+        let mut u: User = load_or_404(tx, id, "user")?;
+        let shown = req.fields.clone().apply(&mut u)?;
+        if req.unlock == Some(true) {
+            u.failed_logins = 0;
+            u.locked_until = 0;
+        }
+        u.updated_at = now;
+        tx.save(&u)?;
+        Ok((u, shown))
+    })?;
+    Ok(view(&u, shown))
+}
+
+/// Filters of `GET /v3/users`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserFilter {
+    /// By email.
+    #[serde(alias = "email[eq]")]
+    pub email: Option<String>,
+}
+
+/// One page of users.
+pub fn list(app: &App, f: &UserFilter, page: Page) -> ApiResult<(Vec<UserView>, i64)> {
+    let filter = filters(&[("email", &f.email)]);
+    let (items, total) = super::list_docs::<User>(app, &filter, page)?;
+    Ok((items.iter().map(|u| view(u, None)).collect(), total))
+}
+
+/// User routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v3/users", get(list_route).post(create_route))
+        .route(
+            "/v3/users/{id}",
+            get(get_route).patch(update_route).delete(delete_route),
+        )
+}
+
+async fn create_route(
+    _: Admin<scope::UserWrite>,
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<UserCreate>,
+) -> ApiResult<Response> {
+    created(&st.app.run(move |app| create(app, req)).await?)
+}
+
+async fn list_route(
+    _: Admin<scope::UserRead>,
+    State(st): State<AppState>,
+    ApiQuery(f): ApiQuery<UserFilter>,
+    Paging(page): Paging,
+) -> ApiResult<Response> {
+    list_response(st.app.run(move |app| list(app, &f, page)).await?)
+}
+
+async fn get_route(
+    _: Admin<scope::UserRead>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let u: User = st
+        .app
+        .run(move |app| super::get_doc(app, &id, "user"))
+        .await?;
+    ok(&view(&u, None))
+}
+
+async fn update_route(
+    _: Admin<scope::UserWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<UserUpdate>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| update(app, &id, req)).await?)
+}
+
+async fn delete_route(
+    _: Admin<scope::UserWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    st.app
+        .run(move |app| super::delete_doc::<User>(app, &id, "user"))
+        .await?;
+    no_content()
+}

@@ -1,0 +1,458 @@
+//! The storage seam: a unit of work over one transaction, run by an engine.
+//!
+//! An operation hands [`Store::write`] (or [`read`](Store::read)) a closure;
+//! the engine opens a transaction, gives the closure a [`Tx`], and commits
+//! when it returns `Ok` (rolls back on `Err`). Inside, the operation runs its
+//! resource's own queries (each resource module has a `store.rs`), so a
+//! read-check-write sequence such as "count the seats, then insert the
+//! activation" is atomic on any engine:
+//!
+//! * SQLite ([`sqlite`]): one writer at a time (`BEGIN IMMEDIATE`), group
+//!   commit, answers only after the fsync.
+//! * A server engine (PostgreSQL, a later issue): short transactions where
+//!   the queries that read a row before changing it say `FOR UPDATE`, so
+//!   concurrent requests for one license serialise on its row, on any node.
+//!
+//! Queries are portable SQL in one convention ([`dialect`]): numbered `?N`
+//! placeholders, `ON CONFLICT ... DO UPDATE` upserts, row locks written as a
+//! trailing `FOR UPDATE [SKIP LOCKED]`, and an insertion-order `rowid`
+//! column. An engine adapts the text (placeholders, lock clauses) in one
+//! place, so no query is written twice.
+//!
+//! Records are JSON documents plus indexed columns ([`Doc`]), so a new
+//! policy field needs no migration.
+
+pub mod dialect;
+pub mod fpdigest;
+pub mod sqlite;
+
+use std::sync::OnceLock;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{ApiError, ApiResult};
+
+/// A value bound to a `?N` placeholder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Param<'a> {
+    /// Text.
+    Text(&'a str),
+    /// 64-bit integer.
+    Int(i64),
+    /// Bytes.
+    Blob(&'a [u8]),
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(v: &'a str) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(v: &'a String) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl From<i64> for Param<'_> {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Param::Blob(v)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Param<'a> {
+    fn from(v: &'a Vec<u8>) -> Self {
+        Param::Blob(v)
+    }
+}
+
+/// `params![a, b]`: a slice of [`Param`]s.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { &[$($crate::store::Param::from($v)),*][..] };
+}
+
+/// One result row; columns by 0-based position.
+pub trait Row {
+    /// A text column.
+    fn str(&self, i: usize) -> ApiResult<&str>;
+    /// An integer column.
+    fn int(&self, i: usize) -> ApiResult<i64>;
+    /// A blob column (empty for a non-blob value).
+    fn bytes(&self, i: usize) -> ApiResult<&[u8]>;
+}
+
+/// Statements inside one transaction. SQL follows [`dialect`]'s portable
+/// convention; the engine adapts it.
+pub trait Tx {
+    /// Runs a statement; the number of rows changed.
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> ApiResult<usize>;
+    /// Runs a query, calling `row` for each result row until it returns false.
+    fn query(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        row: &mut dyn FnMut(&dyn Row) -> ApiResult<bool>,
+    ) -> ApiResult<()>;
+}
+
+/// Whether a unit of work changes data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Reads a committed state.
+    Read,
+    /// Reads and writes; holds the locks it takes until the commit.
+    Write,
+}
+
+/// A transactional engine.
+pub trait Store: Send + Sync {
+    /// Runs `work` in one transaction: commits when it returns Ok, rolls
+    /// back otherwise; a successful return means the data is durable.
+    /// `work` may be run again after a serialisation failure (an engine with
+    /// optimistic concurrency may retry), so it must not act outside `tx`.
+    ///
+    /// When `work` succeeded, `after` runs once outside the database lock,
+    /// possibly while the commit is still in flight (slow work such as
+    /// signing overlaps the fsync), but `transact` returns only once the
+    /// commit succeeded; if the commit fails, its error is returned.
+    fn transact(
+        &self,
+        mode: Mode,
+        work: &mut dyn FnMut(&mut dyn Tx) -> ApiResult<()>,
+        after: &mut dyn FnMut() -> ApiResult<()>,
+    ) -> ApiResult<()>;
+}
+
+impl dyn Store + '_ {
+    /// Runs `work` in a write transaction.
+    pub fn write<R>(&self, work: impl FnMut(&mut dyn Tx) -> ApiResult<R>) -> ApiResult<R> {
+        self.run(Mode::Write, work, Ok)
+    }
+
+    /// Runs `work` in a write transaction, then `then` on its result outside
+    /// the database lock, overlapping the commit; returns once both are done
+    /// and the commit is durable. For signing tokens: nothing signed is
+    /// returned unless the data it describes was committed.
+    pub fn write_then<R, S>(
+        &self,
+        work: impl FnMut(&mut dyn Tx) -> ApiResult<R>,
+        then: impl FnOnce(R) -> ApiResult<S>,
+    ) -> ApiResult<S> {
+        self.run(Mode::Write, work, then)
+    }
+
+    /// Runs `work` in a read transaction.
+    pub fn read<R>(&self, work: impl FnMut(&mut dyn Tx) -> ApiResult<R>) -> ApiResult<R> {
+        self.run(Mode::Read, work, Ok)
+    }
+
+    fn run<R, S>(
+        &self,
+        mode: Mode,
+        mut work: impl FnMut(&mut dyn Tx) -> ApiResult<R>,
+        then: impl FnOnce(R) -> ApiResult<S>,
+    ) -> ApiResult<S> {
+        let missing = || ApiError::internal("unit of work produced no result");
+        // Both closures hand values through `mid`, so it needs a RefCell.
+        let mid = std::cell::RefCell::new(None);
+        let mut then = Some(then);
+        let mut out = None;
+        self.transact(
+            mode,
+            &mut |tx| {
+                *mid.borrow_mut() = Some(work(tx)?);
+                Ok(())
+            },
+            &mut || {
+                let (then, r) = (then.take(), mid.borrow_mut().take());
+                let (Some(then), Some(r)) = (then, r) else {
+                    return Err(missing());
+                };
+                out = Some(then(r)?);
+                Ok(())
+            },
+        )?;
+        out.ok_or_else(missing)
+    }
+}
+
+/// A table of JSON documents: `id`, `created_at`, the indexed columns and
+/// `data`. Its statements are built once.
+pub struct Table {
+    /// Table name (a constant, never user input).
+    pub name: &'static str,
+    /// Indexed columns, in the order [`Doc::index`] returns their values.
+    pub index: &'static [&'static str],
+    sql: OnceLock<TableSql>,
+}
+
+struct TableSql {
+    get: String,
+    update_data: String,
+    upsert: String,
+    delete: String,
+}
+
+impl Table {
+    /// Describes a table.
+    pub const fn new(name: &'static str, index: &'static [&'static str]) -> Self {
+        Table {
+            name,
+            index,
+            sql: OnceLock::new(),
+        }
+    }
+
+    fn sql(&self) -> &TableSql {
+        self.sql.get_or_init(|| {
+            let t = self.name;
+            let mut update_data = format!("UPDATE {t} SET data = ?2 WHERE id = ?1");
+            for (i, c) in self.index.iter().enumerate() {
+                update_data.push_str(&format!(" AND {c} = ?{}", i + 3));
+            }
+            let mut cols = vec!["id", "created_at"];
+            cols.extend(self.index);
+            cols.push("data");
+            let ph: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+            let mut set: Vec<String> = self
+                .index
+                .iter()
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect();
+            set.push("data = excluded.data".into());
+            TableSql {
+                get: format!("SELECT data FROM {t} WHERE id = ?1"),
+                update_data,
+                upsert: format!(
+                    "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+                    cols.join(", "),
+                    ph.join(", "),
+                    set.join(", ")
+                ),
+                delete: format!("DELETE FROM {t} WHERE id = ?1"),
+            }
+        })
+    }
+
+    fn check(&self, col: &str) -> ApiResult<()> {
+        if self.index.contains(&col) {
+            Ok(())
+        } else {
+            Err(ApiError::internal(format!(
+                "column {col} is not indexed on {}",
+                self.name
+            )))
+        }
+    }
+}
+
+/// A record stored as a JSON document in its [`Table`].
+pub trait Doc: Serialize + DeserializeOwned {
+    /// Its table.
+    fn table() -> &'static Table;
+    /// Its id.
+    fn id(&self) -> &str;
+    /// Its creation time (unix seconds).
+    fn created_at(&self) -> i64;
+    /// Calls `f` with the values of the table's indexed columns, in
+    /// [`Table::index`] order (a callback, so values computed on the spot,
+    /// such as a fingerprint digest, need no allocation that outlives it).
+    fn with_index(&self, f: &mut dyn FnMut(&[Param<'_>]) -> ApiResult<()>) -> ApiResult<()>;
+}
+
+/// A page of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// 1-based page number.
+    pub page: u32,
+    /// Items per page (1..=100).
+    pub limit: u32,
+    /// Newest first when true (`sort=-createdAt`, the default).
+    pub newest_first: bool,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            page: 1,
+            limit: 100,
+            newest_first: true,
+        }
+    }
+}
+
+fn parse_doc<T: DeserializeOwned>(json: &str) -> ApiResult<T> {
+    Ok(serde_json::from_str(json)?)
+}
+
+impl<'a> dyn Tx + 'a {
+    /// The first row mapped by `map`, if any.
+    pub fn query_opt<T>(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        map: impl FnOnce(&dyn Row) -> ApiResult<T>,
+    ) -> ApiResult<Option<T>> {
+        let mut map = Some(map);
+        let mut out = None;
+        self.query(sql, params, &mut |r| {
+            if let Some(m) = map.take() {
+                out = Some(m(r)?);
+            }
+            Ok(false)
+        })?;
+        Ok(out)
+    }
+
+    /// Every row mapped by `map`.
+    pub fn query_all<T>(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        mut map: impl FnMut(&dyn Row) -> ApiResult<T>,
+    ) -> ApiResult<Vec<T>> {
+        let mut out = Vec::new();
+        self.query(sql, params, &mut |r| {
+            out.push(map(r)?);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// The integer in the first column of the first row (0 without rows):
+    /// counts.
+    pub fn count(&mut self, sql: &str, params: &[Param<'_>]) -> ApiResult<i64> {
+        Ok(self.query_opt(sql, params, |r| r.int(0))?.unwrap_or(0))
+    }
+
+    /// The JSON document in the first column of the first row.
+    pub fn doc<T: DeserializeOwned>(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> ApiResult<Option<T>> {
+        self.query_opt(sql, params, |r| parse_doc(r.str(0)?))
+    }
+
+    /// The JSON documents in the first column of every row.
+    pub fn docs<T: DeserializeOwned>(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> ApiResult<Vec<T>> {
+        self.query_all(sql, params, |r| parse_doc(r.str(0)?))
+    }
+
+    /// Loads a document by id.
+    pub fn load<T: Doc>(&mut self, id: &str) -> ApiResult<Option<T>> {
+        self.doc(&T::table().sql().get, params![id])
+    }
+
+    /// Whether a document with `id` exists.
+    pub fn exists<T: Doc>(&mut self, id: &str) -> ApiResult<bool> {
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1", T::table().name);
+        Ok(self.query_opt(&sql, params![id], |_| Ok(()))?.is_some())
+    }
+
+    /// Inserts or replaces a document and its indexed columns. When no
+    /// indexed column changed (a license's lastUsedAt on every activation)
+    /// only `data` is set, which leaves the index pages clean: each dirtied
+    /// page is 4 KiB more to write at commit. A unique index violated is
+    /// 409 CONFLICT.
+    pub fn save<T: Doc>(&mut self, doc: &T) -> ApiResult<()> {
+        let table = T::table();
+        let sql = table.sql();
+        let json = serde_json::to_string(doc)?;
+        doc.with_index(&mut |index| {
+            let mut vals: Vec<Param<'_>> = Vec::with_capacity(index.len() + 3);
+            vals.push(Param::Text(doc.id()));
+            vals.push(Param::Text(&json));
+            vals.extend(index.iter().copied());
+            if self.execute(&sql.update_data, &vals)? == 1 {
+                return Ok(());
+            }
+            vals.clear();
+            vals.push(Param::Text(doc.id()));
+            vals.push(Param::Int(doc.created_at()));
+            vals.extend(index.iter().copied());
+            vals.push(Param::Text(&json));
+            self.execute(&sql.upsert, &vals).map_err(|e| {
+                if e.code == openlex_wire::ErrorCode::Conflict {
+                    ApiError::new(
+                        e.code,
+                        format!("a {} with the same unique value exists", table.name),
+                    )
+                } else {
+                    e
+                }
+            })?;
+            Ok(())
+        })
+    }
+
+    /// Deletes a document; false when it did not exist.
+    pub fn delete<T: Doc>(&mut self, id: &str) -> ApiResult<bool> {
+        Ok(self.execute(&T::table().sql().delete, params![id])? > 0)
+    }
+
+    /// Documents whose indexed columns equal every `filter` value, one page,
+    /// plus the total count.
+    pub fn list<T: Doc>(
+        &mut self,
+        filter: &[(&'static str, String)],
+        page: Page,
+    ) -> ApiResult<(Vec<T>, i64)> {
+        let table = T::table();
+        let mut wh = Vec::new();
+        for (i, (c, _)) in filter.iter().enumerate() {
+            table.check(c)?;
+            wh.push(format!("{c} = ?{}", i + 1));
+        }
+        let where_sql = if wh.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wh.join(" AND "))
+        };
+        let vals: Vec<Param<'_>> = filter.iter().map(|(_, v)| Param::Text(v)).collect();
+        let total = self.count(
+            &format!("SELECT COUNT(*) FROM {}{where_sql}", table.name),
+            &vals,
+        )?;
+        let order = if page.newest_first { "DESC" } else { "ASC" };
+        let limit = page.limit.clamp(1, 100) as i64;
+        let offset = (page.page.max(1) as i64 - 1) * limit;
+        let sql = format!(
+            "SELECT data FROM {}{where_sql} ORDER BY created_at {order}, rowid {order} LIMIT {limit} OFFSET {offset}",
+            table.name
+        );
+        Ok((self.docs(&sql, &vals)?, total))
+    }
+
+    /// Every document matching `filter` (all pages, oldest first).
+    pub fn find_all<T: Doc>(&mut self, filter: &[(&'static str, String)]) -> ApiResult<Vec<T>> {
+        let mut out = Vec::new();
+        let mut page = Page {
+            page: 1,
+            limit: 100,
+            newest_first: false,
+        };
+        loop {
+            let (rows, total) = self.list::<T>(filter, page)?;
+            let n = rows.len();
+            out.extend(rows);
+            if n == 0 || out.len() as i64 >= total {
+                return Ok(out);
+            }
+            page.page += 1;
+        }
+    }
+}
