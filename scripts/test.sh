@@ -34,6 +34,7 @@ stages() {
   stage rust "Rust tests: unit, contract, wire, end-to-end against openlex-server, server integration" stage_rust
   stage c "C: header compiles as C99 and C++, contract test under valgrind and ASan" stage_c
   stage demo "C examples end to end against openlex-server (the README demo, debug build, ASan + UBSan); nothing outlives it" stage_demo
+  stage docs "docs/MIGRATING.md's license import script against openlex-server" stage_docs
   stage python "Python binding and the vendor's unmodified Python wrapper against openlex-server" stage_python
   stage go "Go binding (CGO_ENABLED=0) against openlex-server" stage_go
   stage dotnet "C# binding (Mono; the .csproj with xbuild) against openlex-server" stage_dotnet
@@ -96,6 +97,11 @@ stage_demo() {
   # Runs scripts/demo.sh to the end, then under Ctrl-C and SIGTERM, checking each time that no
   # process or file outlives it.
   OPENLEX_PROFILE=debug OPENLEX_DEMO_SANITIZE=1 python3 tests/demo/no_leak.py -- bash scripts/demo.sh
+}
+
+stage_docs() {
+  ensure_built
+  scripts/with-server.sh python3 tests/docs/migrating_import.py
 }
 
 stage_python() {
