@@ -74,6 +74,7 @@ stage_lint() {
 }
 
 stage_rust() {
+  need nm:binutils   # tests/exports.rs reads the library's symbol table
   ensure_built
   cargo test --workspace
 }
@@ -250,7 +251,7 @@ done
 if [ "$dry_run" = 0 ]; then
   # What the script cannot install itself, checked before anything runs.
   command -v cargo >/dev/null && command -v rustup >/dev/null \
-    || { echo "cargo and rustup not found: install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
+    || { echo "scripts/test.sh needs cargo and rustup: install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
   command -v python3 >/dev/null || { echo "python3 not found: install it (Debian: apt-get install python3)" >&2; exit 1; }
   if selected go && ! command -v go >/dev/null; then
     echo "go not found: the go stage needs Go 1.25 or later (or run with --skip go)" >&2
