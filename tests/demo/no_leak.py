@@ -37,17 +37,25 @@ MARKER_VAR = "OPENLEX_DEMO_LEAK_MARKER"
 RUN_TIMEOUT = 900  # a cold release build of everything fits well inside this
 
 
+def entry(path):
+    """A path's kind, and for a file its mtime. A directory's mtime is left out: it changes when
+    a file is made and removed inside it, which is what the demo does with its trial copy."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        return ("dir", None)
+    return ("file", os.lstat(path).st_mtime_ns)
+
+
 def tree(path):
-    """Every path under `path` (itself included) with its kind and mtime; {} if missing."""
+    """Every path under `path` (itself included) with its entry(); {} if missing."""
     found = {}
     if not os.path.lexists(path):
         return found
-    found[path] = ("dir" if os.path.isdir(path) else "file", os.lstat(path).st_mtime_ns)
+    found[path] = entry(path)
     for base, dirs, files in os.walk(path):
         for name in dirs + files:
             p = os.path.join(base, name)
             try:
-                found[p] = ("dir" if os.path.isdir(p) else "file", os.lstat(p).st_mtime_ns)
+                found[p] = entry(p)
             except FileNotFoundError:
                 pass
     return found
@@ -81,7 +89,8 @@ def proc_state(pid):
 
 
 def leftover_processes(marker, tmpdir):
-    """Running processes (not zombies) that carry `marker` or name `tmpdir` in their command."""
+    """Running processes (not zombies) that carry `marker` or name `tmpdir` in their command,
+    as (pid, description) pairs."""
     needle_env = ("%s=%s" % (MARKER_VAR, marker)).encode()
     needle_cmd = tmpdir.encode()
     found = []
@@ -98,7 +107,8 @@ def leftover_processes(marker, tmpdir):
         if needle_env in env or needle_cmd in cmd:
             state = proc_state(pid)
             if state and state != "Z":
-                found.append("pid %s (%s): %s" % (pid, state, cmd.replace(b"\0", b" ").decode(errors="replace")))
+                found.append((int(pid), "pid %s (%s): %s"
+                              % (pid, state, cmd.replace(b"\0", b" ").decode(errors="replace"))))
     return found
 
 
@@ -152,7 +162,12 @@ def check_nothing_left(run, before):
     problems = []
     procs = leftover_processes(run.marker, run.tmpdir)
     if procs:
-        problems.append("processes outlived the demo:\n      " + "\n      ".join(procs))
+        problems.append("processes outlived the demo:\n      " + "\n      ".join(d for _, d in procs))
+        for pid, _ in procs:  # reported; now stopped, so that a failing run leaks nothing either
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
     left = sorted(os.listdir(run.tmpdir))
     if left:
         problems.append("left in its TMPDIR %s: %s" % (run.tmpdir, left))
