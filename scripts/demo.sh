@@ -131,6 +131,20 @@ trap 'exit 129' HUP
 
 srv() { "$SERVER" --data-dir "$DATA" "$@"; }
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+# Helpers with multi-line bodies are functions, so that every $(...) below is one line: bash 5.2
+# can run a pending signal trap while a command substitution's child parses a multi-line body,
+# which then fails with a syntax error (exit 2) instead of exiting through the trap.
+trial_copy_path() {
+  python3 -c '
+import hashlib, os, sys
+name = hashlib.sha256(b"openlex-lt\0" + sys.argv[2].lower().encode()).hexdigest()[:24]
+print(os.path.join(sys.argv[1], name + ".olx"))' "$CONFIG_BASE" "$1"
+}
+product_data_host() {
+  python3 -c '
+import base64, json, sys
+print(json.loads(base64.b64decode(sys.stdin.read())).get("host", ""))'
+}
 
 step "Initialising the server data directory"
 srv init >"$TMP/init.log" 2>&1 || { cat "$TMP/init.log" >&2; fail "openlex-server init"; }
@@ -175,17 +189,12 @@ step "Creating a product and a license"
 PRODUCT_JSON="$(srv product create --name "OpenLex Demo" --trial-length 2592000 --json)"
 PRODUCT_ID="$(printf '%s' "$PRODUCT_JSON" | json_field id)"
 PRODUCT_DATA="$(printf '%s' "$PRODUCT_JSON" | json_field productData)"
-TRIAL_COPY="$(python3 -c '
-import hashlib, os, sys
-name = hashlib.sha256(b"openlex-lt\0" + sys.argv[2].lower().encode()).hexdigest()[:24]
-print(os.path.join(sys.argv[1], name + ".olx"))' "$CONFIG_BASE" "$PRODUCT_ID")"
-PRODUCT_HOST="$(printf '%s' "$PRODUCT_DATA" | python3 -c '
-import base64, json, sys
-print(json.loads(base64.b64decode(sys.stdin.read())).get("host", ""))')"
+TRIAL_COPY="$(trial_copy_path "$PRODUCT_ID")"
+PRODUCT_HOST="$(printf '%s' "$PRODUCT_DATA" | product_data_host)"
 [[ "$PRODUCT_HOST" == "$HOST" ]] \
   || fail "the product data names host '$PRODUCT_HOST', not the server's $HOST"
-LICENSE_JSON="$(srv license create --product-id "$PRODUCT_ID" --allowed-activations 3 \
-  --metadata edition=demo --json)"
+LICENSE_ARGS=(--product-id "$PRODUCT_ID" --allowed-activations 3 --metadata edition=demo --json)
+LICENSE_JSON="$(srv license create "${LICENSE_ARGS[@]}")"
 LICENSE_KEY="$(printf '%s' "$LICENSE_JSON" | json_field key)"
 echo "product id:        $PRODUCT_ID"
 echo "product data host: $PRODUCT_HOST"
@@ -232,6 +241,9 @@ echo "server activations now: $ACTIVATIONS_FINAL"
 step "Running trial (examples-c/trial.c: a local trial, then a verified trial on the server)"
 run_example "$TRIAL_DATA" "$BUILD/trial" --host "$HOST" | tee "$TMP/trial.out" \
   || fail "trial exited with status ${PIPESTATUS[0]}"
+# The copy is where the demo looks for it (so that cleanup removes the right file).
+[[ -f "$TRIAL_COPY" ]] || fail "the trial example left no local-trial copy at $TRIAL_COPY"
+echo "local-trial copy: $TRIAL_COPY (removed on exit)"
 
 step "Running offline (examples-c/offline.c: request -> server -> response)"
 run_example "$OFFLINE_DATA" "$BUILD/offline" --request "$TMP/offline-request.dat" \

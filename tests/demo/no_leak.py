@@ -13,6 +13,12 @@ run's TMPDIR is still running, and that nothing was left in TMPDIR, /tmp (entrie
 openlex*), the user's config directory (~/.config, where the library keeps a second copy of a
 local trial), the library's default data directory, or examples-c/build/.
 
+The config directory, the default data directory and /tmp are shared with every other program of
+the user, which may write there while the demo runs (other test suites on a shared machine). In
+them, what the run itself names must be gone: the local-trial copy the demo reports (the demo
+checks it exists where it says) and anything named after its product ids; any other change is a
+failure under CI=true (the suite runs alone there) and a printed note otherwise.
+
 Usage: tests/demo/no_leak.py [-- COMMAND...]     (default command: bash scripts/demo.sh)
 Environment such as OPENLEX_PROFILE and OPENLEX_DEMO_SANITIZE is passed to the demo.
 Linux only (reads /proc). Exits non-zero on the first leak, naming it.
@@ -59,6 +65,11 @@ def tree(path):
             except FileNotFoundError:
                 pass
     return found
+
+
+STRICT = os.environ.get("CI") == "true"
+SHARED = ("the config directory (local-trial copies)", "the library's default data directory",
+          "/tmp openlex*")
 
 
 def watched_trees():
@@ -147,12 +158,14 @@ class Run:
         self.reader.join(timeout=10)
         return rc
 
+    def reported(self, label):
+        """The values of the demo's `label: VALUE` lines, in order."""
+        return [m.group(1) for m in (re.match(r"%s:\s+(\S+)" % re.escape(label), line)
+                                     for line in self.lines) if m]
+
     def product_id(self):
-        for line in self.lines:
-            m = re.match(r"product id:\s+(\S+)", line)
-            if m:
-                return m.group(1)
-        return None
+        ids = self.reported("product id")
+        return ids[0] if ids else None
 
     def discard(self):
         shutil.rmtree(self.tmpdir, ignore_errors=True)
@@ -172,18 +185,29 @@ def check_nothing_left(run, before):
     if left:
         problems.append("left in its TMPDIR %s: %s" % (run.tmpdir, left))
     after = snapshot()
+    own = run.reported("local-trial copy") + run.reported("product id")
+    for label in SHARED:
+        for path in (after[label] if isinstance(after[label], dict) else []):
+            if any(name in path for name in own) and path not in before[label]:
+                problems.append("%s: %s is the run's own and outlived it" % (label, path))
     for label in before:
         if before[label] != after[label]:
-            if isinstance(before[label], dict):
-                added = sorted(set(after[label]) - set(before[label]))
-                removed = sorted(set(before[label]) - set(after[label]))
-                changed = sorted(p for p in set(before[label]) & set(after[label])
-                                 if before[label][p] != after[label][p])
-                problems.append("%s changed: added %s, removed %s, modified %s"
-                                % (label, added, removed, changed))
-            else:
-                problems.append("%s: before %r, after %r" % (label, before[label], after[label]))
+            if label in SHARED and not STRICT:
+                print("note: %s changed during the run (another program? CI=true counts this): "
+                      "%s" % (label, describe(before[label], after[label])), flush=True)
+                continue
+            problems.append("%s changed: %s" % (label, describe(before[label], after[label])))
     return problems
+
+
+def describe(before, after):
+    """What differs between two snapshots of one watched place."""
+    if not isinstance(before, dict):
+        return "before %r, after %r" % (before, after)
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(p for p in set(before) & set(after) if before[p] != after[p])
+    return "added %s, removed %s, modified %s" % (added, removed, changed)
 
 
 def scenario(name, command, interrupt=None):
@@ -207,6 +231,8 @@ def scenario(name, command, interrupt=None):
         problems += check_nothing_left(run, before)
         if interrupt is None and run.product_id() is None:
             problems.append("the demo printed no product id")
+        if interrupt is None and not run.reported("local-trial copy"):
+            problems.append("the demo reported no local-trial copy (its cleanup was not exercised)")
         for p in problems:
             print("FAIL: %s: %s" % (name, p), flush=True)
         print("%s: %s (exit status %d)" % ("ok" if not problems else "FAILED", name, rc), flush=True)
