@@ -155,6 +155,46 @@ fn data_store_info() {
     }
 }
 
+/// README, "Local store": the data directory must exist, and is read when SetProductId opens the
+/// store; set after that it is accepted but the product keeps its store until the next SetProductId.
+#[test]
+fn data_directory_is_read_by_set_product_id() {
+    let _g = lock();
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let p = TestProduct::new();
+    let mut buf = [0 as c_char; 2048];
+    let store_path = |buf: &mut [c_char; 2048]| unsafe {
+        assert_eq!(GetDataStoreInfoInternal(buf.as_mut_ptr(), 2048), 0);
+        let v: serde_json::Value = serde_json::from_str(&read(buf)).unwrap();
+        std::path::PathBuf::from(v["path"].as_str().unwrap())
+    };
+    unsafe {
+        let missing = second.path().join("not-made-yet");
+        assert_eq!(SetDataDirectory(c(missing.to_str().unwrap()).as_ptr()), 45);
+        assert!(
+            !missing.exists(),
+            "the library does not create the data directory"
+        );
+        setup(first.path(), &p);
+        assert!(store_path(&mut buf).starts_with(first.path()));
+        assert_eq!(
+            SetDataDirectory(c(second.path().to_str().unwrap()).as_ptr()),
+            0,
+            "accepted after SetProductId"
+        );
+        assert!(
+            store_path(&mut buf).starts_with(first.path()),
+            "but the open store stays where it is"
+        );
+        assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 0);
+        assert!(
+            store_path(&mut buf).starts_with(second.path()),
+            "the next SetProductId uses it"
+        );
+    }
+}
+
 #[test]
 fn setter_limits() {
     let _g = lock();
