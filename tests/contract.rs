@@ -176,7 +176,7 @@ fn data_directory_is_read_by_set_product_id() {
             !missing.exists(),
             "the library does not create the data directory"
         );
-        setup(first.path(), &p);
+        p.set_up(first.path());
         assert!(store_path(&mut buf).starts_with(first.path()));
         assert_eq!(
             SetDataDirectory(c(second.path().to_str().unwrap()).as_ptr()),
