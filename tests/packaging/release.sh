@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The release archive end to end: scripts/release.sh linux-gcc-x86_64 (reusing the release build),
+# SHA256SUMS verified, the archive unpacked on a clean path, its contents checked (the vendor's
+# layout, headers, bindings, both license texts, a CycloneDX SBOM naming the linked crates), and
+# examples-c built from the archive alone and run against openlex-server.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+bash scripts/release.sh linux-gcc-x86_64
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
+name="openlex-$version-linux-gcc-x86_64"
+(cd dist && sha256sum -c --quiet SHA256SUMS)
+grep -q " $name.tar.gz\$" dist/SHA256SUMS || { echo "packaging/release: $name.tar.gz not in SHA256SUMS" >&2; exit 1; }
+
+clean="$(mktemp -d)"
+trap 'rm -rf "$clean"' EXIT
+tar -xzf "dist/$name.tar.gz" -C "$clean"
+a="$clean/$name"
+for f in LICENSE-MIT LICENSE-APACHE README.md sbom.cdx.json include/LexActivator.h include/LexStatusCodes.h \
+         include/LexTypes.h libs/linux/gcc/x86_64/libLexActivator.so libs/linux/gcc/x86_64/libLexActivator.a \
+         bindings/python/pyproject.toml bindings/go/go.mod bindings/node/package.json bindings/dotnet/src/LexActivator.cs \
+         examples-c/Makefile examples-c/activate.c; do
+  [ -f "$a/$f" ] || { echo "packaging/release: $f missing from $name.tar.gz" >&2; exit 1; }
+done
+cmp -s "$a/LICENSE-MIT" LICENSE-MIT && cmp -s "$a/LICENSE-APACHE" LICENSE-APACHE \
+  || { echo "packaging/release: the archive's license texts differ from the repository's" >&2; exit 1; }
+if find "$a" -name node_modules -o -name target -o -name __pycache__ | grep -q .; then
+  echo "packaging/release: build products in the archive" >&2; exit 1
+fi
+python3 - "$a/sbom.cdx.json" "$version" <<'PY'
+import json, sys
+bom = json.load(open(sys.argv[1]))
+assert bom["bomFormat"] == "CycloneDX" and bom["specVersion"] == "1.5", bom.get("specVersion")
+assert bom["serialNumber"].startswith("urn:uuid:")
+assert bom["metadata"]["component"]["version"] == sys.argv[2]
+names = {c["name"] for c in bom["components"]}
+for crate in ("rustls", "ring", "serde_json"):
+    assert crate in names, (crate, sorted(names))
+assert all(c["purl"] == "pkg:cargo/%s@%s" % (c["name"], c["version"]) for c in bom["components"])
+assert not {"criterion", "proptest"} & names, "dev dependencies are not shipped"
+print("sbom: %d components" % len(bom["components"]))
+PY
+
+# Only the archive: headers and library from it, nothing from the checkout.
+make -s -C "$a/examples-c" LIBDIR="$a/libs/linux/gcc/x86_64" INCDIR="$a/include" >/dev/null
+OPENLEX_PROFILE=debug scripts/with-server.sh "$root/tests/packaging/activate-check.sh" release-archive "$a/examples-c/build/activate"
+echo "packaging/release: OK"
