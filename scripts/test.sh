@@ -68,4 +68,27 @@ bash bench/ci.sh
 step "platforms: Windows DLL under Wine, musl static, arm64 under qemu-user, macOS type-check"
 bash scripts/platforms.sh
 
+# ---- packaging (issue 20): each ecosystem's install path; reuses the release build of the
+# benchmark stage and the musl library of the platforms stage.
+step "packaging: tools (node/npm, cmake, pkg-config)"
+need=()
+command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
+command -v cmake >/dev/null || need+=(cmake)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+if [ "${#need[@]}" -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+step "packaging: Node.js binding (koffi) against openlex-server"
+bash bindings/node/ci.sh
+
+step "packaging: scripts/install.sh; examples-c built with pkg-config and CMake, run against openlex-server"
+bash tests/packaging/install.sh
+
+step "packaging: release archive (linux-gcc-x86_64) unpacked on a clean path, example run from it"
+bash tests/packaging/release.sh
+
+step "packaging: a musl library gets a musllinux wheel"
+(cd bindings/python && OPENLEX_TEST_PACKAGING=1 python3 -m pytest -p no:cacheprovider -q -rs tests/test_packaging.py -k musl)
+
 step "all tests passed"

@@ -2,14 +2,47 @@
 
     OPENLEX_BUNDLE_LIB=/path/to/libLexActivator.so python -m build --wheel
 
-copies the file into openlex/libs/ for the duration of the build and gives the wheel a
-platform tag (py3-none-<platform>), since it then contains a native library. Without the
-variable the wheel is pure Python (py3-none-any) and finds the library at run time.
+copies the file into openlex/libs/ for the duration of the build and gives the wheel the
+platform tag of that library (py3-none-<platform>), read from the file itself so a library
+built for another target gets its own tag:
+
+- Linux, glibc: manylinux_2_<N>_<arch>, N the newest GLIBC_2.N symbol version it needs (PEP 600);
+- Linux, musl (it needs libc.musl-<arch>.so.1): musllinux_1_2_<arch> (PEP 656);
+- other systems: this interpreter's platform (sysconfig.get_platform()).
+
+Without the variable the wheel is pure Python (py3-none-any) and finds the library at run time.
 """
 
 import os
+import re
 import shutil
+import struct
 import sysconfig
+
+# ELF e_machine -> the architecture name wheel tags use.
+_ELF_ARCH = {3: "i686", 62: "x86_64", 40: "armv7l", 183: "aarch64", 243: "riscv64"}
+
+
+def platform_tag(path):
+    """The wheel platform tag for the native library at `path`."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF":
+        return sysconfig.get_platform().replace("-", "_").replace(".", "_")
+    if data[4] != 2:
+        raise ValueError("%s: only 64-bit ELF libraries are packaged" % path)
+    endian = "<" if data[5] == 1 else ">"
+    (machine,) = struct.unpack(endian + "H", data[18:20])
+    arch = _ELF_ARCH.get(machine)
+    if arch is None:
+        raise ValueError("%s: unknown ELF machine %d" % (path, machine))
+    if re.search(rb"libc\.musl-[a-z0-9_]+\.so\.1|ld-musl-", data):
+        return "musllinux_1_2_%s" % arch
+    # The version names (.dynstr) of the glibc symbols the library is linked against.
+    minors = [int(m) for m in re.findall(rb"GLIBC_2\.(\d+)(?:\.\d+)?\x00", data)]
+    if not minors:
+        raise ValueError("%s: neither glibc nor musl symbol versions found" % path)
+    return "manylinux_2_%d_%s" % (max(minors), arch)
 
 from setuptools import build_meta as _orig
 from setuptools.build_meta import *  # noqa: F401,F403  (re-export every hook)
@@ -42,7 +75,7 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     try:
         if copied:
             config_settings = dict(config_settings or {})
-            plat = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+            plat = platform_tag(copied)
             opts = config_settings.get("--build-option", [])
             if isinstance(opts, str):
                 opts = [opts]
