@@ -23,7 +23,8 @@
 # Output, dist/ (recreated on each run, gitignored):
 #   include/*.h, libs/..., LICENSE-MIT, LICENSE-APACHE   the whole layout, every built target
 #   openlex-<version>-<target>.tar.gz (.zip for Windows), each holding openlex-<version>-<target>/
-#     with include/, libs/ (that target only), bindings/ (python, go, node, dotnet sources),
+#     with include/, libs/ (that target only), bindings/ (python, go, node, dotnet sources; the
+#     node package with the library in prebuilds/<platform>-<arch>/),
 #     examples-c/, README.md, LICENSE-MIT, LICENSE-APACHE and sbom.cdx.json
 #   sbom.cdx.json   CycloneDX 1.5: the crates linked into the library, with versions and licenses
 #   SHA256SUMS      every file above
@@ -171,6 +172,14 @@ for t in "${built[@]}"; do
   # Sources as tracked by git: no build products, caches or node_modules.
   git ls-files -z bindings/python bindings/go bindings/node bindings/dotnet examples-c \
     | tar --null -T - -cf - | tar -xf - -C "$d"
+  # The Node package loads the library from prebuilds/<process.platform>-<process.arch>/.
+  case "$t" in
+    linux-*-x86_64) node_dir=linux-x64 ;; linux-*-arm64) node_dir=linux-arm64 ;;
+    windows-x86_64) node_dir=win32-x64 ;; macos-x86_64) node_dir=darwin-x64 ;; macos-arm64) node_dir=darwin-arm64 ;;
+  esac
+  mkdir -p "$d/bindings/node/prebuilds/$node_dir"
+  cp "$dist/$(lib_dir "$t")"/*.{so,dll,dylib} "$d/bindings/node/prebuilds/$node_dir/" 2>/dev/null || true
+  ls "$d/bindings/node/prebuilds/$node_dir" | grep -q . || { echo "release: no shared library for $t" >&2; exit 1; }
   if [ "$t" = windows-x86_64 ]; then
     (cd "$stage" && python3 -m zipfile -c "$dist/$name.zip" "$name")
   else

@@ -44,4 +44,13 @@ PY
 # Only the archive: headers and library from it, nothing from the checkout.
 make -s -C "$a/examples-c" LIBDIR="$a/libs/linux/gcc/x86_64" INCDIR="$a/include" >/dev/null
 OPENLEX_PROFILE=debug scripts/with-server.sh "$root/tests/packaging/activate-check.sh" release-archive "$a/examples-c/build/activate"
+
+# The Node package from the archive finds its bundled library with no variable set.
+if command -v npm >/dev/null; then
+  (cd "$a/bindings/node" && npm ci --no-audit --no-fund --loglevel=error)
+  loaded="$(cd "$clean" && env -u OPENLEX_LIBRARY -u LEXACTIVATOR_LIBRARY_PATH node -e '
+    const m = require(process.argv[1]); m.LexActivator.GetLibraryVersion(); console.log(m.libraryPath)' "$a/bindings/node")"
+  [ "$loaded" = "$a/bindings/node/prebuilds/linux-x64/libLexActivator.so" ] \
+    || { echo "packaging/release: node loaded $loaded, not its prebuilds/ copy" >&2; exit 1; }
+fi
 echo "packaging/release: OK"

@@ -34,7 +34,10 @@ const product = cli('product', 'create', '--name', `node-${process.pid}`);
 /** Points the library at the product, the server and a fresh data directory. */
 function setup(t) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openlex-node-'));
-  t.after(() => {
+  t.after(async () => {
+    // Reset waits for the sync thread; let a license callback already queued for the event loop
+    // run first (see README, Callbacks). A sync that ends after this sees the stop flag instead.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     LexActivator.Reset();
     fs.rmSync(dir, { recursive: true, force: true });
   });

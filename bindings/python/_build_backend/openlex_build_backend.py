@@ -7,7 +7,7 @@ platform tag of that library (py3-none-<platform>), read from the file itself so
 built for another target gets its own tag:
 
 - Linux, glibc: manylinux_2_<N>_<arch>, N the newest GLIBC_2.N symbol version it needs (PEP 600);
-- Linux, musl (it needs libc.musl-<arch>.so.1): musllinux_1_2_<arch> (PEP 656);
+- Linux, musl (no symbol versions; it needs musl's libc): musllinux_1_2_<arch> (PEP 656);
 - other systems: this interpreter's platform (sysconfig.get_platform()).
 
 Without the variable the wheel is pure Python (py3-none-any) and finds the library at run time.
@@ -18,6 +18,9 @@ import re
 import shutil
 import struct
 import sysconfig
+
+from setuptools import build_meta as _orig
+from setuptools.build_meta import *  # noqa: F401,F403  (re-export every hook)
 
 # ELF e_machine -> the architecture name wheel tags use.
 _ELF_ARCH = {3: "i686", 62: "x86_64", 40: "armv7l", 183: "aarch64", 243: "riscv64"}
@@ -36,16 +39,15 @@ def platform_tag(path):
     arch = _ELF_ARCH.get(machine)
     if arch is None:
         raise ValueError("%s: unknown ELF machine %d" % (path, machine))
-    if re.search(rb"libc\.musl-[a-z0-9_]+\.so\.1|ld-musl-", data):
-        return "musllinux_1_2_%s" % arch
     # The version names (.dynstr) of the glibc symbols the library is linked against.
     minors = [int(m) for m in re.findall(rb"GLIBC_2\.(\d+)(?:\.\d+)?\x00", data)]
     if not minors:
-        raise ValueError("%s: neither glibc nor musl symbol versions found" % path)
+        # musl: no symbol versions; the library needs musl's libc (as "libc.so" when linked by
+        # musl-gcc, or by its loader's name).
+        if re.search(rb"\x00(libc\.so|libc\.musl-[a-z0-9_]+\.so\.1|ld-musl-[a-z0-9_]+\.so\.1)\x00", data):
+            return "musllinux_1_2_%s" % arch
+        raise ValueError("%s: neither glibc symbol versions nor musl's libc found" % path)
     return "manylinux_2_%d_%s" % (max(minors), arch)
-
-from setuptools import build_meta as _orig
-from setuptools.build_meta import *  # noqa: F401,F403  (re-export every hook)
 
 _HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LIBS = os.path.join(_HERE, "openlex", "libs")
