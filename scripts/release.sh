@@ -26,6 +26,7 @@
 #     with include/, libs/ (that target only), bindings/ (python, go, node, dotnet sources; the
 #     node package with the library in prebuilds/<platform>-<arch>/),
 #     examples-c/, README.md, LICENSE-MIT, LICENSE-APACHE and sbom.cdx.json
+#   wheels/openlex-<version>-py3-none-<platform>.whl   the Python package with that target's library
 #   sbom.cdx.json   CycloneDX 1.5: the crates linked into the library, with versions and licenses
 #   SHA256SUMS      every file above
 set -euo pipefail
@@ -187,6 +188,27 @@ for t in "${built[@]}"; do
   fi
 done
 rm -rf "$stage"
+
+# Python wheels, one per built target: the library bundled, the platform tag read from it
+# (manylinux_2_N, musllinux_1_2, win_amd64, macosx_...). pip fetches setuptools for the isolated
+# build (PyPI); OPENLEX_RELEASE_WHEELS=0 skips this step.
+if [ "${OPENLEX_RELEASE_WHEELS:-1}" = 1 ]; then
+  python3 -m venv "$dist/.wheel-venv"
+  for t in "${built[@]}"; do
+    for shared in "$dist/$(lib_dir "$t")"/*.so "$dist/$(lib_dir "$t")"/*.dll "$dist/$(lib_dir "$t")"/*.dylib; do
+      [ -f "$shared" ] || continue
+      out="$dist/.wheel-$t"
+      env -u SSL_CERT_FILE -u SSL_CERT_DIR -u PIP_CERT OPENLEX_BUNDLE_LIB="$shared" \
+        "$dist/.wheel-venv/bin/python" -m pip --disable-pip-version-check --quiet wheel --no-deps \
+        "$root/bindings/python" -w "$out" \
+        || { echo "release: building the $t wheel failed (pip needs PyPI for setuptools; OPENLEX_RELEASE_WHEELS=0 skips wheels)" >&2; exit 1; }
+      mkdir -p "$dist/wheels"
+      mv "$out"/openlex-*.whl "$dist/wheels/"
+      rm -rf "$out"
+    done
+  done
+  rm -rf "$dist/.wheel-venv"
+fi
 
 (cd "$dist" && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
 (cd "$dist" && sha256sum -c --quiet SHA256SUMS)

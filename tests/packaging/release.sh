@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The release archive end to end: scripts/release.sh linux-gcc-x86_64 (reusing the release build),
-# SHA256SUMS verified, the archive unpacked on a clean path, its contents checked (the vendor's
+# SHA256SUMS verified, the manylinux wheel (tag from the library's glibc needs) listed, the archive unpacked on a clean path, its contents checked (the vendor's
 # layout, headers, bindings, both license texts, a CycloneDX SBOM naming the linked crates), and
 # examples-c built from the archive alone and run against openlex-server.
 set -euo pipefail
@@ -11,6 +11,9 @@ version="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
 name="openlex-$version-linux-gcc-x86_64"
 (cd dist && sha256sum -c --quiet SHA256SUMS)
 grep -q " $name.tar.gz\$" dist/SHA256SUMS || { echo "packaging/release: $name.tar.gz not in SHA256SUMS" >&2; exit 1; }
+glibc="$(objdump -T target/release/libLexActivator.so | grep -o 'GLIBC_2\.[0-9]*' | sed 's/GLIBC_2\.//' | sort -n | tail -1)"
+wheel="wheels/openlex-$version-py3-none-manylinux_2_${glibc}_x86_64.whl"
+grep -q " $wheel\$" dist/SHA256SUMS || { ls dist/wheels >&2; echo "packaging/release: $wheel missing" >&2; exit 1; }
 
 clean="$(mktemp -d)"
 trap 'rm -rf "$clean"' EXIT

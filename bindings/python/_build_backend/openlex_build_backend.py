@@ -8,7 +8,8 @@ built for another target gets its own tag:
 
 - Linux, glibc: manylinux_2_<N>_<arch>, N the newest GLIBC_2.N symbol version it needs (PEP 600);
 - Linux, musl (no symbol versions; it needs musl's libc): musllinux_1_2_<arch> (PEP 656);
-- other systems: this interpreter's platform (sysconfig.get_platform()).
+- Windows DLL: win_amd64 / win_arm64; macOS dylib: macosx_10_12_x86_64 / macosx_11_0_arm64;
+- anything else: this interpreter's platform (sysconfig.get_platform()).
 
 Without the variable the wheel is pure Python (py3-none-any) and finds the library at run time.
 """
@@ -30,6 +31,21 @@ def platform_tag(path):
     """The wheel platform tag for the native library at `path`."""
     with open(path, "rb") as f:
         data = f.read()
+    if data[:2] == b"MZ":
+        # PE: the machine field of the COFF header that follows the "PE\0\0" signature.
+        (pe,) = struct.unpack("<I", data[0x3C:0x40])
+        (machine,) = struct.unpack("<H", data[pe + 4:pe + 6])
+        tags = {0x8664: "win_amd64", 0xAA64: "win_arm64", 0x14C: "win32"}
+        if machine not in tags:
+            raise ValueError("%s: unknown PE machine 0x%x" % (path, machine))
+        return tags[machine]
+    if data[:4] == b"\xcf\xfa\xed\xfe":
+        # 64-bit Mach-O; Rust's default deployment targets: macOS 10.12 (x86_64), 11.0 (arm64).
+        (cputype,) = struct.unpack("<I", data[4:8])
+        tags = {0x01000007: "macosx_10_12_x86_64", 0x0100000C: "macosx_11_0_arm64"}
+        if cputype not in tags:
+            raise ValueError("%s: unknown Mach-O CPU type 0x%x" % (path, cputype))
+        return tags[cputype]
     if data[:4] != b"\x7fELF":
         return sysconfig.get_platform().replace("-", "_").replace(".", "_")
     if data[4] != 2:
