@@ -81,6 +81,15 @@ test('vendor names: status codes, flags and the exception type', () => {
   assert.equal(LexActivatorException.getErrorMessage(123456), 'Unknown error!');
 });
 
+test("LexStatusCodes matches the C header's enum", () => {
+  const header = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'include', 'LexStatusCodes.h'), 'utf8');
+  const fromHeader = Object.fromEntries([...header.matchAll(/^\s*(LA_[A-Z0-9_]+) = (\d+),/gm)].map((m) => [m[1], Number(m[2])]));
+  const ours = { ...LexStatusCodes };
+  delete ours.LA_RELEASE_NO_UPDATE_AVAILABLE; // a #define alias in the header
+  assert.ok(Object.keys(fromHeader).length > 70);
+  assert.deepEqual(ours, fromHeader);
+});
+
 test('bad input throws LexActivatorException with the status', (t) => {
   setup(t);
   assert.throws(() => LexActivator.SetProductId('not-a-product-id', PermissionFlags.LA_USER),
