@@ -56,4 +56,35 @@ if command -v npm >/dev/null; then
   [ "$loaded" = "$a/bindings/node/prebuilds/linux-x64/libLexActivator.so" ] \
     || { echo "packaging/release: node loaded $loaded, not its prebuilds/ copy" >&2; exit 1; }
 fi
+
+# Every target at once, as a release is cut: the debug builds (those of the platforms stage) for
+# speed. Targets whose toolchain is missing are skipped with the reason; each archive built carries
+# its libs/ directory, both licenses and the node prebuild, and each target has a wheel tagged for it.
+OPENLEX_RELEASE_PROFILE=dev bash scripts/release.sh >"$clean/all.log" 2>&1 || { cat "$clean/all.log" >&2; exit 1; }
+grep -q '^skipped macos-arm64: ' "$clean/all.log" || [ "$(uname -s)" = Darwin ] \
+  || { cat "$clean/all.log" >&2; echo "packaging/release: no reason given for skipping macOS" >&2; exit 1; }
+(cd dist && sha256sum -c --quiet SHA256SUMS)
+checked=0
+for t in linux-gcc-x86_64:libs/linux/gcc/x86_64:linux-x64:manylinux_2_*_x86_64 \
+         linux-gcc-arm64:libs/linux/gcc/arm64:linux-arm64:manylinux_2_*_aarch64 \
+         linux-musl-x86_64:libs/linux/musl/x86_64:linux-x64:musllinux_1_2_x86_64 \
+         windows-x86_64:libs/win32/x86_64:win32-x64:win_amd64; do
+  IFS=: read -r target libdir nodedir tag <<<"$t"
+  archive="$(ls dist/openlex-"$version-$target".* 2>/dev/null || true)"
+  if [ -z "$archive" ]; then
+    grep -q "^skipped $target: " "$clean/all.log" || { echo "packaging/release: $target neither built nor skipped" >&2; exit 1; }
+    continue
+  fi
+  case "$archive" in
+    *.zip) listing="$(python3 -m zipfile -l "$archive" | awk '{print $1}')" ;;
+    *) listing="$(tar -tzf "$archive")" ;;
+  esac
+  for f in LICENSE-MIT LICENSE-APACHE sbom.cdx.json include/LexActivator.h "$libdir/" "bindings/node/prebuilds/$nodedir/"; do
+    grep -qx "openlex-$version-$target/$f" <<<"$listing" || { echo "packaging/release: $archive lacks $f" >&2; exit 1; }
+  done
+  # shellcheck disable=SC2086 # the tag is a glob
+  ls dist/wheels/openlex-"$version"-py3-none-$tag.whl >/dev/null || { ls dist/wheels >&2; echo "packaging/release: no $tag wheel" >&2; exit 1; }
+  checked=$((checked + 1))
+done
+echo "packaging/release: $checked target archives checked; $(grep -c '^skipped ' "$clean/all.log") targets skipped with a reason"
 echo "packaging/release: OK"
