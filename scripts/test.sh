@@ -42,6 +42,12 @@ stages() {
   stage fuzz "reliability: every fuzz target for a bounded time (cargo-fuzz, nightly)" stage_fuzz
   stage bench "benchmarks side by side with the vendor library (short mode; gates regressions)" stage_bench
   stage platforms "platforms: Windows DLL under Wine, musl static, arm64 under qemu-user, macOS type-check" bash scripts/platforms.sh
+  # Packaging: each ecosystem's install path; reuses the release build of the bench stage and
+  # the musl library of the platforms stage.
+  stage node "packaging: Node.js binding (koffi) against openlex-server" stage_node
+  stage install "packaging: scripts/install.sh; examples-c built with pkg-config and CMake, run against openlex-server" stage_install
+  stage release "packaging: release archives; the Linux one unpacked on a clean path, an example run from it" stage_release
+  stage wheel-musl "packaging: a musl library gets a musllinux wheel" stage_wheel_musl
 }
 
 built=0
@@ -140,6 +146,28 @@ stage_bench() {
   need cc:gcc nm:binutils strip:binutils readelf:binutils pgrep:procps
   if ! python3 -m pip --version >/dev/null 2>&1; then need_apt python3-pip; fi
   bash bench/ci.sh
+}
+
+stage_node() {
+  need node:nodejs npm
+  ensure_built
+  bash bindings/node/ci.sh
+}
+
+stage_install() {
+  need cc:gcc cmake pkg-config
+  ensure_built
+  cargo build --release --lib   # nothing to do after the bench stage
+  bash tests/packaging/install.sh
+}
+
+stage_release() {
+  need cc:gcc node:nodejs npm
+  bash tests/packaging/release.sh
+}
+
+stage_wheel_musl() {
+  (cd bindings/python && OPENLEX_TEST_PACKAGING=1 python3 -m pytest -p no:cacheprovider -q -rs tests/test_packaging.py -k musl)
 }
 
 # ---------------------------------------------------------------- running them
