@@ -7,6 +7,10 @@
 //! process (as the C library does), so a [`License`] is a handle to that
 //! process-wide state; opening another product replaces it.
 //!
+//! Unlike the C exports, which turn a panic into `LA_FAIL`, a panic here
+//! (a library bug) unwinds into the caller as Rust panics do; the state
+//! lock does not poison, so later calls still work.
+//!
 //! The C library (`libLexActivator`) does not contain this module: the root
 //! package links only the C exports, and nothing there reaches this code.
 //!
@@ -18,7 +22,7 @@
 #![doc = concat!("```no_run\n", include_str!("example.rs"), "```")]
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::core::getters::{self, Date, Text};
@@ -116,7 +120,7 @@ pub struct Builder {
     product_data: String,
     product_id: String,
     storage: Storage,
-    data_directory: Option<String>,
+    data_directory: Option<PathBuf>,
     host: Option<String>,
 }
 
@@ -127,9 +131,11 @@ impl Builder {
         self
     }
 
-    /// Keeps activation data in this existing, writable directory.
+    /// Keeps activation data in this existing, writable directory. A path
+    /// that is not UTF-8 is refused by [`Builder::open`] (as the C API
+    /// refuses it), never silently changed.
     pub fn data_directory(mut self, dir: impl AsRef<Path>) -> Builder {
-        self.data_directory = Some(dir.as_ref().to_string_lossy().into_owned());
+        self.data_directory = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -143,6 +149,7 @@ impl Builder {
     /// directory and product data before the product id, host after).
     pub fn open(self) -> Result<License> {
         if let Some(dir) = &self.data_directory {
+            let dir = dir.to_str().ok_or(Error(Status::FilePermission))?;
             settings::set_data_directory(dir)?;
         }
         product::set_product_data(&self.product_data)?;

@@ -77,6 +77,24 @@ fn typed_getters_and_errors() {
         Status::FilePermission
     );
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let not_utf8 = std::ffi::OsStr::from_bytes(b"/tmp/\xff");
+        assert_eq!(
+            License::builder(&pd, &pid)
+                .data_directory(not_utf8)
+                .open()
+                .unwrap_err(),
+            Error(Status::FilePermission),
+            "refused, not replaced by a lossy path"
+        );
+    }
+    assert_eq!(
+        License::builder(&pd, "not-a-guid").open().unwrap_err(),
+        Error(Status::ProductId)
+    );
+
     let license = License::builder(&pd, &pid)
         .data_directory(store.path())
         .host(&SERVER.url)
@@ -92,6 +110,11 @@ fn typed_getters_and_errors() {
     assert_eq!(
         license.activate("NOT-A-KEY-ON-THIS-SERVER"),
         Err(Error(Status::LicenseKey))
+    );
+    assert_eq!(
+        license.activate(&format!("{key}\0")),
+        Err(Error(Status::LicenseKey)),
+        "a NUL (which C cannot pass) is part of the key, not an end"
     );
 
     license.set_activation_metadata("k1", "v1").unwrap();
