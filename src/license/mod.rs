@@ -2,9 +2,11 @@
 //!
 //! It sits beside [`crate::ffi`] and calls [`crate::core`] directly, so no raw
 //! pointer, buffer size or C status integer is in sight: results are typed
-//! ([`Validity`]), failures are an [`Error`] wrapping the one [`Status`]
-//! model, dates are [`SystemTime`]s. The library keeps one product per
-//! process (as the C library does), so a [`License`] is a handle to that
+//! ([`Validity`](crate::license::Validity)), failures are an
+//! [`Error`](crate::license::Error) wrapping the one
+//! [`Status`](crate::status::Status) model, dates are
+//! [`SystemTime`](std::time::SystemTime)s. The library keeps one product per
+//! process (as the C library does), so a [`License`](crate::license::License) is a handle to that
 //! process-wide state; opening another product replaces it.
 //!
 //! Unlike the C exports, which turn a panic into `LA_FAIL`, a panic here
@@ -114,7 +116,7 @@ impl Storage {
     }
 }
 
-/// Settings for [`License::open`]; get one from [`License::builder`].
+/// Settings for opening a [`License`]; get one from [`License::builder`].
 #[derive(Debug, Clone)]
 pub struct Builder {
     product_data: String,
