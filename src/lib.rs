@@ -4,6 +4,9 @@
 //! [`token`] (RS256 verification), [`store`] (the local data store). Device
 //! identity is the `openlex-device` crate; wire types are `openlex-wire`.
 //!
+//! Rust applications use [`license`] (a safe API beside `ffi`, over `core`)
+//! instead of the C ABI.
+//!
 //! Dependency arrow: ffi -> core -> (net, token, store, device, wire), and every
 //! layer may use the two leaves below them all: [`status`] (the one status
 //! model) and [`log`] (debug logging).
@@ -17,6 +20,8 @@ pub mod core;
 /// cbindgen:ignore
 pub mod fault;
 pub mod ffi;
+/// cbindgen:ignore
+pub mod license;
 /// cbindgen:ignore
 pub mod log;
 /// cbindgen:ignore
