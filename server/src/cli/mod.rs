@@ -14,6 +14,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::http::forwarded::Cidr;
+use crate::http::log::{LogFormat, LogLevel};
 use crate::resources::access_tokens::TokenCreate;
 use crate::resources::licenses::{LicenseCreate, LicenseFields};
 use crate::resources::products::ProductFields;
@@ -102,6 +104,21 @@ pub struct ServeArgs {
     /// server's clock. Loopback addresses only.
     #[arg(long)]
     pub insecure_test_clock: bool,
+    /// Reverse proxy address or CIDR block (repeatable or comma-separated):
+    /// requests from it are attributed to the client it names in
+    /// `X-Forwarded-For` (rate limits, lockout, log).
+    #[arg(long = "trusted-proxy", value_delimiter = ',', value_parser = Cidr::parse)]
+    pub trusted_proxies: Vec<Cidr>,
+    /// Request log level on stderr.
+    #[arg(long, value_enum, default_value = "info")]
+    pub log_level: LogLevel,
+    /// Request log format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Threads hashing passwords (login, authenticated activation); their
+    /// queue holds 4 checks per thread, more get 429. Default: half the CPUs.
+    #[arg(long)]
+    pub password_threads: Option<usize>,
 }
 
 /// `product ...`.

@@ -103,7 +103,7 @@ fn manage(app: &App, cmd: Cmd) -> CliResult {
         Cmd::License(l) => license(app, l),
         Cmd::Activation(a) => activation(app, a),
         Cmd::Token(TokenCmd::Create { create, json }) => {
-            let v = api(access_tokens::create(app, &create))?;
+            let v = api(access_tokens::create(app, &create, &["*".to_owned()]))?;
             print(&v, json, |v| s(v, "token"));
             Ok(())
         }
@@ -216,6 +216,9 @@ fn merge_product(base: ProductFields, flags: ProductFields) -> ProductFields {
         trial_allowed_clock_offset: flags
             .trial_allowed_clock_offset
             .or(base.trial_allowed_clock_offset),
+        activation_id_requires_fingerprint: flags
+            .activation_id_requires_fingerprint
+            .or(base.activation_id_requires_fingerprint),
     }
 }
 

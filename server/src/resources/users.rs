@@ -37,10 +37,6 @@ pub struct User {
     pub password_hash: String,
     /// Base32 TOTP secret; empty = no two-factor (never returned).
     pub two_factor_secret: String,
-    /// Consecutive failed logins.
-    pub failed_logins: u32,
-    /// Login locked until (unix seconds).
-    pub locked_until: i64,
     /// Created at.
     pub created_at: i64,
     /// Updated at.
@@ -108,7 +104,7 @@ pub struct UserUpdate {
     /// The fields to change.
     #[serde(flatten)]
     pub fields: UserFields,
-    /// Clears a login lock.
+    /// Clears the user's password lockouts (from every address).
     pub unlock: Option<bool>,
 }
 
@@ -208,14 +204,13 @@ pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
     let (u, shown) = app.store.write(|tx| {
         let mut u: User = load_or_404(tx, id, "user")?;
         let shown = req.fields.clone().apply(&mut u)?;
-        if req.unlock == Some(true) {
-            u.failed_logins = 0;
-            u.locked_until = 0;
-        }
         u.updated_at = now;
         tx.save(&u)?;
         Ok((u, shown))
     })?;
+    if req.unlock == Some(true) {
+        app.passwords.unlock(&u.email.to_lowercase());
+    }
     Ok(view(&u, shown))
 }
 
