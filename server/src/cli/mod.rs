@@ -194,51 +194,72 @@ pub enum LicenseCmd {
     },
     /// Show a license.
     Get {
-        /// License id.
+        /// License id or license key.
         id: String,
     },
     /// Suspend a license (tokens carry suspended=true).
     Suspend {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Lift a suspension.
     Unsuspend {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Revoke a license (activation and sync fail with REVOKED_LICENSE).
     Revoke {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Extend the expiry by the validity.
     Renew {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Set the expiry (unix seconds; default now, i.e. expire it).
     Expire {
-        /// License id.
+        /// License id or license key.
         id: String,
         /// Unix seconds.
         #[arg(long, allow_hyphen_values = true)]
         at: Option<i64>,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Update fields from flags and/or a JSON object, e.g. '{"allowedActivations":5}'.
     Update {
-        /// License id.
+        /// License id or license key.
         id: String,
         /// Fields as JSON.
         json_patch: Option<String>,
         /// Fields as flags (over the JSON).
         #[command(flatten)]
         fields: Box<LicenseFields>,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete a license and its activations.
     Delete {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
 }
 
