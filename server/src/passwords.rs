@@ -87,6 +87,17 @@ struct Attempts {
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Lowers the calling thread's CPU priority (nice 10): when the cores are
+/// busy, password hashing gets what activations leave.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority takes plain integers; on Linux, who = 0 with
+    // PRIO_PROCESS names the calling thread only.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// The one place passwords are checked.
 ///
 /// * Attempts are counted per (account, source address): five consecutive
@@ -114,15 +125,18 @@ impl PasswordGate {
             let rx = rx.clone();
             let _ = std::thread::Builder::new()
                 .name(format!("openlex-password-{i}"))
-                .spawn(move || loop {
-                    // The lock is held only while taking a job, not running it.
-                    let job = match rx.lock() {
-                        Ok(r) => r.recv(),
-                        Err(_) => return,
-                    };
-                    match job {
-                        Ok(job) => job(),
-                        Err(_) => return,
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        // The lock is held only while taking a job, not running it.
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
                     }
                 });
         }
