@@ -413,3 +413,29 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[test]
+fn an_administrator_changes_a_password() {
+    let s = Server::start();
+    let (uid, _) = authenticated_license(&s, "ann@example.com");
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/users/{uid}"),
+        Some(&json!({"password": "short"})),
+    );
+    assert_eq!(r.code(), "VALIDATION_FAILED");
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/users/{uid}"),
+        Some(&json!({"password": "new horse battery"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        login_from(&s, "ann@example.com", "correct horse", None).code(),
+        "AUTHENTICATION_FAILED"
+    );
+    assert_eq!(
+        login_from(&s, "ann@example.com", "new horse battery", None).status,
+        200
+    );
+}

@@ -201,9 +201,21 @@ pub fn create(app: &App, req: UserCreate) -> ApiResult<UserView> {
 /// Changes the given fields.
 pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
     let now = app.now();
+    let mut fields = req.fields.clone();
+    // Hashed before the unit of work: password hashing never holds the database.
+    let new_hash = match fields.password.take() {
+        Some(pw) => {
+            validate::len_in("password", &pw, 8, 256)?;
+            Some(crate::passwords::hash_password(&pw))
+        }
+        None => None,
+    };
     let (u, shown) = app.store.write(|tx| {
         let mut u: User = load_or_404(tx, id, "user")?;
-        let shown = req.fields.clone().apply(&mut u)?;
+        let shown = fields.clone().apply(&mut u)?;
+        if let Some(h) = &new_hash {
+            u.password_hash = h.clone();
+        }
         u.updated_at = now;
         tx.save(&u)?;
         Ok((u, shown))
