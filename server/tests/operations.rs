@@ -38,6 +38,12 @@ fn the_request_log_is_structured_and_never_holds_secrets() {
     assert_eq!(r.status, 200);
     let aid = claims(&r.s("activationToken"), p["publicKey"].as_str().unwrap()).aid;
     let r = s.req(
+        "PATCH",
+        &format!("/v3/activations/{aid}"),
+        Some(&activation_body(pid, key, &fp)),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.req(
         "GET",
         &format!("/v3/activations/{aid}/feature-entitlements"),
         None,
@@ -66,6 +72,7 @@ fn the_request_log_is_structured_and_never_holds_secrets() {
     assert_eq!(act["client"], "127.0.0.1");
     assert!(act["latencyMs"].as_f64().unwrap() > 0.0);
     assert_eq!(act["level"], "info");
+    assert_eq!(find("PATCH", "/v3/activations/{id}")["licenseId"], l["id"]);
     let admin = find("POST", "/v3/licenses");
     assert_eq!(admin["status"], 201);
     assert!(admin["tokenId"].as_str().is_some_and(|t| !t.is_empty()));

@@ -326,6 +326,11 @@ pub fn activate_as(
 /// `PATCH /v3/activations/{id}`: re-checks the license, renews the lease
 /// and returns a fresh token.
 pub fn sync(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<String> {
+    sync_issued(app, id, req).map(|(token, _)| token)
+}
+
+/// [`sync`], also returning the license id (for the request log).
+pub fn sync_issued(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<(String, String)> {
     policy::validate_activation(req)?;
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
@@ -366,7 +371,7 @@ pub fn sync(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<String> {
         claims::load_and_build(tx, &product, &lic, &act, now)
     };
     app.store.write_then(check_and_save, |c: ActivationClaims| {
-        app.sign(&c.pid.clone(), &c)
+        Ok((app.sign(&c.pid.clone(), &c)?, c.lid))
     })
 }
 

@@ -8,7 +8,7 @@ use axum::Router;
 use openlex_wire::requests::*;
 use serde::Deserialize;
 
-use super::{activate_online, deactivate, feature_entitlements, meter, sync, Activation};
+use super::{activate_online, deactivate, feature_entitlements, meter, sync_issued, Activation};
 use crate::auth::scope;
 use crate::error::ApiResult;
 use crate::http::extract::{Admin, ApiJson, ApiQuery, Bearer, Paging};
@@ -60,10 +60,12 @@ async fn activate_route(
 
 async fn sync_route(
     State(st): State<AppState>,
+    note: RequestNote,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ActivationRequest>,
 ) -> ApiResult<Response> {
-    let token = st.app.run(move |app| sync(app, &id, &req)).await?;
+    let (token, license_id) = st.app.run(move |app| sync_issued(app, &id, &req)).await?;
+    note.license(&license_id);
     ok(&ActivationResponse {
         activation_token: token,
     })
