@@ -42,9 +42,11 @@ impl App {
         }
     }
 
-    /// The same app with `threads` password-hashing threads.
+    /// The same app with `threads` password-hashing threads (and the dummy
+    /// hash made now, not in the first unknown login).
     pub fn with_password_threads(mut self, threads: usize) -> Self {
         self.passwords = PasswordGate::new(threads);
+        self.passwords.dummy();
         self
     }
 

@@ -147,6 +147,14 @@ impl PasswordGate {
         }
     }
 
+    /// The hash unknown accounts are checked against: made on first use
+    /// (the server makes it at start, so the first check costs no more).
+    pub fn dummy(&self) -> Arc<str> {
+        self.dummy_hash
+            .get_or_init(|| hash_password("openlex dummy password").into())
+            .clone()
+    }
+
     /// The lock error, for a locked (account, address).
     pub fn locked_error() -> ApiError {
         ApiError::new(
@@ -174,10 +182,7 @@ impl PasswordGate {
         let known = stored.is_some();
         let hash: Arc<str> = match stored {
             Some(h) => Arc::from(h),
-            None => self
-                .dummy_hash
-                .get_or_init(|| hash_password("openlex dummy password").into())
-                .clone(),
+            None => self.dummy(),
         };
         let matches = self.verify(password.to_owned(), hash).await?;
         if matches && known {
