@@ -87,11 +87,13 @@ async fn deactivate_route(
 /// legacy client deactivation.
 async fn delete_route(
     State(st): State<AppState>,
+    note: RequestNote,
     Bearer(bearer): Bearer,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     if bearer.is_some() {
-        Admin::<scope::ActivationWrite>::check(&st, bearer).await?;
+        let admin = Admin::<scope::ActivationWrite>::check(&st, bearer).await?;
+        note.token(&admin.token.id);
         st.app
             .run(move |app| crate::resources::delete_doc::<Activation>(app, &id, "activation"))
             .await?;
