@@ -11,6 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::DataDir;
 use crate::error::{ApiError, ApiResult};
 use crate::keys::KeyCache;
+use crate::passwords::PasswordGate;
 use crate::resources::{products, settings};
 use crate::store::sqlite::{Durability, SqliteStore};
 use crate::store::Store;
@@ -25,6 +26,8 @@ pub struct App {
     pub keys: KeyCache,
     /// Public URL put into product data (`host`); may be empty.
     pub public_url: String,
+    /// Every password check: attempt counter, lockout, hashing threads.
+    pub passwords: PasswordGate,
 }
 
 impl App {
@@ -35,7 +38,16 @@ impl App {
             clock,
             keys: KeyCache::default(),
             public_url,
+            passwords: PasswordGate::new(1),
         }
+    }
+
+    /// The same app with `threads` password-hashing threads (and the dummy
+    /// hash made now, not in the first unknown login).
+    pub fn with_password_threads(mut self, threads: usize) -> Self {
+        self.passwords = PasswordGate::new(threads);
+        self.passwords.dummy();
+        self
     }
 
     /// Opens the SQLite database of an initialised data directory. With

@@ -112,6 +112,22 @@ pub fn check_grantable(name: &str) -> ApiResult<()> {
     }
 }
 
+/// Whether a token holding `granter` may mint a token with `requested`:
+/// only subsets. `*` grants everything; `module:*` grants its module's
+/// scopes and `module:*`; a scope grants itself.
+pub fn grants(granter: &[String], requested: &str) -> bool {
+    if granter.iter().any(|g| g == "*") {
+        return true;
+    }
+    if requested == "*" {
+        return false;
+    }
+    let module = requested.split(':').next().unwrap_or(requested);
+    granter
+        .iter()
+        .any(|g| g == requested || g.strip_suffix(":*") == Some(module))
+}
+
 /// The scope a handler requires, as a type (`Admin<scope::LicenseRead>`).
 pub trait RequiredScope: Send + Sync + 'static {
     /// The scope.
@@ -199,5 +215,18 @@ mod tests {
         assert!(check_grantable("*").is_ok());
         assert!(check_grantable("test:*").is_err());
         assert!(check_grantable("bogus:scope").is_err());
+    }
+
+    #[test]
+    fn tokens_mint_only_subsets() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(grants(&s(&["*"]), "*"));
+        assert!(!grants(&s(&["token:write"]), "*"));
+        assert!(!grants(&s(&["token:write"]), "user:read"));
+        assert!(grants(&s(&["token:write"]), "token:write"));
+        assert!(!grants(&s(&["token:write"]), "token:*"));
+        assert!(grants(&s(&["license:*"]), "license:*"));
+        assert!(grants(&s(&["license:*"]), "license:write"));
+        assert!(!grants(&s(&["license:read"]), "license:*"));
     }
 }

@@ -14,6 +14,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::http::forwarded::Cidr;
+use crate::http::log::{LogFormat, LogLevel};
 use crate::resources::access_tokens::TokenCreate;
 use crate::resources::licenses::{LicenseCreate, LicenseFields};
 use crate::resources::products::ProductFields;
@@ -102,6 +104,21 @@ pub struct ServeArgs {
     /// server's clock. Loopback addresses only.
     #[arg(long)]
     pub insecure_test_clock: bool,
+    /// Reverse proxy address or CIDR block (repeatable or comma-separated):
+    /// requests from it are attributed to the client it names in
+    /// `X-Forwarded-For` (rate limits, lockout, log).
+    #[arg(long = "trusted-proxy", value_delimiter = ',', value_parser = Cidr::parse)]
+    pub trusted_proxies: Vec<Cidr>,
+    /// Request log level on stderr.
+    #[arg(long, value_enum, default_value = "info")]
+    pub log_level: LogLevel,
+    /// Request log format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Threads hashing passwords (login, authenticated activation); their
+    /// queue holds 4 checks per thread, more get 429. Default: half the CPUs.
+    #[arg(long)]
+    pub password_threads: Option<usize>,
 }
 
 /// `product ...`.
@@ -177,51 +194,72 @@ pub enum LicenseCmd {
     },
     /// Show a license.
     Get {
-        /// License id.
+        /// License id or license key.
         id: String,
     },
     /// Suspend a license (tokens carry suspended=true).
     Suspend {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Lift a suspension.
     Unsuspend {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Revoke a license (activation and sync fail with REVOKED_LICENSE).
     Revoke {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Extend the expiry by the validity.
     Renew {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Set the expiry (unix seconds; default now, i.e. expire it).
     Expire {
-        /// License id.
+        /// License id or license key.
         id: String,
         /// Unix seconds.
         #[arg(long, allow_hyphen_values = true)]
         at: Option<i64>,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Update fields from flags and/or a JSON object, e.g. '{"allowedActivations":5}'.
     Update {
-        /// License id.
+        /// License id or license key.
         id: String,
         /// Fields as JSON.
         json_patch: Option<String>,
         /// Fields as flags (over the JSON).
         #[command(flatten)]
         fields: Box<LicenseFields>,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete a license and its activations.
     Delete {
-        /// License id.
+        /// License id or license key.
         id: String,
+        /// Print the license as JSON instead of one line.
+        #[arg(long)]
+        json: bool,
     },
 }
 

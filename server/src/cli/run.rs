@@ -103,7 +103,7 @@ fn manage(app: &App, cmd: Cmd) -> CliResult {
         Cmd::License(l) => license(app, l),
         Cmd::Activation(a) => activation(app, a),
         Cmd::Token(TokenCmd::Create { create, json }) => {
-            let v = api(access_tokens::create(app, &create))?;
+            let v = api(access_tokens::create(app, &create, &["*".to_owned()]))?;
             print(&v, json, |v| s(v, "token"));
             Ok(())
         }
@@ -216,11 +216,14 @@ fn merge_product(base: ProductFields, flags: ProductFields) -> ProductFields {
         trial_allowed_clock_offset: flags
             .trial_allowed_clock_offset
             .or(base.trial_allowed_clock_offset),
+        activation_id_requires_fingerprint: flags
+            .activation_id_requires_fingerprint
+            .or(base.activation_id_requires_fingerprint),
     }
 }
 
 fn license(app: &App, cmd: LicenseCmd) -> CliResult {
-    let set = |id: &str, f: LicenseFields| api(licenses::update(app, id, f)).map(|v| show(&v));
+    let set = |id: &str, f: LicenseFields| api(licenses::update(app, &license_ref(app, id)?, f));
     match cmd {
         LicenseCmd::Create(c) => {
             let c = *c;
@@ -240,29 +243,69 @@ fn license(app: &App, cmd: LicenseCmd) -> CliResult {
             let (items, _) = api(licenses::list(app, &f, all()))?;
             print(&items, json, |v| lines(v, &["id", "key", "type"]));
         }
-        LicenseCmd::Get { id } => show(&api(licenses::get_one(app, &id))?),
-        LicenseCmd::Suspend { id } => set(&id, flag(|f| f.suspended = Some(true)))?,
-        LicenseCmd::Unsuspend { id } => set(&id, flag(|f| f.suspended = Some(false)))?,
-        LicenseCmd::Revoke { id } => set(&id, flag(|f| f.revoked = Some(true)))?,
-        LicenseCmd::Renew { id } => show(&api(licenses::renew(app, &id))?),
-        LicenseCmd::Expire { id, at } => {
+        LicenseCmd::Get { id } => show(&api(licenses::get_one(app, &license_ref(app, &id)?))?),
+        LicenseCmd::Suspend { id, json } => {
+            let v = set(&id, flag(|f| f.suspended = Some(true)))?;
+            print(&v, json, |v| one_line("suspended", v));
+        }
+        LicenseCmd::Unsuspend { id, json } => {
+            let v = set(&id, flag(|f| f.suspended = Some(false)))?;
+            print(&v, json, |v| one_line("unsuspended", v));
+        }
+        LicenseCmd::Revoke { id, json } => {
+            let v = set(&id, flag(|f| f.revoked = Some(true)))?;
+            print(&v, json, |v| one_line("revoked", v));
+        }
+        LicenseCmd::Renew { id, json } => {
+            let v = api(licenses::renew(app, &license_ref(app, &id)?))?;
+            print(&v, json, |v| {
+                format!("{}; expires at {}", one_line("renewed", v), v["expiresAt"])
+            });
+        }
+        LicenseCmd::Expire { id, at, json } => {
             let at = at.unwrap_or_else(|| app.now());
-            set(&id, flag(|f| f.expires_at = Some(at)))?
+            let v = set(&id, flag(|f| f.expires_at = Some(at)))?;
+            print(&v, json, |v| {
+                format!("{}; expires at {}", one_line("updated", v), v["expiresAt"])
+            });
         }
         LicenseCmd::Update {
             id,
             json_patch,
             fields,
+            json,
         } => {
             let base: LicenseFields = json_arg(json_patch.as_deref())?;
-            set(&id, base.or(*fields))?
+            let v = set(&id, base.or(*fields))?;
+            print(&v, json, |v| one_line("updated", v));
         }
-        LicenseCmd::Delete { id } => {
+        LicenseCmd::Delete { id, json } => {
+            let id = license_ref(app, &id)?;
             api(licenses::delete(app, &id))?;
-            println!("deleted license {id}");
+            if json {
+                println!("{}", serde_json::json!({ "id": id, "deleted": true }));
+            } else {
+                println!("deleted license {id}");
+            }
         }
     }
     Ok(())
+}
+
+/// `VERB license ID (KEY)`: what a license command did, in one line.
+fn one_line(verb: &str, v: &Value) -> String {
+    format!("{verb} license {} ({})", s(v, "id"), s(v, "key"))
+}
+
+/// The id of the license `id_or_key` names: a license id, else a license key.
+fn license_ref(app: &App, id_or_key: &str) -> Result<String, String> {
+    let found = api(app.store.read(|tx| {
+        if tx.load::<licenses::License>(id_or_key)?.is_some() {
+            return Ok(Some(id_or_key.to_owned()));
+        }
+        Ok(licenses::store::by_key(tx, id_or_key)?.map(|l| l.id))
+    }))?;
+    found.ok_or_else(|| format!("NOT_FOUND: no license with id or key {id_or_key}"))
 }
 
 fn flag(f: impl FnOnce(&mut LicenseFields)) -> LicenseFields {

@@ -7,6 +7,7 @@ use super::ServeArgs;
 use crate::app::{cli_error, open_sqlite, App};
 use crate::clock::{Clock, SystemClock, TestClock};
 use crate::config::{write_private, DataDir};
+use crate::http::log::RequestLog;
 use crate::http::{self, AppState};
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::resources::{access_tokens, settings};
@@ -48,6 +49,7 @@ pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) ->
             scopes: vec!["*".into()],
             expires_at: 0,
         },
+        &["*".to_owned()],
     )
     .map_err(cli_error)?;
     let secret = tok.token.unwrap_or_default();
@@ -66,6 +68,13 @@ pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) ->
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
+    if !dir.db().exists() {
+        return Err(format!(
+            "{} is not initialised; run `openlex-server init --data-dir {}` first",
+            dir.root.display(),
+            dir.root.display()
+        ));
+    }
     let limit = RateLimit::parse(&a.rate_limit).map_err(|e| format!("--rate-limit: {e}"))?;
     let durability = match a.durability.as_str() {
         "full" => Durability::Full,
@@ -95,11 +104,23 @@ pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
-    let app = Arc::new(App::open(dir, durability, clock, a.public_url.clone())?);
+    let password_threads = a.password_threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+    });
+    if password_threads == 0 {
+        return Err("--password-threads must be at least 1".into());
+    }
+    let app = App::open(dir, durability, clock, a.public_url.clone())?
+        .with_password_threads(password_threads);
     let state = AppState {
-        app,
+        app: Arc::new(app),
         limiter: limit.map(|l| Arc::new(Limiter::new(l))),
         test_clock,
+        trusted_proxies: a.trusted_proxies.clone().into(),
+        log: RequestLog {
+            level: a.log_level,
+            format: a.log_format,
+        },
     };
     let router = http::router(state);
     let rt = tokio::runtime::Builder::new_multi_thread()

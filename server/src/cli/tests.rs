@@ -208,6 +208,8 @@ fn product_create_flags_set_their_fields() {
         "false",
         "--trial-allowed-clock-offset",
         "-1",
+        "--activation-id-requires-fingerprint",
+        "true",
         "--private-key-file",
         "key.pem",
         "--json",
@@ -236,6 +238,7 @@ fn product_create_flags_set_their_fields() {
             trial_allow_vm_activation: Some(false),
             trial_allow_container_activation: Some(false),
             trial_allowed_clock_offset: Some(-1),
+            activation_id_requires_fingerprint: Some(true),
         }
     );
 }

@@ -234,7 +234,9 @@ impl<S: RequiredScope> FromRequestParts<AppState> for Admin<S> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        Self::check(st, bearer(&parts.headers)).await
+        let admin = Self::check(st, bearer(&parts.headers)).await?;
+        super::log::RequestNote::of(parts).token(&admin.token.id);
+        Ok(admin)
     }
 }
 

@@ -1,15 +1,19 @@
 //! The HTTP layer: state, the router (each resource module contributes its
-//! routes), error and list responses, per-IP rate limiting and the test
-//! clock. Handlers only extract ([`extract`]), authorise and call an
+//! routes), error and list responses, the front middleware (client address
+//! through trusted proxies, per-client rate limiting, the request log) and
+//! the test clock. Handlers only extract ([`extract`]), authorise and call an
 //! operation through [`App::run`](crate::app::App::run).
 
 pub mod extract;
+pub mod forwarded;
+pub mod log;
 pub mod serve;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -23,7 +27,10 @@ use crate::auth::scope;
 use crate::clock::TestClock;
 use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::Limiter;
+use crate::resources::access_tokens;
 use extract::{Admin, ApiJson};
+use forwarded::{Cidr, ClientAddr};
+use log::{RequestLog, RequestNote};
 
 /// State shared by all handlers.
 #[derive(Clone)]
@@ -35,6 +42,10 @@ pub struct AppState {
     /// The clock `POST /v3/test/clock` moves; only `serve
     /// --insecure-test-clock` sets it (loopback only).
     pub test_clock: Option<Arc<TestClock>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[Cidr]>,
+    /// The request log.
+    pub log: RequestLog,
 }
 
 impl IntoResponse for ApiError {
@@ -85,32 +96,80 @@ pub fn list_response<T: Serialize>((items, total): (Vec<T>, i64)) -> ApiResult<R
     Ok(r)
 }
 
-async fn rate_limit(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(lim) = st.limiter.clone() else {
-        return next.run(req).await;
+/// Whether `bearer` is a live admin token: the administrator's calls are
+/// not counted against the per-client rate limit.
+async fn is_admin(st: &AppState, bearer: Option<String>) -> bool {
+    let Some(bearer) = bearer.filter(|b| !b.is_empty()) else {
+        return false;
     };
-    let ip = req
+    let hash = crate::ids::token_hash(&bearer);
+    st.app
+        .run(move |app| {
+            let now = app.now();
+            Ok(app
+                .store
+                .read(|tx| access_tokens::store::by_hash(tx, &hash))?
+                .is_some_and(|t| t.expires_at == 0 || t.expires_at > now))
+        })
+        .await
+        .unwrap_or(false)
+}
+
+/// Every request passes here first: its client address (through trusted
+/// proxies), the per-client rate limit (admin calls exempt), and its line
+/// in the request log.
+async fn front(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    let d = lim.check(ip, st.app.now().max(0) as u64);
-    let mut resp = if d.allowed {
-        next.run(req).await
-    } else {
-        ApiError::new(ErrorCode::TooManyRequests, "rate limit exceeded").into_response()
+    let client = forwarded::client_addr(peer, req.headers(), &st.trusted_proxies);
+    let note = RequestNote::default();
+    req.extensions_mut().insert(ClientAddr(client));
+    req.extensions_mut().insert(note.clone());
+    let method = req.method().clone();
+    let limit = match &st.limiter {
+        Some(lim) if !is_admin(&st, extract::bearer(req.headers())).await => {
+            Some(lim.check(client, st.app.now().max(0) as u64))
+        }
+        _ => None,
     };
-    let h = resp.headers_mut();
-    for (k, v) in [
-        ("x-rate-limit-limit", d.limit as u64),
-        ("x-rate-limit-remaining", d.remaining as u64),
-        ("x-rate-limit-reset", d.reset),
-    ] {
-        if let Ok(v) = HeaderValue::from_str(&v.to_string()) {
-            h.insert(k, v);
+    let mut resp = match limit {
+        Some(d) if !d.allowed => {
+            ApiError::new(ErrorCode::TooManyRequests, "rate limit exceeded").into_response()
+        }
+        _ => next.run(req).await,
+    };
+    if let Some(d) = limit {
+        let h = resp.headers_mut();
+        for (k, v) in [
+            ("x-rate-limit-limit", d.limit as u64),
+            ("x-rate-limit-remaining", d.remaining as u64),
+            ("x-rate-limit-reset", d.reset),
+        ] {
+            if let Ok(v) = HeaderValue::from_str(&v.to_string()) {
+                h.insert(k, v);
+            }
         }
     }
+    st.log.request(
+        method.as_str(),
+        resp.status().as_u16(),
+        started.elapsed(),
+        client,
+        &note.fields(),
+    );
     resp
+}
+
+/// Notes the matched route template for the log (never the path itself).
+async fn note_route(matched: Option<MatchedPath>, req: Request, next: Next) -> Response {
+    if let (Some(m), Some(n)) = (matched, req.extensions().get::<RequestNote>()) {
+        n.route(m.as_str());
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> ApiError {
@@ -172,11 +231,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v3/status", get(status))
         .route("/v3/test/clock", post(test_clock))
         .merge(crate::resources::routes())
+        .route_layer(axum::middleware::from_fn(note_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            rate_limit,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), front))
         .with_state(state)
 }

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{delete, get};
 use axum::Router;
+use openlex_wire::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
@@ -112,13 +113,27 @@ pub fn view(t: &AdminToken, secret: Option<String>) -> TokenView {
     }
 }
 
-/// Creates a token; the secret is returned only here.
-pub fn create(app: &App, req: &TokenCreate) -> ApiResult<TokenView> {
+/// Creates a token for a caller holding `granter` (the CLI, with the
+/// database itself, holds `*`): its scopes must be a subset of the
+/// granter's (403 FORBIDDEN otherwise) and it must not be expired already.
+/// The secret is returned only here.
+pub fn create(app: &App, req: &TokenCreate, granter: &[String]) -> ApiResult<TokenView> {
     if req.scopes.is_empty() {
         return Err(ApiError::validation("at least one scope is required"));
     }
     for s in &req.scopes {
         auth::check_grantable(s)?;
+        if !auth::grants(granter, s) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                format!("a token cannot grant {s}, which it does not hold"),
+            ));
+        }
+    }
+    if req.expires_at < 0 || (req.expires_at != 0 && req.expires_at <= app.now()) {
+        return Err(ApiError::validation(
+            "expiresAt must be in the future (or 0: never)",
+        ));
     }
     let secret = crate::ids::secret_token("olat_");
     let t = AdminToken {
@@ -154,11 +169,12 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn create_route(
-    _: Admin<scope::TokenWrite>,
+    admin: Admin<scope::TokenWrite>,
     State(st): State<AppState>,
     ApiJson(req): ApiJson<TokenCreate>,
 ) -> ApiResult<Response> {
-    created(&st.app.run(move |app| create(app, &req)).await?)
+    let granter = admin.token.scopes;
+    created(&st.app.run(move |app| create(app, &req, &granter)).await?)
 }
 
 async fn list_route(

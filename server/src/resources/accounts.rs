@@ -4,6 +4,9 @@
 //! `POST /v3/accounts/login`, `POST /v3/accounts/login-oidc`,
 //! `GET /v3/me/licenses`.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,15 +21,12 @@ use super::users::User;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiJson, ApiQuery, Bearer};
+use crate::http::forwarded::ClientAddr;
 use crate::http::{ok, AppState};
 use crate::params;
 use crate::store::Tx;
 use crate::validate;
 
-/// Consecutive failed logins that lock an account.
-pub const MAX_FAILED_LOGINS: u32 = 5;
-/// How long a lock lasts (seconds).
-pub const LOCK_SECONDS: i64 = 300;
 /// How long a session lasts (seconds).
 pub const SESSION_SECONDS: i64 = 30 * 86_400;
 
@@ -37,7 +37,7 @@ pub mod store {
     /// The user with `email` (lower-case).
     pub fn user_by_email(tx: &mut dyn Tx, email: &str) -> ApiResult<Option<User>> {
         tx.doc(
-            "SELECT data FROM users WHERE email = ?1 ORDER BY created_at, rowid LIMIT 1 FOR UPDATE",
+            "SELECT data FROM users WHERE email = ?1 ORDER BY created_at, rowid LIMIT 1",
             params![email],
         )
     }
@@ -66,76 +66,55 @@ pub mod store {
     }
 }
 
-/// Password, then TOTP when the user has a secret; [`MAX_FAILED_LOGINS`]
-/// consecutive failures lock the account for [`LOCK_SECONDS`]. Returns a
-/// session token.
-pub fn login(app: &App, req: &LoginRequest) -> ApiResult<String> {
+/// Password, then TOTP when the user has a secret, through the one
+/// [`PasswordGate`](crate::passwords::PasswordGate): failures count per
+/// (e-mail, source address) with the activation endpoint's, unknown e-mails
+/// cost and lock the same as known ones, and the hash runs on the password
+/// threads, outside any unit of work. Returns a session token.
+pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResult<String> {
     validate::len_in("email", &req.email, 1, 256)?;
     validate::len_in("password", &req.password, 8, 256)?;
+    let email = req.email.to_lowercase();
+    let invalid = || ApiError::new(ErrorCode::AuthenticationFailed, "invalid email or password");
     let now = app.now();
-    let locked = || {
-        ApiError::new(
-            ErrorCode::LoginTemporarilyLocked,
-            "too many failed logins; try again later",
-        )
+    app.passwords.ensure_unlocked(&email, source, now)?;
+    let user = {
+        let email = email.clone();
+        app.run(move |app| app.store.read(|tx| store::user_by_email(tx, &email)))
+            .await?
     };
-    // The unit of work returns Ok(Err(..)) for failed logins so the failure
-    // counter is committed while the client still gets the error.
-    app.store.write(|tx| {
-        let Some(mut user) = store::user_by_email(tx, &req.email.to_lowercase())? else {
-            return Ok(Err(ApiError::new(
-                ErrorCode::AuthenticationFailed,
-                "invalid email or password",
-            )));
-        };
-        if user.locked_until > now {
-            return Ok(Err(locked()));
-        }
-        let mut failure: Option<ApiError> = None;
-        if !crate::passwords::verify_password(&req.password, &user.password_hash) {
-            failure = Some(ApiError::new(
-                ErrorCode::AuthenticationFailed,
-                "invalid email or password",
-            ));
-        } else if !user.two_factor_secret.is_empty() {
-            match req.two_factor_code.as_deref().filter(|c| !c.is_empty()) {
-                None => {
-                    return Ok(Err(ApiError::new(
-                        ErrorCode::TwoFactorCodeMissing,
-                        "two-factor authentication code required",
-                    )))
-                }
-                Some(code) if !crate::totp::verify(&user.two_factor_secret, code, now) => {
-                    failure = Some(ApiError::new(
-                        ErrorCode::TwoFactorCodeInvalid,
-                        "invalid two-factor authentication code",
-                    ))
-                }
-                Some(_) => {}
+    let stored = user.as_ref().map(|u| u.password_hash.as_str());
+    app.passwords
+        .check(&email, source, &req.password, stored, now, invalid)
+        .await?;
+    let user = user.ok_or_else(invalid)?;
+    if !user.two_factor_secret.is_empty() {
+        match req.two_factor_code.as_deref().filter(|c| !c.is_empty()) {
+            None => {
+                return Err(ApiError::new(
+                    ErrorCode::TwoFactorCodeMissing,
+                    "two-factor authentication code required",
+                ))
             }
-        }
-        if let Some(e) = failure {
-            user.failed_logins += 1;
-            let now_locked = user.failed_logins >= MAX_FAILED_LOGINS;
-            if now_locked {
-                user.failed_logins = 0;
-                user.locked_until = now + LOCK_SECONDS;
+            Some(code) if !crate::totp::verify(&user.two_factor_secret, code, now) => {
+                let e = ApiError::new(
+                    ErrorCode::TwoFactorCodeInvalid,
+                    "invalid two-factor authentication code",
+                );
+                return Err(app.passwords.failed(&email, source, now, e));
             }
-            tx.save(&user)?;
-            return Ok(Err(if now_locked { locked() } else { e }));
+            Some(_) => {}
         }
-        user.failed_logins = 0;
-        user.locked_until = 0;
-        tx.save(&user)?;
-        let token = crate::ids::secret_token("olu_");
-        store::put_session(
-            tx,
-            &crate::ids::token_hash(&token),
-            &user.id,
-            now + SESSION_SECONDS,
-        )?;
-        Ok(Ok(token))
-    })?
+    }
+    app.passwords.succeeded(&email, source);
+    let token = crate::ids::secret_token("olu_");
+    let hash = crate::ids::token_hash(&token);
+    app.run(move |app| {
+        app.store
+            .write(|tx| store::put_session(tx, &hash, &user.id, now + SESSION_SECONDS))
+    })
+    .await?;
+    Ok(token)
 }
 
 /// Query of `GET /v3/me/licenses`.
@@ -190,9 +169,10 @@ pub fn routes() -> Router<AppState> {
 
 async fn login_route(
     State(st): State<AppState>,
+    ClientAddr(source): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let token = st.app.run(move |app| login(app, &req)).await?;
+    let token = login(&st.app, req, source).await?;
     ok(&LoginResponse {
         access_token: token,
     })

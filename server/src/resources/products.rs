@@ -49,6 +49,10 @@ pub struct Product {
     pub trial_allow_container_activation: bool,
     /// Allowed clock offset for trial tokens (seconds; -1 = off).
     pub trial_allowed_clock_offset: i64,
+    /// Calls naming an activation id (deactivation, meter attributes,
+    /// feature entitlements) must carry the activation's device fingerprint;
+    /// false (the vendor's behaviour): the id alone is a bearer capability.
+    pub activation_id_requires_fingerprint: bool,
     /// Created at.
     pub created_at: i64,
     /// Updated at.
@@ -70,6 +74,7 @@ impl Default for Product {
             trial_allow_vm_activation: true,
             trial_allow_container_activation: true,
             trial_allowed_clock_offset: 600,
+            activation_id_requires_fingerprint: false,
             created_at: 0,
             updated_at: 0,
         }
@@ -130,6 +135,9 @@ pub struct ProductFields {
     /// Allowed clock offset of trial tokens in seconds (-1 = off).
     #[arg(long, allow_hyphen_values = true)]
     pub trial_allowed_clock_offset: Option<i64>,
+    /// Require the device fingerprint on calls that name an activation id.
+    #[arg(long)]
+    pub activation_id_requires_fingerprint: Option<bool>,
 }
 
 impl ProductFields {
@@ -148,7 +156,8 @@ impl ProductFields {
             trial_fingerprint_matching_strategy,
             trial_allow_vm_activation,
             trial_allow_container_activation,
-            trial_allowed_clock_offset
+            trial_allowed_clock_offset,
+            activation_id_requires_fingerprint
         );
     }
 }

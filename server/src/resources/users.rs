@@ -37,10 +37,6 @@ pub struct User {
     pub password_hash: String,
     /// Base32 TOTP secret; empty = no two-factor (never returned).
     pub two_factor_secret: String,
-    /// Consecutive failed logins.
-    pub failed_logins: u32,
-    /// Login locked until (unix seconds).
-    pub locked_until: i64,
     /// Created at.
     pub created_at: i64,
     /// Updated at.
@@ -108,7 +104,7 @@ pub struct UserUpdate {
     /// The fields to change.
     #[serde(flatten)]
     pub fields: UserFields,
-    /// Clears a login lock.
+    /// Clears the user's password lockouts (from every address).
     pub unlock: Option<bool>,
 }
 
@@ -205,17 +201,28 @@ pub fn create(app: &App, req: UserCreate) -> ApiResult<UserView> {
 /// Changes the given fields.
 pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
     let now = app.now();
+    let mut fields = req.fields.clone();
+    // Hashed before the unit of work: password hashing never holds the database.
+    let new_hash = match fields.password.take() {
+        Some(pw) => {
+            validate::len_in("password", &pw, 8, 256)?;
+            Some(crate::passwords::hash_password(&pw))
+        }
+        None => None,
+    };
     let (u, shown) = app.store.write(|tx| {
         let mut u: User = load_or_404(tx, id, "user")?;
-        let shown = req.fields.clone().apply(&mut u)?;
-        if req.unlock == Some(true) {
-            u.failed_logins = 0;
-            u.locked_until = 0;
+        let shown = fields.clone().apply(&mut u)?;
+        if let Some(h) = &new_hash {
+            u.password_hash = h.clone();
         }
         u.updated_at = now;
         tx.save(&u)?;
         Ok((u, shown))
     })?;
+    if req.unlock == Some(true) {
+        app.passwords.unlock(&u.email.to_lowercase());
+    }
     Ok(view(&u, shown))
 }
 

@@ -94,6 +94,16 @@ impl Server {
     }
 
     pub fn start_with(serve_args: &[&str], env: &[(&str, &str)]) -> Server {
+        Self::start_with_stderr(serve_args, env, None)
+    }
+
+    /// [`Server::start_with`], the server's stderr (its request log) going to
+    /// `stderr` if given. Without `--log-level` in `serve_args` the log is off.
+    pub fn start_with_stderr(
+        serve_args: &[&str],
+        env: &[(&str, &str)],
+        stderr: Option<std::fs::File>,
+    ) -> Server {
         let tmp = tempfile::tempdir().expect("tempdir");
         let dir = tmp.path().join("data");
         let (ok, _, err) = cli(&dir, &["init"]);
@@ -108,12 +118,15 @@ impl Server {
             .arg(&dir)
             .args(["--listen", "127.0.0.1:0"])
             .args(serve_args);
+        if !serve_args.contains(&"--log-level") {
+            cmd.args(["--log-level", "off"]);
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
         let mut child = cmd
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr.map_or_else(Stdio::inherit, Stdio::from))
             .spawn()
             .expect("spawn serve");
         let mut line = String::new();
@@ -164,6 +177,18 @@ impl Server {
     }
 
     pub fn raw(&self, method: &str, path: &str, body: Option<&str>, bearer: Option<&str>) -> Resp {
+        self.raw_with(method, path, body, bearer, &[])
+    }
+
+    /// [`Server::raw`] with extra request headers (e.g. `X-Forwarded-For`).
+    pub fn raw_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        bearer: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let url = format!("{}{}", self.url, path);
         let auth = bearer.map(|b| format!("Bearer {b}"));
         let result = match (method, body) {
@@ -172,12 +197,18 @@ impl Server {
                 if let Some(a) = &auth {
                     r = r.header("Authorization", a);
                 }
+                for (k, v) in headers {
+                    r = r.header(*k, *v);
+                }
                 r.call()
             }
             ("DELETE", _) => {
                 let mut r = self.agent.delete(&url);
                 if let Some(a) = &auth {
                     r = r.header("Authorization", a);
+                }
+                for (k, v) in headers {
+                    r = r.header(*k, *v);
                 }
                 r.call()
             }
@@ -191,6 +222,9 @@ impl Server {
                 r = r.header("Content-Type", "application/json");
                 if let Some(a) = &auth {
                     r = r.header("Authorization", a);
+                }
+                for (k, v) in headers {
+                    r = r.header(*k, *v);
                 }
                 r.send(b.unwrap_or(""))
             }

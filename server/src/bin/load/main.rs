@@ -7,7 +7,15 @@
 //!
 //! ```text
 //! openlex-server-load --data-dir DIR [--url URL] [--threads 32] [--requests 20000] [--licenses 200]
+//!                     [--password-flood ADDRESSES]
 //! ```
+//!
+//! `--password-flood N` runs, while the activations are measured, a password
+//! spray beside them: N simulated addresses (`X-Forwarded-For: 10.77.0.i`; the
+//! server must trust 127.0.0.1 with `--trusted-proxy`) each send up to 10
+//! wrong-password logins per second, every one for a new e-mail (so none is
+//! locked out and every one costs a password hash). Their answers are
+//! counted, not checked: the point is what they do to the activations.
 //!
 //! It runs on the same cores as the server it measures, so it does as little
 //! as it honestly can while the clock runs: every request body (each with its
@@ -21,6 +29,7 @@
 mod http;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
@@ -33,6 +42,7 @@ struct Opts {
     threads: usize,
     requests: usize,
     licenses: usize,
+    password_flood: usize,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -42,6 +52,7 @@ fn parse_args() -> Result<Opts, String> {
         threads: 32,
         requests: 20_000,
         licenses: 200,
+        password_flood: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -52,8 +63,11 @@ fn parse_args() -> Result<Opts, String> {
             "--threads" => o.threads = val()?.parse().map_err(|_| "bad --threads")?,
             "--requests" => o.requests = val()?.parse().map_err(|_| "bad --requests")?,
             "--licenses" => o.licenses = val()?.parse().map_err(|_| "bad --licenses")?,
+            "--password-flood" => {
+                o.password_flood = val()?.parse().map_err(|_| "bad --password-flood")?
+            }
             "-h" | "--help" => {
-                return Err("usage: openlex-server-load --data-dir DIR [--url URL] [--threads N] [--requests N] [--licenses N]".into())
+                return Err("usage: openlex-server-load --data-dir DIR [--url URL] [--threads N] [--requests N] [--licenses N] [--password-flood ADDRESSES]".into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -127,6 +141,42 @@ fn cpu_seconds() -> f64 {
     // utime and stime are fields 14 and 15 of the whole line; clock ticks are
     // 100 per second on every Linux this runs on.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// One flooding address: up to 10 wrong-password logins per second, each
+/// for a new e-mail, until `stop`. Returns (sent, refused with 429).
+fn flood(target: &http::Target, address: usize, stop: &AtomicBool) -> (usize, usize) {
+    let mut conn = None;
+    let (mut sent, mut busy) = (0, 0);
+    let tick = std::time::Duration::from_millis(100);
+    let mut next = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        let body = json!({"email": format!("spray-{address}-{sent}@example.com"), "password": "wrong password"})
+            .to_string();
+        let req = format!(
+            "POST /v3/accounts/login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nX-Forwarded-For: 10.77.0.{address}\r\nContent-Length: {}\r\n\r\n{body}",
+            target.authority,
+            body.len()
+        );
+        let c = match conn.as_mut() {
+            Some(c) => c,
+            None => match target.connect() {
+                Ok(c) => conn.insert(c),
+                Err(_) => break,
+            },
+        };
+        match c.send(req.as_bytes()) {
+            Ok((429, _)) => busy += 1,
+            Ok(_) => {}
+            Err(_) => conn = None,
+        }
+        sent += 1;
+        next += tick;
+        if let Some(wait) = next.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+    (sent, busy)
 }
 
 /// One client thread: a keep-alive connection, its requests in order.
@@ -223,6 +273,17 @@ fn run() -> Result<(), String> {
             std::thread::spawn(move || client(&target, reqs, &barrier))
         })
         .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flooders: Vec<_> = (0..o.password_flood)
+        .map(|a| {
+            let (target, stop) = (target.clone(), stop.clone());
+            std::thread::spawn(move || flood(&target, a, &stop))
+        })
+        .collect();
+    if !flooders.is_empty() {
+        // Let the flood reach its rate before the clock starts.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
     barrier.wait();
     let (start, cpu0) = (Instant::now(), cpu_seconds());
     let mut all = Vec::with_capacity(total);
@@ -234,6 +295,20 @@ fn run() -> Result<(), String> {
     }
     let secs = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu0;
+    stop.store(true, Ordering::Relaxed);
+    if !flooders.is_empty() {
+        let (mut sent, mut busy) = (0, 0);
+        for f in flooders {
+            let (s, b) = f.join().map_err(|_| "flooder panicked")?;
+            sent += s;
+            busy += b;
+        }
+        println!(
+            "password flood: {} addresses, {sent} wrong-password logins ({:.0}/s), {busy} refused with 429",
+            o.password_flood,
+            sent as f64 / secs
+        );
+    }
     all.sort_unstable();
     let pct = |p: f64| {
         all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))

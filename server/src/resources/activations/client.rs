@@ -3,6 +3,9 @@
 //! (policy checks and writes are atomic) and signs its token after, outside
 //! the database lock, so signing (the expensive part) runs in parallel.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use openlex_wire::claims::ActivationClaims;
 use openlex_wire::requests::*;
 use openlex_wire::ErrorCode;
@@ -60,39 +63,175 @@ fn load_pair(tx: &mut dyn Tx, id: &str) -> ApiResult<(Activation, License)> {
     Ok((act, lic))
 }
 
+/// The capability rule of calls that name an activation id: a presented
+/// fingerprint must match the activation's; none presented is allowed (the
+/// id is a bearer secret, as in the vendor's API) unless the product sets
+/// `activationIdRequiresFingerprint`.
+fn ensure_holder(
+    tx: &mut dyn Tx,
+    lic: &License,
+    act: &Activation,
+    presented: &str,
+) -> ApiResult<()> {
+    if !presented.is_empty() {
+        return lic.fingerprint_matching_strategy.ensure_same_device(
+            &act.fingerprint,
+            presented,
+            "activation",
+        );
+    }
+    let product: Option<Product> = tx.load(&lic.product_id)?;
+    if product.is_some_and(|p| p.activation_id_requires_fingerprint) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "this product requires the device fingerprint with the activation id",
+        ));
+    }
+    Ok(())
+}
+
 fn usable(lic: &License, req: &ActivationRequest, now: i64) -> ApiResult<()> {
     policy::check_license_usable(lic, &req.vm_name, req.container, &req.release_version, now)
 }
 
-fn authenticate(tx: &mut dyn Tx, lic: &License, req: &ActivationRequest) -> ApiResult<()> {
+/// The password check an activation of a `requireAuthentication` license
+/// needs: made by the caller through the [`PasswordGate`], outside the unit of work.
+///
+/// [`PasswordGate`]: crate::passwords::PasswordGate
+#[derive(Debug, Clone)]
+pub struct PasswordCheck {
+    /// The account attacked or used: the license user's e-mail (lower case).
+    pub account: String,
+    /// The license's user.
+    pub user_id: String,
+    /// The user's hash when the request named the user's e-mail; else none
+    /// (checked against the dummy hash, so it always fails alike).
+    pub stored: Option<String>,
+}
+
+/// What one pass of an online activation ended with.
+#[derive(Debug, Clone)]
+pub enum Attempt {
+    /// The activation was made: its token and license.
+    Issued {
+        /// The signed activation token.
+        token: String,
+        /// The license activated (for the request log).
+        license_id: String,
+    },
+    /// The license requires authentication that was not yet verified.
+    NeedsPassword(PasswordCheck),
+}
+
+/// Claims to sign, or the password check to make first. Returned by value
+/// from the unit of work once; the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Checked {
+    Claims(ActivationClaims),
+    Password(PasswordCheck),
+}
+
+/// None when `lic` needs no password or `verified` is its user; else the
+/// check to make.
+fn authenticate(
+    tx: &mut dyn Tx,
+    lic: &License,
+    req: &ActivationRequest,
+    verified: Option<&str>,
+) -> ApiResult<Option<PasswordCheck>> {
     if !lic.require_authentication {
-        return Ok(());
+        return Ok(None);
+    }
+    if verified.is_some_and(|v| !v.is_empty() && v == lic.user_id) {
+        return Ok(None);
     }
     let user: Option<User> = if lic.user_id.is_empty() {
         None
     } else {
         tx.load(&lic.user_id)?
     };
-    let ok = user.is_some_and(|u| {
-        u.email.eq_ignore_ascii_case(&req.email)
-            && crate::passwords::verify_password(&req.password, &u.password_hash)
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::AuthenticationFailed,
-            "license user authentication failed",
-        ))
-    }
+    let account = user
+        .as_ref()
+        .map(|u| u.email.to_lowercase())
+        .unwrap_or_else(|| req.email.to_lowercase());
+    let stored = user
+        .filter(|u| u.email.eq_ignore_ascii_case(&req.email))
+        .map(|u| u.password_hash);
+    Ok(Some(PasswordCheck {
+        account,
+        user_id: lic.user_id.clone(),
+        stored,
+    }))
 }
 
-/// `POST /v3/activations` (and offline activation): returns the token.
+fn authentication_failed() -> ApiError {
+    ApiError::new(
+        ErrorCode::AuthenticationFailed,
+        "license user authentication failed",
+    )
+}
+
+/// `POST /v3/activations`: one pass without a verified password; for a
+/// license that requires one, the password is checked through the gate
+/// (counted per account and `source`, hashed on the password threads,
+/// outside the unit of work) and the activation made in a second pass.
+pub async fn activate_online(
+    app: &Arc<App>,
+    req: ActivationRequest,
+    source: IpAddr,
+) -> ApiResult<(String, String)> {
+    let req = Arc::new(req);
+    let mut verified: Option<String> = None;
+    for _ in 0..2 {
+        let (r, v) = (req.clone(), verified.clone());
+        match app
+            .run(move |app| activate_as(app, &r, None, v.as_deref()))
+            .await?
+        {
+            Attempt::Issued { token, license_id } => return Ok((token, license_id)),
+            Attempt::NeedsPassword(check) if verified.is_none() => {
+                let now = app.now();
+                app.passwords
+                    .check(
+                        &check.account,
+                        source,
+                        &req.password,
+                        check.stored.as_deref(),
+                        now,
+                        authentication_failed,
+                    )
+                    .await?;
+                app.passwords.succeeded(&check.account, source);
+                verified = Some(check.user_id);
+            }
+            // The license's user changed between the passes.
+            Attempt::NeedsPassword(_) => break,
+        }
+    }
+    Err(authentication_failed())
+}
+
+/// An activation without a password check (offline activation, tests):
+/// licenses that require authentication answer AUTHENTICATION_FAILED.
 pub fn activate(
     app: &App,
     req: &ActivationRequest,
     offline: Option<&OfflineOpts>,
 ) -> ApiResult<String> {
+    match activate_as(app, req, offline, None)? {
+        Attempt::Issued { token, .. } => Ok(token),
+        Attempt::NeedsPassword(_) => Err(authentication_failed()),
+    }
+}
+
+/// One activation pass; `verified` is the user whose password the caller
+/// checked through the gate.
+pub fn activate_as(
+    app: &App,
+    req: &ActivationRequest,
+    offline: Option<&OfflineOpts>,
+    verified: Option<&str>,
+) -> ApiResult<Attempt> {
     policy::validate_activation(req)?;
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
@@ -106,7 +245,9 @@ pub fn activate(
             }
         }
         usable(&lic, req, now)?;
-        authenticate(tx, &lic, req)?;
+        if let Some(check) = authenticate(tx, &lic, req, verified)? {
+            return Ok(Checked::Password(check));
+        }
         store::delete_expired_leases(tx, &lic.id, now)?;
         let per_instance =
             lic.is_floating() && lic.leasing_strategy == LeasingStrategy::PerInstance;
@@ -156,16 +297,26 @@ pub fn activate(
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
-        claims::load_and_build(tx, &product, &lic, &act, now)
+        Ok(Checked::Claims(claims::load_and_build(
+            tx, &product, &lic, &act, now,
+        )?))
     };
-    let sign = |mut claims: ActivationClaims| {
+    let sign = |checked: Checked| {
+        let mut claims = match checked {
+            Checked::Claims(c) => c,
+            Checked::Password(check) => return Ok(Attempt::NeedsPassword(check)),
+        };
         if let Some(o) = offline {
             // Offline activations cannot sync: no sync interval, no grace.
             claims.orv = o.orv;
             claims.ssi = 0;
             claims.ssgpeat = 0;
         }
-        app.sign(&claims.pid.clone(), &claims)
+        let token = app.sign(&claims.pid.clone(), &claims)?;
+        Ok(Attempt::Issued {
+            token,
+            license_id: claims.lid,
+        })
     };
     // Signing overlaps the commit; the token is returned only once the
     // activation it describes is durable.
@@ -175,6 +326,11 @@ pub fn activate(
 /// `PATCH /v3/activations/{id}`: re-checks the license, renews the lease
 /// and returns a fresh token.
 pub fn sync(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<String> {
+    sync_issued(app, id, req).map(|(token, _)| token)
+}
+
+/// [`sync`], also returning the license id (for the request log).
+pub fn sync_issued(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<(String, String)> {
     policy::validate_activation(req)?;
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
@@ -215,7 +371,7 @@ pub fn sync(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<String> {
         claims::load_and_build(tx, &product, &lic, &act, now)
     };
     app.store.write_then(check_and_save, |c: ActivationClaims| {
-        app.sign(&c.pid.clone(), &c)
+        Ok((app.sign(&c.pid.clone(), &c)?, c.lid))
     })
 }
 
@@ -250,6 +406,8 @@ pub fn deactivate(
                 &r.fingerprint,
                 "activation",
             )?;
+        } else {
+            ensure_holder(tx, &lic, &act, "")?;
         }
         if !lic.is_floating() {
             if policy::limit_reached(lic.allowed_deactivations, lic.total_deactivations) {
@@ -287,13 +445,7 @@ pub fn meter(
         if !req.product_id.is_empty() && req.product_id != lic.product_id {
             return Err(invalid_product());
         }
-        if !req.fingerprint.is_empty() {
-            lic.fingerprint_matching_strategy.ensure_same_device(
-                &act.fingerprint,
-                &req.fingerprint,
-                "activation",
-            )?;
-        }
+        ensure_holder(tx, &lic, &act, &req.fingerprint)?;
         let (attr, uses) = policy::meter(&mut lic, &mut act, name, req.increment)?;
         act.updated_at = now;
         lic.updated_at = now;
@@ -319,11 +471,13 @@ pub fn meter(
     )
 }
 
-/// `GET /v3/activations/{id}/feature-entitlements`: a signed token.
-pub fn feature_entitlements(app: &App, id: &str) -> ApiResult<String> {
+/// `GET /v3/activations/{id}/feature-entitlements[?fingerprint=]`: a
+/// signed token.
+pub fn feature_entitlements(app: &App, id: &str, fingerprint: &str) -> ApiResult<String> {
     let now = app.now();
     let claims = app.store.read(|tx| {
         let (act, lic) = load_pair(tx, id)?;
+        ensure_holder(tx, &lic, &act, fingerprint)?;
         let set: Option<EntitlementSetRec> = if lic.entitlement_set_id.is_empty() {
             None
         } else {

@@ -8,10 +8,12 @@ use axum::Router;
 use openlex_wire::requests::*;
 use serde::Deserialize;
 
-use super::{activate, deactivate, feature_entitlements, meter, sync, Activation};
+use super::{activate_online, deactivate, feature_entitlements, meter, sync_issued, Activation};
 use crate::auth::scope;
 use crate::error::ApiResult;
 use crate::http::extract::{Admin, ApiJson, ApiQuery, Bearer, Paging};
+use crate::http::forwarded::ClientAddr;
+use crate::http::log::RequestNote;
 use crate::http::{list_response, no_content, ok, AppState};
 use crate::resources::filters;
 
@@ -45,9 +47,12 @@ pub fn routes() -> Router<AppState> {
 
 async fn activate_route(
     State(st): State<AppState>,
+    ClientAddr(source): ClientAddr,
+    note: RequestNote,
     ApiJson(req): ApiJson<ActivationRequest>,
 ) -> ApiResult<Response> {
-    let token = st.app.run(move |app| activate(app, &req, None)).await?;
+    let (token, license_id) = activate_online(&st.app, req, source).await?;
+    note.license(&license_id);
     ok(&ActivationResponse {
         activation_token: token,
     })
@@ -55,10 +60,12 @@ async fn activate_route(
 
 async fn sync_route(
     State(st): State<AppState>,
+    note: RequestNote,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ActivationRequest>,
 ) -> ApiResult<Response> {
-    let token = st.app.run(move |app| sync(app, &id, &req)).await?;
+    let (token, license_id) = st.app.run(move |app| sync_issued(app, &id, &req)).await?;
+    note.license(&license_id);
     ok(&ActivationResponse {
         activation_token: token,
     })
@@ -80,11 +87,13 @@ async fn deactivate_route(
 /// legacy client deactivation.
 async fn delete_route(
     State(st): State<AppState>,
+    note: RequestNote,
     Bearer(bearer): Bearer,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     if bearer.is_some() {
-        Admin::<scope::ActivationWrite>::check(&st, bearer).await?;
+        let admin = Admin::<scope::ActivationWrite>::check(&st, bearer).await?;
+        note.token(&admin.token.id);
         st.app
             .run(move |app| crate::resources::delete_doc::<Activation>(app, &id, "activation"))
             .await?;
@@ -96,13 +105,22 @@ async fn delete_route(
     no_content()
 }
 
+/// Query of `GET /v3/activations/{id}/feature-entitlements`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EntitlementsQuery {
+    /// The device fingerprint (required when the product says so).
+    pub fingerprint: String,
+}
+
 async fn entitlements_route(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<EntitlementsQuery>,
 ) -> ApiResult<Response> {
     let token = st
         .app
-        .run(move |app| feature_entitlements(app, &id))
+        .run(move |app| feature_entitlements(app, &id, &q.fingerprint))
         .await?;
     ok(&serde_json::json!({ "featureEntitlementsToken": token }))
 }
