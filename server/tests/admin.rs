@@ -513,3 +513,61 @@ fn product_create_generates_a_real_rsa_key() {
         p.body["publicKey"].as_str().unwrap(),
     );
 }
+
+/// The vendor's DTOs carry dates as ISO 8601 UTC strings (`null` where the
+/// vendor's are nullable and unset); requests take ISO strings or unix
+/// seconds, and a date of the wrong type is a 400 naming the field.
+#[test]
+fn dates_are_iso_8601_strings() {
+    let s = Server::start();
+    let p = s.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    let iso = |v: &Value| {
+        let t = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
+        assert!(
+            t.len() == 24 && t.ends_with(".000Z") && t.as_bytes()[10] == b'T',
+            "{t}"
+        );
+        date(v)
+    };
+    iso(&p["createdAt"]);
+    iso(&p["updatedAt"]);
+    // a lifetime license: expiresAt null
+    let l = s.license(pid, json!({}));
+    assert_eq!(l["expiresAt"], Value::Null);
+    assert!(iso(&l["createdAt"]) > 1_600_000_000);
+    // an ISO expiry in, the same instant out; unix seconds are accepted too
+    let l = s.license(pid, json!({"expiresAt": "2031-01-02T03:04:05+01:00"}));
+    assert_eq!(l["expiresAt"], json!("2031-01-02T02:04:05.000Z"));
+    let id = l["id"].as_str().unwrap();
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{id}"),
+        Some(&json!({"expiresAt": 1_924_992_000})),
+    );
+    assert_eq!(r.body["expiresAt"], json!("2031-01-01T00:00:00.000Z"));
+    // null clears it (lifetime again)
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{id}"),
+        Some(&json!({"expiresAt": null})),
+    );
+    assert_eq!(r.body["expiresAt"], Value::Null);
+    for bad in [json!("next tuesday"), json!(true), json!({"a": 1})] {
+        let r = s.admin(
+            "PATCH",
+            &format!("/v3/licenses/{id}"),
+            Some(&json!({ "expiresAt": bad })),
+        );
+        assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"), "{bad}");
+        assert!(r.text.contains("ISO 8601"), "{}", r.text);
+    }
+    // tokens: a never-expiring token's expiresAt is null
+    let t = s.admin(
+        "POST",
+        "/v3/personal-access-tokens",
+        Some(&json!({"name": "t", "scopes": ["license:read"]})),
+    );
+    assert_eq!(t.body["expiresAt"], Value::Null);
+    iso(&t.body["createdAt"]);
+}

@@ -30,8 +30,10 @@ pub struct AdminToken {
     /// SHA-256 of the secret (never returned).
     pub token_hash: String,
     /// Expires at; 0 = never.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
 }
 
@@ -78,6 +80,7 @@ pub struct TokenCreate {
     pub scopes: Vec<String>,
     /// Expiry (unix seconds; 0 = never).
     #[arg(long, default_value_t = 0)]
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
 }
 
@@ -92,8 +95,10 @@ pub struct TokenView {
     /// Scopes.
     pub scopes: Vec<String>,
     /// Expires at.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// The secret, shown once.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -50,8 +50,10 @@ pub struct Product {
     /// Allowed clock offset for trial tokens (seconds; -1 = off).
     pub trial_allowed_clock_offset: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 

@@ -52,10 +52,13 @@ pub struct ReleaseRec {
     /// Files.
     pub files: Vec<ReleaseFile>,
     /// Published at.
+    #[serde(with = "crate::dates::nullable")]
     pub published_at: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 
@@ -106,6 +109,7 @@ pub struct ReleaseFields {
     pub files: Option<Vec<ReleaseFile>>,
     /// Published at (unix seconds).
     #[arg(long)]
+    #[serde(default, with = "crate::dates::request")]
     pub published_at: Option<i64>,
 }
 

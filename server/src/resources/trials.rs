@@ -51,14 +51,21 @@ pub struct TrialActivation {
     /// Trial metadata (`amd`).
     pub metadata: Vec<Metadata>,
     /// Trial expires at.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Activated offline.
     pub offline: bool,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Last sync.
+    #[serde(
+        with = "crate::dates::nullable",
+        skip_serializing_if = "crate::dates::unset"
+    )]
     pub last_synced_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 

@@ -40,10 +40,13 @@ pub struct User {
     /// Consecutive failed logins.
     pub failed_logins: u32,
     /// Login locked until (unix seconds).
+    #[serde(with = "crate::dates::nullable")]
     pub locked_until: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 
@@ -129,8 +132,10 @@ pub struct UserView {
     /// Whether a TOTP secret is set.
     pub two_factor_enabled: bool,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
     /// A generated TOTP secret, shown only when generated.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -82,9 +82,11 @@ pub struct LicenseFields {
     pub expiration_strategy: Option<ExpirationStrategy>,
     /// Expiry (unix seconds; 0 = never).
     #[arg(long, allow_hyphen_values = true)]
+    #[serde(default, with = "crate::dates::request")]
     pub expires_at: Option<i64>,
     /// Not usable before (unix seconds).
     #[arg(long)]
+    #[serde(default, with = "crate::dates::request")]
     pub effective_date: Option<i64>,
     /// Allow activations in a VM.
     #[arg(long = "allow-vm")]
@@ -121,6 +123,7 @@ pub struct LicenseFields {
     pub max_allowed_release_version: Option<String>,
     /// Maintenance expiry (unix seconds).
     #[arg(long)]
+    #[serde(default, with = "crate::dates::request")]
     pub maintenance_expires_at: Option<i64>,
     /// Metadata `KEY=VALUE` (repeatable).
     #[arg(long, value_parser = parse_metadata)]

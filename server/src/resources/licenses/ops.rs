@@ -215,14 +215,16 @@ pub fn delete(app: &App, id: &str) -> ApiResult<()> {
 #[serde(rename_all = "camelCase")]
 pub struct ExpiresAt {
     /// The new expiry (unix seconds).
+    #[serde(default, with = "crate::dates::request")]
     pub expires_at: Option<i64>,
 }
 
 impl ExpiresAt {
     /// The time, required.
     pub fn required(&self) -> ApiResult<i64> {
-        self.expires_at
-            .ok_or_else(|| ApiError::validation("expiresAt (unix seconds) is required"))
+        self.expires_at.ok_or_else(|| {
+            ApiError::validation("expiresAt (an ISO 8601 date-time or unix seconds) is required")
+        })
     }
 }
 
