@@ -49,6 +49,9 @@ OPENLEX_PROFILE=debug OPENLEX_DEMO_SANITIZE=1 bash scripts/demo.sh
 step "Python binding and the vendor's unmodified Python wrapper against openlex-server"
 bash bindings/python/ci.sh
 
+step "the vendor's management client (cryptlex-python-sdk 1.0.3 from PyPI) against openlex-server's admin API"
+bash server/tests/sdk/ci.sh
+
 step "Go binding (CGO_ENABLED=0) against openlex-server"
 bash bindings/go/ci.sh
 

@@ -571,3 +571,88 @@ fn dates_are_iso_8601_strings() {
     assert_eq!(t.body["expiresAt"], Value::Null);
     iso(&t.body["createdAt"]);
 }
+
+/// The vendor's shapes for extend, the product data file, releases, users
+/// and token creation (the SDK suite in server/tests/sdk drives the same
+/// endpoints with the vendor's own client).
+#[test]
+fn vendor_shapes_of_extend_product_dat_releases_users_tokens() {
+    let s = Server::start();
+    let p = s.product(1, json!({"trialLength": 86400}));
+    let pid = p["id"].as_str().unwrap();
+    // license extend: + extensionLength seconds; a lifetime license refuses
+    let l = s.license(pid, json!({"expiresAt": "2030-01-01T00:00:00Z"}));
+    let id = l["id"].as_str().unwrap();
+    let r = s.admin(
+        "POST",
+        &format!("/v3/licenses/{id}/extend"),
+        Some(&json!({"extensionLength": 3600})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["expiresAt"], json!("2030-01-01T01:00:00.000Z"));
+    for bad in [
+        json!({}),
+        json!({"extensionLength": 0}),
+        json!({"extensionLength": "1h"}),
+    ] {
+        let r = s.admin("POST", &format!("/v3/licenses/{id}/extend"), Some(&bad));
+        assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"), "{bad}");
+    }
+    let life = s.license(pid, json!({}));
+    let r = s.admin(
+        "POST",
+        &format!("/v3/licenses/{}/extend", life["id"].as_str().unwrap()),
+        Some(&json!({"extensionLength": 60})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    // vendor filters not answered are refused, not ignored
+    let r = s.admin("GET", "/v3/licenses?revoked=true", None);
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    assert!(r.text.contains("`revoked`"), "{}", r.text);
+    // the product data file
+    let r = s.admin("GET", &format!("/v3/products/{pid}/product.dat"), None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text, p["productData"].as_str().unwrap());
+    // releases take the vendor's single `platform` and `private`
+    let r = s.admin(
+        "POST",
+        "/v3/releases",
+        Some(
+            &json!({"productId": pid, "version": "1.0.0", "channel": "stable",
+            "platform": "linux", "private": true, "name": "one"}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        (
+            &r.body["platform"],
+            &r.body["platforms"],
+            &r.body["private"],
+            &r.body["totalFiles"]
+        ),
+        (&json!("linux"), &json!(["linux"]), &json!(true), &json!(0))
+    );
+    // users: firstName + lastName make the name
+    let r = s.admin(
+        "POST",
+        "/v3/users",
+        Some(
+            &json!({"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com",
+            "password": "correct horse 1"}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        (&r.body["name"], &r.body["firstName"], &r.body["lastName"]),
+        (&json!("Ada Lovelace"), &json!("Ada"), &json!("Lovelace"))
+    );
+    // token creation answers the vendor's AccessTokenDto (accessToken)
+    let r = s.admin(
+        "POST",
+        "/v3/personal-access-tokens",
+        Some(&json!({"name": "t", "scopes": ["license:read"]})),
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body["accessToken"], r.body["token"]);
+    assert!(r.s("accessToken").starts_with("olat_"));
+}

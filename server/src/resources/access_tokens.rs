@@ -103,6 +103,9 @@ pub struct TokenView {
     /// The secret, shown once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The same secret under the vendor's name (`AccessTokenDto`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
 }
 
 /// The view of `t`.
@@ -113,6 +116,7 @@ pub fn view(t: &AdminToken, secret: Option<String>) -> TokenView {
         scopes: t.scopes.clone(),
         expires_at: t.expires_at,
         created_at: t.created_at,
+        access_token: secret.clone(),
         token: secret,
     }
 }

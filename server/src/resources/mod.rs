@@ -73,6 +73,25 @@ pub fn filters(pairs: &[(&'static str, &Option<String>)]) -> Vec<(&'static str, 
         .collect()
 }
 
+/// 400 for a list filter the vendor's API defines but openlex-server does
+/// not answer yet (`rest`: the query's other keys; `vendor`: the filter
+/// names the vendor's list endpoint takes). Ignoring it would return an
+/// unfiltered page that looks filtered.
+pub fn reject_unsupported_filters(
+    rest: &std::collections::HashMap<String, String>,
+    vendor: &[&str],
+) -> ApiResult<()> {
+    for k in rest.keys() {
+        let base = k.split('[').next().unwrap_or(k);
+        if vendor.contains(&base) {
+            return Err(ApiError::validation(format!(
+                "filter `{base}` is not supported by openlex-server (docs/SERVER.md lists the supported filters)"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One record by id, or 404 NOT_FOUND naming `what` (the admin `GET {id}`).
 pub fn get_doc<T: Doc>(app: &App, id: &str, what: &str) -> ApiResult<T> {
     app.store.read(|tx| load_or_404(tx, id, what))

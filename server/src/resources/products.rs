@@ -1,6 +1,7 @@
 //! Products: their trial policy and RSA signing key.
 //!
-//! `POST|GET /v3/products`, `GET|PATCH|DELETE /v3/products/{id}`.
+//! `POST|GET /v3/products`, `GET|PATCH|DELETE /v3/products/{id}`,
+//! `GET /v3/products/{id}/product.dat` (the product data file).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -334,6 +335,33 @@ pub fn routes() -> Router<AppState> {
             "/v3/products/{id}",
             get(get_route).patch(update_route).delete(delete_route),
         )
+        .route("/v3/products/{id}/product.dat", get(product_dat_route))
+}
+
+/// The product data file: the string the library is configured with, as
+/// the vendor's dashboard downloads it.
+async fn product_dat_route(
+    _: Admin<scope::ProductRead>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let v = st.app.run(move |app| get_one(app, &id)).await?;
+    let data = v
+        .product_data
+        .ok_or_else(|| ApiError::not_found("product key"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"product.dat\"",
+            ),
+        ],
+        data,
+    )
+        .into_response())
 }
 
 async fn create_route(
@@ -378,6 +406,3 @@ async fn delete_route(
     st.app.run(move |app| delete(app, &id)).await?;
     no_content()
 }
-
-#[allow(unused_imports)]
-use ApiError as _;

@@ -62,6 +62,49 @@ pub struct ReleaseRec {
     pub updated_at: i64,
 }
 
+/// A string or a list of strings (the vendor's `platform` is one string).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => None,
+        Some(OneOrMany::One(p)) => Some(vec![p]),
+        Some(OneOrMany::Many(v)) => Some(v),
+    })
+}
+
+/// A release as the admin API shows it: the record plus the vendor's
+/// `ReleaseDto` names (`platform`: the first platform, `private`,
+/// `totalFiles`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseView {
+    /// The record.
+    #[serde(flatten)]
+    pub release: ReleaseRec,
+    /// The first platform (the vendor's releases have one).
+    pub platform: String,
+    /// Private release.
+    pub private: bool,
+    /// Number of files.
+    pub total_files: usize,
+}
+
+impl From<ReleaseRec> for ReleaseView {
+    fn from(r: ReleaseRec) -> Self {
+        ReleaseView {
+            platform: r.platforms.first().cloned().unwrap_or_default(),
+            private: r.is_private,
+            total_files: r.files.len(),
+            release: r,
+        }
+    }
+}
+
 static RELEASES: Table = Table::new("releases", &["product_id"]);
 
 impl Doc for ReleaseRec {
@@ -92,8 +135,10 @@ pub struct ReleaseFields {
     /// Channel (default `stable`).
     #[arg(long)]
     pub channel: Option<String>,
-    /// Platform, repeatable or comma-separated.
+    /// Platform, repeatable or comma-separated. JSON also takes the
+    /// vendor's single `platform` string.
     #[arg(long = "platform", value_delimiter = ',')]
+    #[serde(alias = "platform", deserialize_with = "one_or_many")]
     pub platforms: Option<Vec<String>>,
     /// Notes.
     #[arg(long)]
@@ -101,8 +146,9 @@ pub struct ReleaseFields {
     /// Offered to clients (default true).
     #[arg(long)]
     pub published: Option<bool>,
-    /// Private release.
+    /// Private release (the vendor's `private`).
     #[arg(long)]
+    #[serde(alias = "private")]
     pub is_private: Option<bool>,
     /// Files (JSON only; the CLI adds one with `--file-name`).
     #[arg(skip)]
@@ -397,7 +443,9 @@ async fn create_route(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<ReleaseCreate>,
 ) -> ApiResult<Response> {
-    created(&st.app.run(move |app| create(app, req)).await?)
+    created(&ReleaseView::from(
+        st.app.run(move |app| create(app, req)).await?,
+    ))
 }
 
 async fn list_route(
@@ -407,11 +455,11 @@ async fn list_route(
     Paging(page): Paging,
 ) -> ApiResult<Response> {
     let filter = filters(&[("product_id", &f.product_id)]);
-    list_response(
-        st.app
-            .run(move |app| super::list_docs::<ReleaseRec>(app, &filter, page))
-            .await?,
-    )
+    let (items, total) = st
+        .app
+        .run(move |app| super::list_docs::<ReleaseRec>(app, &filter, page))
+        .await?;
+    list_response((items.into_iter().map(ReleaseView::from).collect(), total))
 }
 
 async fn get_route(
@@ -423,7 +471,7 @@ async fn get_route(
         .app
         .run(move |app| super::get_doc(app, &id, "release"))
         .await?;
-    ok(&r)
+    ok(&ReleaseView::from(r))
 }
 
 async fn update_route(
@@ -432,7 +480,9 @@ async fn update_route(
     Path(id): Path<String>,
     ApiJson(f): ApiJson<ReleaseFields>,
 ) -> ApiResult<Response> {
-    ok(&st.app.run(move |app| update(app, &id, f)).await?)
+    ok(&ReleaseView::from(
+        st.app.run(move |app| update(app, &id, f)).await?,
+    ))
 }
 
 async fn delete_route(
@@ -452,7 +502,9 @@ async fn add_file_route(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<FileCreate>,
 ) -> ApiResult<Response> {
-    created(&st.app.run(move |app| add_file(app, &id, req)).await?)
+    created(&ReleaseView::from(
+        st.app.run(move |app| add_file(app, &id, req)).await?,
+    ))
 }
 
 async fn update_check(

@@ -266,6 +266,18 @@ pub fn set_expiry(app: &App, id: &str, at: i64) -> ApiResult<TrialActivation> {
     })
 }
 
+/// Moves a trial's expiry `by` seconds later (the vendor's extend).
+pub fn extend(app: &App, id: &str, by: i64) -> ApiResult<TrialActivation> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut t: TrialActivation = load_or_404(tx, id, "trial activation")?;
+        t.expires_at = t.expires_at.saturating_add(by);
+        t.updated_at = now;
+        tx.save(&t)?;
+        Ok(t)
+    })
+}
+
 /// Filters of `GET /v3/trial-activations`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -296,6 +308,17 @@ pub fn routes() -> Router<AppState> {
             "/v3/trial-activations/{id}/expires-at",
             post(expiry_route).patch(expiry_route),
         )
+        .route("/v3/trial-activations/{id}/extend", post(extend_route))
+}
+
+async fn extend_route(
+    _: Admin<scope::ActivationWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<super::licenses::Extension>,
+) -> ApiResult<Response> {
+    let by = b.required()?;
+    ok(&st.app.run(move |app| extend(app, &id, by)).await?)
 }
 
 async fn activate_route(

@@ -130,10 +130,39 @@ pub struct LicenseFilter {
     /// By user.
     #[serde(alias = "userId[eq]")]
     pub user_id: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
+
+/// The vendor's `GET /v3/licenses` filters openlex-server does not answer.
+pub const UNSUPPORTED_FILTERS: &[&str] = &[
+    "productVersionId",
+    "resellerId",
+    "user.email",
+    "user.company",
+    "revoked",
+    "suspended",
+    "type",
+    "validity",
+    "allowedActivations",
+    "allowedDeactivations",
+    "totalActivations",
+    "totalDeactivations",
+    "allowVmActivation",
+    "userLocked",
+    "expired",
+    "expirationStrategy",
+    "createdAt",
+    "tag",
+    "metadata.key",
+    "metadata.value",
+    "query",
+];
 
 /// One page of licenses.
 pub fn list(app: &App, f: &LicenseFilter, page: Page) -> ApiResult<(Vec<LicenseView>, i64)> {
+    super::super::reject_unsupported_filters(&f.rest, UNSUPPORTED_FILTERS)?;
     let filter = filters(&[
         ("key", &f.key),
         ("product_id", &f.product_id),
@@ -193,6 +222,46 @@ pub fn renew(app: &App, id: &str) -> ApiResult<LicenseView> {
             ExpirationStrategy::Delayed if l.expires_at == 0 => {}
             _ => l.expires_at = extend(l.expires_at),
         }
+        l.updated_at = now;
+        tx.save(&l)?;
+        view(tx, l, now)
+    })
+}
+
+/// `{"extensionLength": SECONDS}` of the vendor's `POST .../{id}/extend`
+/// (licenses and trial activations).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Extension {
+    /// Seconds to add to the expiry (> 0).
+    pub extension_length: Option<i64>,
+}
+
+impl Extension {
+    /// The length, required and positive.
+    pub fn required(&self) -> ApiResult<i64> {
+        match self.extension_length {
+            Some(n) if n > 0 => Ok(n),
+            Some(_) => Err(ApiError::validation("extensionLength must be > 0 seconds")),
+            None => Err(ApiError::validation(
+                "extensionLength (seconds) is required",
+            )),
+        }
+    }
+}
+
+/// Moves a license's expiry `by` seconds later (the vendor's extend; a
+/// license that never expires cannot be extended).
+pub fn extend(app: &App, id: &str, by: i64) -> ApiResult<LicenseView> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut l: License = load_or_404(tx, id, "license")?;
+        if l.expires_at == 0 {
+            return Err(ApiError::validation(
+                "the license does not expire (expiresAt is null); set expiresAt instead",
+            ));
+        }
+        l.expires_at = l.expires_at.saturating_add(by);
         l.updated_at = now;
         tx.save(&l)?;
         view(tx, l, now)
@@ -266,6 +335,7 @@ pub fn routes() -> Router<AppState> {
             get(get_route).patch(update_route).delete(delete_route),
         )
         .route("/v3/licenses/{id}/renew", post(renew_route))
+        .route("/v3/licenses/{id}/extend", post(extend_route))
         .route(
             "/v3/licenses/{id}/expires-at",
             post(expires_at_route).patch(expires_at_route),
@@ -322,6 +392,16 @@ async fn renew_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     ok(&st.app.run(move |app| renew(app, &id)).await?)
+}
+
+async fn extend_route(
+    _: Admin<scope::LicenseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Extension>,
+) -> ApiResult<Response> {
+    let by = b.required()?;
+    ok(&st.app.run(move |app| extend(app, &id, by)).await?)
 }
 
 async fn expires_at_route(

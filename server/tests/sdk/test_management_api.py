@@ -1,0 +1,461 @@
+"""The vendor's management client drives openlex-server's admin API.
+
+Every call goes through the vendor's generated functions
+(`cryptlex_web_api_client.api.*`), so every answer is parsed by the vendor's
+DTO classes: a field of the wrong type (a unix-seconds date, an unknown enum
+value, `null` where an object is expected) fails the test at parse time.
+"""
+
+import datetime
+import json
+import uuid
+
+from cryptlex_web_api_client.api.activations import (
+    deletev3activationsid,
+    getv3activations,
+    getv3activationsid,
+)
+from cryptlex_web_api_client.api.licenses import (
+    deletev3licensesid,
+    getv3licenses,
+    getv3licensesid,
+    patchv3licensesid,
+    postv3licenses,
+    postv3licensesidextend,
+    postv3licensesidrenew,
+)
+from cryptlex_web_api_client.api.personal_access_tokens import (
+    deletev3personal_access_tokensid,
+    getv3personal_access_tokens,
+    postv3personal_access_tokens,
+)
+from cryptlex_web_api_client.api.products import (
+    deletev3productsid,
+    getv3products,
+    getv3productsid,
+    patchv3productsid,
+    postv3products,
+)
+from cryptlex_web_api_client.api.releases import (
+    deletev3releasesid,
+    getv3releases,
+    getv3releasesid,
+    postv3releases,
+)
+from cryptlex_web_api_client.api.trial_activations import (
+    deletev3trial_activationsid,
+    getv3trial_activations,
+    getv3trial_activationsid,
+    postv3trial_activationsidextend,
+)
+from cryptlex_web_api_client.api.users import (
+    deletev3usersid,
+    getv3users,
+    getv3usersid,
+    patchv3usersid,
+    postv3users,
+)
+from cryptlex_web_api_client.models import (
+    AccessTokenDto,
+    ActivationDto,
+    HttpErrorResponseDto,
+    LicenseDto,
+    LicenseMetadataRequestModel,
+    LicenseMeterAttributeRequestModel,
+    LicenseUpdateRequestModel,
+    PersonalAccessTokenDto,
+    Postv3LicensesidextendJsonBody,
+    Postv3LicensesJsonBody,
+    Postv3PersonalAccessTokensJsonBody,
+    Postv3ProductsJsonBody,
+    Postv3ReleasesJsonBody,
+    Postv3TrialActivationsidextendJsonBody,
+    Postv3UsersJsonBody,
+    ProductDto,
+    ProductRequestModel,
+    ReleaseDto,
+    TrialActivationDto,
+    UserDto,
+    UserRequestModel,
+)
+from cryptlex_web_api_client.models.license_request_model_expiration_strategy import (
+    LicenseRequestModelExpirationStrategy,
+)
+from cryptlex_web_api_client.models.license_request_model_type import (
+    LicenseRequestModelType,
+)
+
+import httpx
+
+
+def parsed(resp, status, cls):
+    """The answer's DTO, after checking the status and the DTO class."""
+    assert resp.status_code == status, (resp.status_code, resp.content)
+    if cls is list:
+        assert isinstance(resp.parsed, list), resp.content
+    else:
+        assert isinstance(resp.parsed, cls), (type(resp.parsed), resp.content)
+    return resp.parsed
+
+
+def error(resp, status, code):
+    """An error answer: the vendor's HttpErrorResponseDto with `code`.
+
+    Where the vendor's schema lists no body for `status` on that endpoint
+    (e.g. 400 on a GET list), the SDK leaves `parsed` empty; the body is then
+    parsed with the same DTO class directly."""
+    assert resp.status_code == status, (resp.status_code, resp.content)
+    err = resp.parsed if resp.parsed is not None else HttpErrorResponseDto.from_dict(json.loads(resp.content))
+    assert isinstance(err, HttpErrorResponseDto), resp.content
+    assert err.code == code, resp.content
+    assert err.message
+    return err
+
+
+def utc(d):
+    """The vendor's dates are timezone-aware UTC datetimes."""
+    assert isinstance(d, datetime.datetime), d
+    assert d.utcoffset() == datetime.timedelta(0), d
+    return d
+
+
+def new_product(client, name=None):
+    name = name or f"sdk-{uuid.uuid4().hex[:8]}"
+    return parsed(
+        postv3products.sync_detailed(
+            client=client,
+            json_body=Postv3ProductsJsonBody(name=name, display_name=name.upper(), description="made by the vendor's SDK"),
+        ),
+        201,
+        ProductDto,
+    )
+
+
+def new_license(client, product_id, **fields):
+    return parsed(
+        postv3licenses.sync_detailed(
+            client=client, json_body=Postv3LicensesJsonBody(product_id=product_id, **fields)
+        ),
+        201,
+        LicenseDto,
+    )
+
+
+def test_products_crud_list_and_errors(client, anonymous):
+    p = new_product(client)
+    assert p.id and p.public_key.startswith("-----BEGIN PUBLIC KEY-----")
+    assert p.display_name == p.name.upper()
+    utc(p.created_at)
+    utc(p.updated_at)
+    got = parsed(getv3productsid.sync_detailed(p.id, client=client), 200, ProductDto)
+    assert (got.id, got.name, got.public_key) == (p.id, p.name, p.public_key)
+    upd = parsed(
+        patchv3productsid.sync_detailed(
+            p.id,
+            client=client,
+            json_body=ProductRequestModel(name=p.name, display_name="Renamed", description="d2"),
+        ),
+        200,
+        ProductDto,
+    )
+    assert (upd.display_name, upd.description) == ("Renamed", "d2")
+    assert upd.updated_at >= p.updated_at
+    # pages
+    for _ in range(2):
+        new_product(client)
+    page1 = parsed(getv3products.sync_detailed(client=client, page=1, limit=2), 200, list)
+    page2 = parsed(getv3products.sync_detailed(client=client, page=2, limit=2), 200, list)
+    assert len(page1) == 2 and all(isinstance(x, ProductDto) for x in page1 + page2)
+    assert not {x.id for x in page1} & {x.id for x in page2}
+    oldest = parsed(getv3products.sync_detailed(client=client, sort="createdAt", limit=100), 200, list)
+    assert [x.created_at for x in oldest] == sorted(x.created_at for x in oldest)
+    # the product data download (product.dat)
+    r = httpx.get(
+        f"{client.base_url}/v3/products/{p.id}/product.dat",
+        headers=client.get_headers(),
+        verify=client.verify_ssl,
+    )
+    assert r.status_code == 200, r.text
+    assert r.text.strip() and "BEGIN" not in r.text
+    # errors: the vendor's {code, message}
+    error(getv3productsid.sync_detailed("no-such-product", client=client), 404, "NOT_FOUND")
+    error(getv3products.sync_detailed(client=anonymous), 401, "UNAUTHORIZED")
+    error(getv3products.sync_detailed(client=client, limit=1000), 400, "VALIDATION_FAILED")
+    error(
+        postv3products.sync_detailed(client=client, json_body=Postv3ProductsJsonBody(name="")),
+        400,
+        "VALIDATION_FAILED",
+    )
+    assert deletev3productsid.sync_detailed(p.id, client=client).status_code == 204
+    error(getv3productsid.sync_detailed(p.id, client=client), 404, "NOT_FOUND")
+
+
+def test_licenses_crud_filters_renew_extend_suspend_revoke(client):
+    p = new_product(client)
+    lic = new_license(
+        client,
+        p.id,
+        allowed_activations=3,
+        validity=86400,
+        expiration_strategy=LicenseRequestModelExpirationStrategy.IMMEDIATE,
+        type=LicenseRequestModelType.NODE_LOCKED,
+        metadata=[LicenseMetadataRequestModel(key="plan", value="pro", visible=True)],
+        meter_attributes=[LicenseMeterAttributeRequestModel(name="exports", allowed_uses=10, visible=True)],
+        notes="from the SDK",
+    )
+    assert lic.key and lic.product_id == p.id and lic.allowed_activations == 3
+    assert lic.type.value == "node-locked" and lic.expiration_strategy.value == "immediate"
+    assert [(m.key, m.value) for m in lic.metadata] == [("plan", "pro")]
+    assert [(m.name, m.allowed_uses) for m in lic.meter_attributes] == [("exports", 10)]
+    created = utc(lic.created_at)
+    expires = utc(lic.expires_at)
+    assert abs((expires - created).total_seconds() - 86400) <= 2
+    # lifetime license: expiresAt null
+    life = new_license(client, p.id)
+    assert life.expires_at is None
+    got = parsed(getv3licensesid.sync_detailed(lic.id, client=client), 200, LicenseDto)
+    assert (got.key, got.notes) == (lic.key, "from the SDK")
+    # list: filters and pages
+    by_key = parsed(getv3licenses.sync_detailed(client=client, key=lic.key), 200, list)
+    assert [x.id for x in by_key] == [lic.id]
+    of_product = parsed(getv3licenses.sync_detailed(client=client, product_id=p.id, limit=1), 200, list)
+    assert len(of_product) == 1 and of_product[0].product_id == p.id
+    second = parsed(
+        getv3licenses.sync_detailed(client=client, product_id=p.id, limit=1, page=2), 200, list
+    )
+    assert len(second) == 1 and second[0].id != of_product[0].id
+    # renew: the expiry moves by the validity
+    renewed = parsed(postv3licensesidrenew.sync_detailed(lic.id, client=client), 200, LicenseDto)
+    assert abs((renewed.expires_at - expires).total_seconds() - 86400) <= 2
+    # extend: by extensionLength seconds
+    extended = parsed(
+        postv3licensesidextend.sync_detailed(
+            lic.id, client=client, json_body=Postv3LicensesidextendJsonBody(extension_length=3600)
+        ),
+        200,
+        LicenseDto,
+    )
+    assert abs((extended.expires_at - renewed.expires_at).total_seconds() - 3600) <= 2
+    # suspend and revoke via PATCH; metadata and meter attributes replaced
+    upd = parsed(
+        patchv3licensesid.sync_detailed(
+            lic.id,
+            client=client,
+            json_body=LicenseUpdateRequestModel(
+                suspended=True,
+                allowed_activations=5,
+                metadata=[LicenseMetadataRequestModel(key="plan", value="team", visible=True)],
+                meter_attributes=[LicenseMeterAttributeRequestModel(name="exports", allowed_uses=20, visible=True)],
+            ),
+        ),
+        200,
+        LicenseDto,
+    )
+    assert upd.suspended is True and upd.revoked is False and upd.allowed_activations == 5
+    assert [(m.key, m.value) for m in upd.metadata] == [("plan", "team")]
+    assert [(m.name, m.allowed_uses) for m in upd.meter_attributes] == [("exports", 20)]
+    rev = parsed(
+        patchv3licensesid.sync_detailed(lic.id, client=client, json_body=LicenseUpdateRequestModel(revoked=True)),
+        200,
+        LicenseDto,
+    )
+    assert rev.revoked is True
+    # a vendor filter openlex-server does not answer is a 400, never an
+    # unfiltered page that looks filtered (docs/SERVER.md lists them)
+    e = error(getv3licenses.sync_detailed(client=client, product_id=p.id, revoked=True), 400, "VALIDATION_FAILED")
+    assert "revoked" in e.message
+    # errors
+    error(
+        postv3licenses.sync_detailed(client=client, json_body=Postv3LicensesJsonBody(product_id="nope")),
+        400,
+        "VALIDATION_FAILED",
+    )
+    error(
+        postv3licensesidextend.sync_detailed(
+            life.id, client=client, json_body=Postv3LicensesidextendJsonBody(extension_length=-5)
+        ),
+        400,
+        "VALIDATION_FAILED",
+    )
+    # wrong types: 400 with the field named
+    r = httpx.post(
+        f"{client.base_url}/v3/licenses",
+        headers=client.get_headers(),
+        verify=client.verify_ssl,
+        json={"productId": p.id, "allowedActivations": "three", "someFieldWeIgnore": 1},
+    )
+    assert r.status_code == 400 and r.json()["code"] == "VALIDATION_FAILED", r.text
+    assert "invalid type" in r.json()["message"], r.text
+    # unknown fields are ignored
+    r = httpx.post(
+        f"{client.base_url}/v3/licenses",
+        headers=client.get_headers(),
+        verify=client.verify_ssl,
+        json={"productId": p.id, "someFieldWeIgnore": {"x": 1}},
+    )
+    assert r.status_code == 201, r.text
+    LicenseDto.from_dict(r.json())
+    assert deletev3licensesid.sync_detailed(lic.id, client=client).status_code == 204
+    error(getv3licensesid.sync_detailed(lic.id, client=client), 404, "NOT_FOUND")
+
+
+def activate(client, product_id, key, fingerprint, trial=False):
+    """A device activates through the client API (what LexActivator sends)."""
+    body = {
+        "productId": product_id,
+        "fingerprint": fingerprint,
+        "os": "linux",
+        "osVersion": "6.1",
+        "hostname": "sdk-host",
+        "appVersion": "1.2.3",
+        "userHash": "u",
+        "vmName": "",
+        "container": False,
+        "metadata": [],
+        "meterAttributes": [],
+    }
+    if not trial:
+        body["key"] = key
+    r = httpx.post(
+        f"{client.base_url}/v3/{'trial-activations' if trial else 'activations'}",
+        json=body,
+        verify=client.verify_ssl,
+    )
+    assert r.status_code in (200, 201), r.text
+    return r
+
+
+def fingerprint(n):
+    return "".join(f"{n:02x}" for _ in range(32))
+
+
+def test_activations_list_get_delete(client):
+    p = new_product(client)
+    lic = new_license(client, p.id, allowed_activations=2)
+    activate(client, p.id, lic.key, fingerprint(1))
+    activate(client, p.id, lic.key, fingerprint(2))
+    acts = parsed(getv3activations.sync_detailed(client=client, license_id=lic.id), 200, list)
+    assert len(acts) == 2 and all(isinstance(a, ActivationDto) for a in acts)
+    a = acts[0]
+    assert a.license_id == lic.id and a.os.value == "linux" and a.app_version == "1.2.3"
+    utc(a.created_at)
+    one = parsed(getv3activationsid.sync_detailed(a.id, client=client), 200, ActivationDto)
+    assert one.id == a.id and one.hostname == "sdk-host"
+    page = parsed(getv3activations.sync_detailed(client=client, license_id=lic.id, limit=1, page=2), 200, list)
+    assert len(page) == 1 and page[0].id != parsed(
+        getv3activations.sync_detailed(client=client, license_id=lic.id, limit=1, page=1), 200, list
+    )[0].id
+    assert parsed(getv3licensesid.sync_detailed(lic.id, client=client), 200, LicenseDto).total_activations == 2
+    assert deletev3activationsid.sync_detailed(a.id, client=client).status_code == 204
+    error(getv3activationsid.sync_detailed(a.id, client=client), 404, "NOT_FOUND")
+    left = parsed(getv3activations.sync_detailed(client=client, license_id=lic.id), 200, list)
+    assert len(left) == 1
+
+
+def test_trial_activations_list_get_extend_delete(client):
+    p = new_product(client)
+    patch = httpx.patch(
+        f"{client.base_url}/v3/products/{p.id}",
+        headers=client.get_headers(),
+        verify=client.verify_ssl,
+        json={"trialLength": 7 * 86400},
+    )
+    assert patch.status_code == 200, patch.text
+    activate(client, p.id, None, fingerprint(7), trial=True)
+    trials = parsed(getv3trial_activations.sync_detailed(client=client, product_id=p.id), 200, list)
+    assert len(trials) == 1 and isinstance(trials[0], TrialActivationDto)
+    t = trials[0]
+    assert t.product_id == p.id and t.os.value == "linux"
+    expires = utc(t.expires_at)
+    one = parsed(getv3trial_activationsid.sync_detailed(t.id, client=client), 200, TrialActivationDto)
+    assert one.id == t.id
+    ext = parsed(
+        postv3trial_activationsidextend.sync_detailed(
+            t.id, client=client, json_body=Postv3TrialActivationsidextendJsonBody(extension_length=86400)
+        ),
+        200,
+        TrialActivationDto,
+    )
+    assert abs((ext.expires_at - expires).total_seconds() - 86400) <= 2
+    assert deletev3trial_activationsid.sync_detailed(t.id, client=client).status_code == 204
+    error(getv3trial_activationsid.sync_detailed(t.id, client=client), 404, "NOT_FOUND")
+
+
+def test_users_crud_and_filters(client):
+    email = f"sdk-{uuid.uuid4().hex[:8]}@example.com"
+    u = parsed(
+        postv3users.sync_detailed(
+            client=client,
+            json_body=Postv3UsersJsonBody(
+                first_name="Ada", last_name="Lovelace", email=email, company="Analytical", password="correct horse 1"
+            ),
+        ),
+        201,
+        UserDto,
+    )
+    assert (u.email, u.company, u.name) == (email, "Analytical", "Ada Lovelace")
+    utc(u.created_at)
+    got = parsed(getv3usersid.sync_detailed(u.id, client=client), 200, UserDto)
+    assert got.id == u.id and got.two_factor_enabled is False
+    found = parsed(getv3users.sync_detailed(client=client, email=email), 200, list)
+    assert [x.id for x in found] == [u.id]
+    upd = parsed(
+        patchv3usersid.sync_detailed(
+            u.id, client=client, json_body=UserRequestModel(first_name="Ada", last_name="King", email=email)
+        ),
+        200,
+        UserDto,
+    )
+    assert upd.name == "Ada King"
+    error(
+        postv3users.sync_detailed(
+            client=client, json_body=Postv3UsersJsonBody(first_name="A", last_name="B", email=email, password="x")
+        ),
+        400,
+        "VALIDATION_FAILED",
+    )
+    assert deletev3usersid.sync_detailed(u.id, client=client).status_code == 204
+    error(getv3usersid.sync_detailed(u.id, client=client), 404, "NOT_FOUND")
+
+
+def test_releases_crud(client):
+    p = new_product(client)
+    rel = parsed(
+        postv3releases.sync_detailed(
+            client=client,
+            json_body=Postv3ReleasesJsonBody(
+                name="First", version="1.0.0", channel="stable", platform="linux", private=False, notes="n",
+                product_id=p.id,
+            ),
+        ),
+        201,
+        ReleaseDto,
+    )
+    assert (rel.version, rel.channel, rel.platform, rel.product_id) == ("1.0.0", "stable", "linux", p.id)
+    utc(rel.created_at)
+    got = parsed(getv3releasesid.sync_detailed(rel.id, client=client), 200, ReleaseDto)
+    assert got.id == rel.id
+    listed = parsed(getv3releases.sync_detailed(client=client, product_id=p.id), 200, list)
+    assert [x.id for x in listed] == [rel.id]
+    assert deletev3releasesid.sync_detailed(rel.id, client=client).status_code == 204
+    error(getv3releasesid.sync_detailed(rel.id, client=client), 404, "NOT_FOUND")
+
+
+def test_personal_access_tokens(client, anonymous):
+    created = parsed(
+        postv3personal_access_tokens.sync_detailed(
+            client=client,
+            json_body=Postv3PersonalAccessTokensJsonBody(name="sdk", scopes=["license:read"]),
+        ),
+        201,
+        AccessTokenDto,
+    )
+    assert created.access_token
+    listed = parsed(getv3personal_access_tokens.sync_detailed(client=client, limit=100), 200, list)
+    mine = [t for t in listed if isinstance(t, PersonalAccessTokenDto) and t.name == "sdk"]
+    assert len(mine) == 1 and mine[0].scopes == ["license:read"] and mine[0].expires_at is None
+    ro = client.__class__(base_url=client.base_url, token=created.access_token, verify_ssl=client.verify_ssl)
+    parsed(getv3licenses.sync_detailed(client=ro), 200, list)
+    error(getv3products.sync_detailed(client=ro), 403, "FORBIDDEN")
+    assert deletev3personal_access_tokensid.sync_detailed(mine[0].id, client=client).status_code == 204
+    error(getv3licenses.sync_detailed(client=ro), 401, "UNAUTHORIZED")
