@@ -656,3 +656,80 @@ fn vendor_shapes_of_extend_product_dat_releases_users_tokens() {
     assert_eq!(r.body["accessToken"], r.body["token"]);
     assert!(r.s("accessToken").starts_with("olat_"));
 }
+
+/// License policies: products reference one; licenses start from it (the
+/// body's own fields override); a policy in use cannot be deleted.
+#[test]
+fn license_policies_are_templates_licenses_inherit() {
+    let s = Server::start();
+    let r = s.admin(
+        "POST",
+        "/v3/license-policies",
+        Some(
+            &json!({"name": "pro", "allowedActivations": 5, "validity": 1000,
+            "fingerprintMatchingStrategy": "exact", "allowedIpRanges": ["ignored"]}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pol = r.s("id");
+    assert_eq!(
+        (
+            &r.body["name"],
+            &r.body["allowedActivations"],
+            &r.body["type"]
+        ),
+        (&json!("pro"), &json!(5), &json!("node-locked"))
+    );
+    date(&r.body["createdAt"]);
+    let r = s.admin(
+        "POST",
+        "/v3/license-policies",
+        Some(&json!({"name": "x", "validity": "long"})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let p = s.product(1, json!({"licensePolicyId": pol}));
+    let pid = p["id"].as_str().unwrap();
+    assert_eq!(p["licensePolicyId"], json!(pol));
+    let l = s.license(pid, json!({}));
+    assert_eq!(
+        (
+            &l["allowedActivations"],
+            &l["validity"],
+            &l["fingerprintMatchingStrategy"]
+        ),
+        (&json!(5), &json!(1000), &json!("exact"))
+    );
+    assert!(date(&l["expiresAt"]) > 0);
+    let l = s.license(pid, json!({"allowedActivations": 2}));
+    assert_eq!(
+        (&l["allowedActivations"], &l["validity"]),
+        (&json!(2), &json!(1000))
+    );
+    // a license may name another policy than its product's
+    let other = s.admin(
+        "POST",
+        "/v3/license-policies",
+        Some(&json!({"name": "one", "allowedActivations": 1})),
+    );
+    let l = s.license(pid, json!({"licensePolicyId": other.s("id")}));
+    assert_eq!(
+        (&l["allowedActivations"], &l["validity"]),
+        (&json!(1), &json!(0))
+    );
+    let r = s.admin(
+        "POST",
+        "/v3/licenses",
+        Some(&json!({"productId": pid, "licensePolicyId": "missing"})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    assert!(r.text.contains("licensePolicyId"), "{}", r.text);
+    let r = s.admin("DELETE", &format!("/v3/license-policies/{pol}"), None);
+    assert_eq!((r.status, r.code()), (409, "CONFLICT"));
+    let r = s.admin(
+        "GET",
+        "/v3/license-policies?limit=1&page=2&sort=createdAt",
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body[0]["id"], json!(other.s("id")));
+}

@@ -110,6 +110,8 @@ fn license_create_flags_set_their_fields() {
         "N",
         "--extra-json",
         "{}",
+        "--license-policy-id",
+        "LP",
         "--json",
     ];
     let Cmd::License(LicenseCmd::Create(c)) = parse_all(&["license", "create"], &args, &[]) else {
@@ -119,6 +121,7 @@ fn license_create_flags_set_their_fields() {
     assert_eq!(c.extra_json.as_deref(), Some("{}"));
     let want = LicenseCreate {
         product_id: "P".into(),
+        license_policy_id: Some("LP".into()),
         fields: LicenseFields {
             key: Some("K".into()),
             r#type: Some(LicenseType::HostedFloating),
@@ -163,7 +166,7 @@ fn license_create_flags_set_their_fields() {
     assert_eq!(c.create, want);
     // The JSON body of the admin API names the same fields.
     let json = serde_json::json!({
-        "productId": "P", "key": "K", "type": "hosted-floating", "revoked": true,
+        "productId": "P", "licensePolicyId": "LP", "key": "K", "type": "hosted-floating", "revoked": true,
         "suspended": true, "fingerprintMatchingStrategy": "loose", "allowedActivations": -1,
         "allowedDeactivations": 3, "totalDeactivations": 2, "leaseDuration": 60,
         "allowClientLeaseDuration": true, "leasingStrategy": "per-instance",
@@ -208,6 +211,8 @@ fn product_create_flags_set_their_fields() {
         "false",
         "--trial-allowed-clock-offset",
         "-1",
+        "--license-policy-id",
+        "LP",
         "--private-key-file",
         "key.pem",
         "--json",
@@ -236,6 +241,7 @@ fn product_create_flags_set_their_fields() {
             trial_allow_vm_activation: Some(false),
             trial_allow_container_activation: Some(false),
             trial_allowed_clock_offset: Some(-1),
+            license_policy_id: Some("LP".into()),
         }
     );
 }

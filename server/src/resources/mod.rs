@@ -20,6 +20,7 @@ pub mod access_tokens;
 pub mod accounts;
 pub mod activations;
 pub mod entitlement_sets;
+pub mod license_policies;
 pub mod licenses;
 pub mod offline;
 pub mod products;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(products::routes())
         .merge(licenses::routes())
+        .merge(license_policies::routes())
         .merge(activations::routes())
         .merge(trials::routes())
         .merge(users::routes())

@@ -50,6 +50,9 @@ pub struct Product {
     pub trial_allow_container_activation: bool,
     /// Allowed clock offset for trial tokens (seconds; -1 = off).
     pub trial_allowed_clock_offset: i64,
+    /// The license policy new licenses of the product start from; empty =
+    /// none (the license defaults).
+    pub license_policy_id: String,
     /// Created at.
     #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
@@ -73,6 +76,7 @@ impl Default for Product {
             trial_allow_vm_activation: true,
             trial_allow_container_activation: true,
             trial_allowed_clock_offset: 600,
+            license_policy_id: String::new(),
             created_at: 0,
             updated_at: 0,
         }
@@ -133,6 +137,9 @@ pub struct ProductFields {
     /// Allowed clock offset of trial tokens in seconds (-1 = off).
     #[arg(long, allow_hyphen_values = true)]
     pub trial_allowed_clock_offset: Option<i64>,
+    /// The license policy new licenses start from (empty: none).
+    #[arg(long)]
+    pub license_policy_id: Option<String>,
 }
 
 impl ProductFields {
@@ -151,7 +158,8 @@ impl ProductFields {
             trial_fingerprint_matching_strategy,
             trial_allow_vm_activation,
             trial_allow_container_activation,
-            trial_allowed_clock_offset
+            trial_allowed_clock_offset,
+            license_policy_id
         );
     }
 }
@@ -199,6 +207,16 @@ pub mod store {
         )
     }
 
+    /// A product whose licenses start from license policy `policy_id`, if
+    /// any (products are few: a scan of the documents).
+    pub fn using_license_policy(tx: &mut dyn Tx, policy_id: &str) -> ApiResult<Option<String>> {
+        Ok(tx
+            .find_all::<Product>(&[])?
+            .into_iter()
+            .find(|p| p.license_policy_id == policy_id)
+            .map(|p| p.id))
+    }
+
     /// Stores a product's key pair.
     pub fn put_key_pair(
         tx: &mut dyn Tx,
@@ -218,6 +236,14 @@ fn validate(p: &Product) -> ApiResult<()> {
     validate::len_in("name", &p.name, 1, 256)?;
     validate::at_least("trialLength", p.trial_length, 0)?;
     validate::metadata(&p.metadata)
+}
+
+/// 400 unless the product's `licensePolicyId` is empty or names a policy.
+fn check_policy(tx: &mut dyn Tx, p: &Product) -> ApiResult<()> {
+    if !p.license_policy_id.is_empty() {
+        super::license_policies::store::referenced(tx, &p.license_policy_id, "licensePolicyId")?;
+    }
+    Ok(())
 }
 
 /// The view of `p`, with its key and product data.
@@ -257,6 +283,7 @@ pub fn create(app: &App, req: ProductCreate) -> ApiResult<ProductView> {
         _ => crate::keys::generate()?,
     };
     app.store.write(|tx| {
+        check_policy(tx, &p)?;
         tx.save(&p)?;
         store::put_key_pair(tx, &p.id, &keys.pkcs8, &keys.spki)?;
         view(app, tx, p.clone())
@@ -299,6 +326,7 @@ pub fn update(app: &App, id: &str, fields: ProductFields) -> ApiResult<ProductVi
         fields.clone().apply(&mut p);
         p.updated_at = app.now();
         validate(&p)?;
+        check_policy(tx, &p)?;
         tx.save(&p)?;
         view(app, tx, p)
     })

@@ -459,3 +459,80 @@ def test_personal_access_tokens(client, anonymous):
     error(getv3products.sync_detailed(client=ro), 403, "FORBIDDEN")
     assert deletev3personal_access_tokensid.sync_detailed(mine[0].id, client=client).status_code == 204
     error(getv3licenses.sync_detailed(client=ro), 401, "UNAUTHORIZED")
+
+
+def test_license_policies_products_reference_licenses_inherit(client):
+    from cryptlex_web_api_client.api.license_policies import (
+        deletev3license_policiesid,
+        getv3license_policies,
+        getv3license_policiesid,
+        patchv3license_policiesid,
+        postv3license_policies,
+    )
+    from cryptlex_web_api_client.models import (
+        LicensePolicyDto,
+        LicensePolicyRequestModel,
+        Postv3LicensePoliciesJsonBody,
+    )
+    from cryptlex_web_api_client.models.license_policy_request_model_expiration_strategy import (
+        LicensePolicyRequestModelExpirationStrategy,
+    )
+    from cryptlex_web_api_client.models.license_policy_request_model_type import (
+        LicensePolicyRequestModelType,
+    )
+
+    pol = parsed(
+        postv3license_policies.sync_detailed(
+            client=client,
+            json_body=Postv3LicensePoliciesJsonBody(
+                name="floating-3", allowed_activations=3, validity=86400, server_sync_interval=600,
+                type=LicensePolicyRequestModelType.HOSTED_FLOATING, lease_duration=300,
+                expiration_strategy=LicensePolicyRequestModelExpirationStrategy.IMMEDIATE,
+            ),
+        ),
+        201,
+        LicensePolicyDto,
+    )
+    assert (pol.name, pol.allowed_activations, pol.validity, pol.type.value) == ("floating-3", 3, 86400, "hosted-floating")
+    utc(pol.created_at)
+    got = parsed(getv3license_policiesid.sync_detailed(pol.id, client=client), 200, LicensePolicyDto)
+    assert got.id == pol.id and got.lease_duration == 300
+    upd = parsed(
+        patchv3license_policiesid.sync_detailed(
+            pol.id,
+            client=client,
+            json_body=LicensePolicyRequestModel(name="floating-4", allowed_activations=4,
+                                                type=LicensePolicyRequestModelType.HOSTED_FLOATING),
+        ),
+        200,
+        LicensePolicyDto,
+    )
+    assert (upd.name, upd.allowed_activations, upd.validity) == ("floating-4", 4, 86400)
+    listed = parsed(getv3license_policies.sync_detailed(client=client, limit=100), 200, list)
+    assert pol.id in [x.id for x in listed] and all(isinstance(x, LicensePolicyDto) for x in listed)
+    # a product references it; its licenses start from it and may override
+    p = parsed(
+        postv3products.sync_detailed(
+            client=client, json_body=Postv3ProductsJsonBody(name="with-policy", license_policy_id=pol.id)
+        ),
+        201,
+        ProductDto,
+    )
+    inherited = new_license(client, p.id)
+    assert (inherited.allowed_activations, inherited.validity, inherited.type.value, inherited.lease_duration,
+            inherited.server_sync_interval) == (4, 86400, "hosted-floating", 300, 600)
+    assert inherited.expires_at is not None
+    overridden = new_license(client, p.id, allowed_activations=9)
+    assert (overridden.allowed_activations, overridden.validity) == (9, 86400)
+    # errors: an unknown policy, a policy in use
+    error(
+        postv3products.sync_detailed(
+            client=client, json_body=Postv3ProductsJsonBody(name="bad", license_policy_id="nope")
+        ),
+        400,
+        "VALIDATION_FAILED",
+    )
+    error(deletev3license_policiesid.sync_detailed(pol.id, client=client), 409, "CONFLICT")
+    assert deletev3productsid.sync_detailed(p.id, client=client).status_code == 204
+    assert deletev3license_policiesid.sync_detailed(pol.id, client=client).status_code == 204
+    error(getv3license_policiesid.sync_detailed(pol.id, client=client), 404, "NOT_FOUND")

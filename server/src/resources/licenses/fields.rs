@@ -230,6 +230,9 @@ pub struct LicenseCreate {
     /// The product the license is for.
     #[arg(long)]
     pub product_id: String,
+    /// The license policy to start from (default: the product's).
+    #[arg(long)]
+    pub license_policy_id: Option<String>,
     /// The license's fields.
     #[serde(flatten)]
     #[command(flatten)]

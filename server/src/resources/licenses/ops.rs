@@ -16,6 +16,7 @@ use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
 use crate::http::{created, list_response, no_content, ok, AppState};
 use crate::policy;
 use crate::resources::activations::{self, Activation};
+use crate::resources::license_policies;
 use crate::resources::products::Product;
 use crate::resources::users::User;
 use crate::resources::{delete_or_404, filters, load_or_404};
@@ -81,31 +82,46 @@ pub fn view(tx: &mut dyn Tx, l: License, now: i64) -> ApiResult<LicenseView> {
 pub fn create(app: &App, req: LicenseCreate) -> ApiResult<LicenseView> {
     let now = app.now();
     let expiry_given = req.fields.expires_at.is_some();
-    let mut l = License {
-        product_id: req.product_id,
-        ..Default::default()
-    };
-    req.fields.apply(&mut l);
-    l.total_deactivations = 0;
-    l.id = crate::ids::uuid();
-    if l.key.is_empty() {
-        l.key = crate::ids::license_key();
-    }
-    l.created_at = now;
-    l.updated_at = now;
-    if !expiry_given {
-        l.expires_at = policy::initial_expiry(&l, now);
-    }
-    validate(&l)?;
     app.store.write(|tx| {
-        if l.product_id.is_empty() || !tx.exists::<Product>(&l.product_id)? {
-            return Err(ApiError::validation(
-                "productId must name an existing product",
-            ));
+        let product = match req.product_id.as_str() {
+            "" => None,
+            id => tx.load::<Product>(id)?,
         }
+        .ok_or_else(|| ApiError::validation("productId must name an existing product"))?;
+        let mut l = License {
+            product_id: req.product_id.clone(),
+            ..Default::default()
+        };
+        // The policy the body names, else the product's; the body's own
+        // fields override it.
+        let policy_id = req
+            .license_policy_id
+            .clone()
+            .filter(|p| !p.is_empty())
+            .map(|p| (p, "licensePolicyId"))
+            .or_else(|| {
+                Some(product.license_policy_id.clone())
+                    .filter(|p| !p.is_empty())
+                    .map(|p| (p, "the product's licensePolicyId"))
+            });
+        if let Some((id, field)) = policy_id {
+            license_policies::store::referenced(tx, &id, field)?.apply_to(&mut l);
+        }
+        req.fields.clone().apply(&mut l);
+        l.total_deactivations = 0;
+        l.id = crate::ids::uuid();
+        if l.key.is_empty() {
+            l.key = crate::ids::license_key();
+        }
+        l.created_at = now;
+        l.updated_at = now;
+        if !expiry_given {
+            l.expires_at = policy::initial_expiry(&l, now);
+        }
+        validate(&l)?;
         check_user(tx, &l)?;
         tx.save(&l)?;
-        view(tx, l.clone(), now)
+        view(tx, l, now)
     })
 }
 

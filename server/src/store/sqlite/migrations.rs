@@ -47,4 +47,11 @@ DROP INDEX trials_product;
 CREATE INDEX trials_by_product ON trial_activations(product_id, created_at, fp_digest);
 "#,
     ),
+    (
+        3,
+        // License policies (resources::license_policies): documents only.
+        r#"
+CREATE TABLE license_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, data TEXT NOT NULL);
+"#,
+    ),
 ];
