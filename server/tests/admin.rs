@@ -733,3 +733,46 @@ fn license_policies_are_templates_licenses_inherit() {
     assert_eq!(r.status, 200);
     assert_eq!(r.body[0]["id"], json!(other.s("id")));
 }
+
+/// Trial policies: a product naming one runs its trials by the policy.
+#[test]
+fn trial_policies_replace_a_products_inline_trial_fields() {
+    let s = Server::start();
+    let r = s.admin(
+        "POST",
+        "/v3/trial-policies",
+        Some(&json!({"name": "week", "trialLength": 604800, "allowVmActivation": false})),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pol = r.s("id");
+    assert_eq!(
+        (
+            &r.body["trialLength"],
+            &r.body["allowVmActivation"],
+            &r.body["fingerprintMatchingStrategy"]
+        ),
+        (&json!(604800), &json!(false), &json!("fuzzy"))
+    );
+    let r = s.admin("POST", "/v3/trial-policies", Some(&json!({"name": "none"})));
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let p = s.product(1, json!({"trialLength": 0, "trialPolicyId": pol}));
+    let pid = p["id"].as_str().unwrap();
+    let r = s.req(
+        "POST",
+        "/v3/trial-activations",
+        Some(&trial_body(pid, &fingerprint("t", 0))),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let mut vm = trial_body(pid, &fingerprint("vm", 0));
+    vm["vmName"] = json!("kvm");
+    let r = s.req("POST", "/v3/trial-activations", Some(&vm));
+    assert_eq!(r.code(), "VM_ACTIVATION_NOT_ALLOWED", "{}", r.text);
+    let r = s.admin(
+        "POST",
+        "/v3/products",
+        Some(&json!({"name": "x", "trialPolicyId": "missing"})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let r = s.admin("DELETE", &format!("/v3/trial-policies/{pol}"), None);
+    assert_eq!((r.status, r.code()), (409, "CONFLICT"));
+}

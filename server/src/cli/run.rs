@@ -217,6 +217,7 @@ fn merge_product(base: ProductFields, flags: ProductFields) -> ProductFields {
             .trial_allowed_clock_offset
             .or(base.trial_allowed_clock_offset),
         license_policy_id: flags.license_policy_id.or(base.license_policy_id),
+        trial_policy_id: flags.trial_policy_id.or(base.trial_policy_id),
     }
 }
 

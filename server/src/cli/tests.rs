@@ -213,6 +213,8 @@ fn product_create_flags_set_their_fields() {
         "-1",
         "--license-policy-id",
         "LP",
+        "--trial-policy-id",
+        "TP",
         "--private-key-file",
         "key.pem",
         "--json",
@@ -242,6 +244,7 @@ fn product_create_flags_set_their_fields() {
             trial_allow_container_activation: Some(false),
             trial_allowed_clock_offset: Some(-1),
             license_policy_id: Some("LP".into()),
+            trial_policy_id: Some("TP".into()),
         }
     );
 }

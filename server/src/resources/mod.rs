@@ -26,6 +26,7 @@ pub mod offline;
 pub mod products;
 pub mod releases;
 pub mod settings;
+pub mod trial_policies;
 pub mod trials;
 pub mod users;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(license_policies::routes())
         .merge(activations::routes())
         .merge(trials::routes())
+        .merge(trial_policies::routes())
         .merge(users::routes())
         .merge(accounts::routes())
         .merge(releases::routes())

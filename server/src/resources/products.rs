@@ -53,6 +53,9 @@ pub struct Product {
     /// The license policy new licenses of the product start from; empty =
     /// none (the license defaults).
     pub license_policy_id: String,
+    /// The trial policy whose fields replace the inline trial fields; empty
+    /// = none.
+    pub trial_policy_id: String,
     /// Created at.
     #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
@@ -77,6 +80,7 @@ impl Default for Product {
             trial_allow_container_activation: true,
             trial_allowed_clock_offset: 600,
             license_policy_id: String::new(),
+            trial_policy_id: String::new(),
             created_at: 0,
             updated_at: 0,
         }
@@ -140,6 +144,9 @@ pub struct ProductFields {
     /// The license policy new licenses start from (empty: none).
     #[arg(long)]
     pub license_policy_id: Option<String>,
+    /// The trial policy of the product's trials (empty: none).
+    #[arg(long)]
+    pub trial_policy_id: Option<String>,
 }
 
 impl ProductFields {
@@ -159,7 +166,8 @@ impl ProductFields {
             trial_allow_vm_activation,
             trial_allow_container_activation,
             trial_allowed_clock_offset,
-            license_policy_id
+            license_policy_id,
+            trial_policy_id
         );
     }
 }
@@ -238,10 +246,14 @@ fn validate(p: &Product) -> ApiResult<()> {
     validate::metadata(&p.metadata)
 }
 
-/// 400 unless the product's `licensePolicyId` is empty or names a policy.
+/// 400 unless the product's `licensePolicyId` and `trialPolicyId` are
+/// empty or name a policy.
 fn check_policy(tx: &mut dyn Tx, p: &Product) -> ApiResult<()> {
     if !p.license_policy_id.is_empty() {
         super::license_policies::store::referenced(tx, &p.license_policy_id, "licensePolicyId")?;
+    }
+    if !p.trial_policy_id.is_empty() {
+        super::trial_policies::store::referenced(tx, &p.trial_policy_id, "trialPolicyId")?;
     }
     Ok(())
 }

@@ -173,6 +173,7 @@ pub fn activate(
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
         let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
+        let product = super::trial_policies::effective(tx, product)?;
         check_policy(&product, req)?;
         let mut found: Option<TrialActivation> = None;
         let rule = product.trial_fingerprint_matching_strategy.rule();
@@ -238,6 +239,7 @@ pub fn sync(app: &App, id: &str, req: &TrialActivationRequest) -> ApiResult<Stri
     let check_and_save = |tx: &mut dyn Tx| {
         let mut trial: TrialActivation = tx.load(id)?.ok_or_else(not_found)?;
         let product: Product = tx.load(&trial.product_id)?.ok_or_else(not_found)?;
+        let product = super::trial_policies::effective(tx, product)?;
         if req.product_id != product.id {
             return Err(invalid_product());
         }

@@ -536,3 +536,69 @@ def test_license_policies_products_reference_licenses_inherit(client):
     assert deletev3productsid.sync_detailed(p.id, client=client).status_code == 204
     assert deletev3license_policiesid.sync_detailed(pol.id, client=client).status_code == 204
     error(getv3license_policiesid.sync_detailed(pol.id, client=client), 404, "NOT_FOUND")
+
+
+def test_trial_policies_drive_a_products_trials(client):
+    from cryptlex_web_api_client.api.trial_policies import (
+        deletev3trial_policiesid,
+        getv3trial_policies,
+        getv3trial_policiesid,
+        patchv3trial_policiesid,
+        postv3trial_policies,
+    )
+    from cryptlex_web_api_client.models import (
+        Postv3TrialPoliciesJsonBody,
+        TrialPolicyDto,
+        TrialPolicyRequestModel,
+    )
+
+    pol = parsed(
+        postv3trial_policies.sync_detailed(
+            client=client, json_body=Postv3TrialPoliciesJsonBody(name="two-days", trial_length=2 * 86400)
+        ),
+        201,
+        TrialPolicyDto,
+    )
+    assert (pol.name, pol.trial_length, pol.fingerprint_matching_strategy.value) == ("two-days", 172800, "fuzzy")
+    utc(pol.created_at)
+    assert parsed(getv3trial_policiesid.sync_detailed(pol.id, client=client), 200, TrialPolicyDto).id == pol.id
+    listed = parsed(getv3trial_policies.sync_detailed(client=client, limit=100), 200, list)
+    assert pol.id in [x.id for x in listed]
+    p = new_product(client)
+    upd = parsed(
+        patchv3productsid.sync_detailed(
+            p.id, client=client, json_body=ProductRequestModel(name=p.name, trial_policy_id=pol.id)
+        ),
+        200,
+        ProductDto,
+    )
+    assert upd.id == p.id
+    # the product's trials follow the policy (its inline trialLength is 0)
+    activate(client, p.id, None, fingerprint(9), trial=True)
+    t = parsed(getv3trial_activations.sync_detailed(client=client, product_id=p.id), 200, list)[0]
+    assert abs((t.expires_at - t.created_at).total_seconds() - 172800) <= 2
+    # a policy change applies at once: a new device gets the new length
+    parsed(
+        patchv3trial_policiesid.sync_detailed(
+            pol.id, client=client, json_body=TrialPolicyRequestModel(name="three-days", trial_length=3 * 86400)
+        ),
+        200,
+        TrialPolicyDto,
+    )
+    activate(client, p.id, None, fingerprint(10), trial=True)
+    lengths = sorted(
+        round((x.expires_at - x.created_at).total_seconds())
+        for x in parsed(getv3trial_activations.sync_detailed(client=client, product_id=p.id), 200, list)
+    )
+    assert [abs(a - b) <= 2 for a, b in zip(lengths, [172800, 259200])] == [True, True], lengths
+    error(
+        postv3trial_policies.sync_detailed(
+            client=client, json_body=Postv3TrialPoliciesJsonBody(name="zero", trial_length=0)
+        ),
+        400,
+        "VALIDATION_FAILED",
+    )
+    error(deletev3trial_policiesid.sync_detailed(pol.id, client=client), 409, "CONFLICT")
+    assert deletev3productsid.sync_detailed(p.id, client=client).status_code == 204
+    assert deletev3trial_policiesid.sync_detailed(pol.id, client=client).status_code == 204
+    error(getv3trial_policiesid.sync_detailed(pol.id, client=client), 404, "NOT_FOUND")
