@@ -776,3 +776,55 @@ fn trial_policies_replace_a_products_inline_trial_fields() {
     let r = s.admin("DELETE", &format!("/v3/trial-policies/{pol}"), None);
     assert_eq!((r.status, r.code()), (409, "CONFLICT"));
 }
+
+/// Publishing a release and the vendor's `/v3/release-files`.
+#[test]
+fn release_publish_and_release_files() {
+    let s = Server::start();
+    let p = s.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    let r = s.admin(
+        "POST",
+        "/v3/releases",
+        Some(&json!({"productId": pid, "version": "2.0.0", "platform": "windows", "published": false})),
+    );
+    assert_eq!(
+        (r.status, &r.body["published"]),
+        (201, &json!(false)),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.body["publishedAt"], Value::Null);
+    let id = r.s("id");
+    let r = s.admin("POST", &format!("/v3/releases/{id}/publish"), None);
+    assert_eq!(
+        (r.status, &r.body["published"]),
+        (200, &json!(true)),
+        "{}",
+        r.text
+    );
+    date(&r.body["publishedAt"]);
+    let r = s.admin(
+        "POST",
+        "/v3/release-files",
+        Some(&json!({"releaseId": id, "name": "a.msi", "url": "https://x/a.msi", "size": 5})),
+    );
+    assert_eq!(
+        (r.status, &r.body["totalFiles"]),
+        (201, &json!(1)),
+        "{}",
+        r.text
+    );
+    let r = s.admin("GET", &format!("/v3/release-files?releaseId={id}"), None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body[0]["name"], json!("a.msi"));
+    assert_eq!(r.body[0]["releaseId"], json!(id));
+    let r = s.admin("GET", "/v3/release-files", None);
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let r = s.admin(
+        "POST",
+        "/v3/release-files",
+        Some(&json!({"releaseId": "missing", "name": "a", "url": "u"})),
+    );
+    assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+}

@@ -1,7 +1,8 @@
 //! Releases and their files; the client's update check.
 //!
 //! Admin: `POST|GET /v3/releases`, `GET|PATCH|DELETE /v3/releases/{id}`,
-//! `POST /v3/releases/{id}/files`. Client: `GET /v3/releases/update`,
+//! `POST /v3/releases/{id}/publish`, `POST /v3/releases/{id}/files`, and the
+//! vendor's `POST|GET /v3/release-files` (files live inside their release). Client: `GET /v3/releases/update`,
 //! `GET /v3/releases/latest`.
 
 use std::cmp::Ordering;
@@ -209,6 +210,26 @@ pub struct FileCreate {
     pub extension: String,
 }
 
+/// The vendor's `POST /v3/release-files`: a file plus its release.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReleaseFileCreate {
+    /// The release the file belongs to.
+    pub release_id: String,
+    /// The file.
+    #[serde(flatten)]
+    pub file: FileCreate,
+}
+
+/// Query of `GET /v3/release-files`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReleaseFileQuery {
+    /// The release whose files to list (required).
+    #[serde(alias = "releaseId[eq]")]
+    pub release_id: String,
+}
+
 fn validate(r: &ReleaseRec) -> ApiResult<()> {
     validate::release_version("version", &r.version)?;
     validate::len_in("channel", &r.channel, 1, 256)?;
@@ -287,6 +308,21 @@ pub fn update(app: &App, id: &str, fields: ReleaseFields) -> ApiResult<ReleaseRe
             fill_file(f, id, now);
         }
         tx.save(&r)?;
+        Ok(r)
+    })
+}
+
+/// Publishes a release (offered to clients from now on).
+pub fn publish(app: &App, id: &str) -> ApiResult<ReleaseRec> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
+        if !r.published {
+            r.published = true;
+            r.published_at = now;
+            r.updated_at = now;
+            tx.save(&r)?;
+        }
         Ok(r)
     })
 }
@@ -434,6 +470,11 @@ pub fn routes() -> Router<AppState> {
             get(get_route).patch(update_route).delete(delete_route),
         )
         .route("/v3/releases/{id}/files", post(add_file_route))
+        .route("/v3/releases/{id}/publish", post(publish_route))
+        .route(
+            "/v3/release-files",
+            get(list_files_route).post(create_file_route),
+        )
         .route("/v3/releases/update", get(update_check))
         .route("/v3/releases/latest", get(latest))
 }
@@ -505,6 +546,43 @@ async fn add_file_route(
     created(&ReleaseView::from(
         st.app.run(move |app| add_file(app, &id, req)).await?,
     ))
+}
+
+async fn publish_route(
+    _: Admin<scope::ReleaseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&ReleaseView::from(
+        st.app.run(move |app| publish(app, &id)).await?,
+    ))
+}
+
+async fn create_file_route(
+    _: Admin<scope::ReleaseWrite>,
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<ReleaseFileCreate>,
+) -> ApiResult<Response> {
+    validate::len_in("releaseId", &req.release_id, 1, 256)?;
+    created(&ReleaseView::from(
+        st.app
+            .run(move |app| add_file(app, &req.release_id, req.file))
+            .await?,
+    ))
+}
+
+async fn list_files_route(
+    _: Admin<scope::ReleaseRead>,
+    State(st): State<AppState>,
+    ApiQuery(q): ApiQuery<ReleaseFileQuery>,
+) -> ApiResult<Response> {
+    validate::len_in("releaseId", &q.release_id, 1, 256)?;
+    let r: ReleaseRec = st
+        .app
+        .run(move |app| super::get_doc(app, &q.release_id, "release"))
+        .await?;
+    let total = r.files.len() as i64;
+    list_response((r.files, total))
 }
 
 async fn update_check(

@@ -437,6 +437,55 @@ def test_releases_crud(client):
     assert got.id == rel.id
     listed = parsed(getv3releases.sync_detailed(client=client, product_id=p.id), 200, list)
     assert [x.id for x in listed] == [rel.id]
+    # files, the vendor's /v3/release-files
+    from cryptlex_web_api_client.api.release_files import getv3release_files, postv3release_files
+    from cryptlex_web_api_client.api.releases import getv3releaseslatest, postv3releasesidpublish
+    from cryptlex_web_api_client.models import Postv3ReleaseFilesJsonBody, ReleaseFileDto
+
+    with_file = parsed(
+        postv3release_files.sync_detailed(
+            client=client,
+            json_body=Postv3ReleaseFilesJsonBody(
+                name="app-1.0.0.tar.gz", url="https://downloads.example.com/app-1.0.0.tar.gz", size=1234,
+                checksum="abc", secured=False, release_id=rel.id,
+            ),
+        ),
+        201,
+        ReleaseDto,
+    )
+    assert with_file.total_files == 1 and with_file.files[0].name == "app-1.0.0.tar.gz"
+    files = parsed(getv3release_files.sync_detailed(client=client, release_id=rel.id), 200, list)
+    assert len(files) == 1 and isinstance(files[0], ReleaseFileDto) and files[0].size == 1234
+    # publish, then the latest release for a license of the product
+    draft = parsed(
+        postv3releases.sync_detailed(
+            client=client,
+            json_body=Postv3ReleasesJsonBody(
+                name="Second", version="1.1.0", channel="stable", platform="linux", product_id=p.id,
+            ),
+        ),
+        201,
+        ReleaseDto,
+    )
+    r = httpx.patch(f"{client.base_url}/v3/releases/{draft.id}", headers=client.get_headers(),
+                    verify=client.verify_ssl, json={"published": False})
+    assert r.status_code == 200 and r.json()["published"] is False, r.text
+    lic = new_license(client, p.id)
+    latest = parsed(
+        getv3releaseslatest.sync_detailed(client=client, platform="linux", product_id=p.id, key=lic.key),
+        200,
+        ReleaseDto,
+    )
+    assert latest.version == "1.0.0"
+    pub = parsed(postv3releasesidpublish.sync_detailed(draft.id, client=client), 200, ReleaseDto)
+    assert pub.published is True
+    latest = parsed(
+        getv3releaseslatest.sync_detailed(client=client, platform="linux", product_id=p.id, key=lic.key),
+        200,
+        ReleaseDto,
+    )
+    assert latest.version == "1.1.0"
+    error(postv3releasesidpublish.sync_detailed("missing", client=client), 404, "NOT_FOUND")
     assert deletev3releasesid.sync_detailed(rel.id, client=client).status_code == 204
     error(getv3releasesid.sync_detailed(rel.id, client=client), 404, "NOT_FOUND")
 
