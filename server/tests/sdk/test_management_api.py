@@ -346,6 +346,30 @@ def test_activations_list_get_delete(client):
         getv3activations.sync_detailed(client=client, license_id=lic.id, limit=1, page=1), 200, list
     )[0].id
     assert parsed(getv3licensesid.sync_detailed(lic.id, client=client), 200, LicenseDto).total_activations == 2
+    # update: the vendor's PATCH /v3/activations/{id} (the sync) with its request model
+    from cryptlex_web_api_client.api.activations import patchv3activationsid
+    from cryptlex_web_api_client.models import ActivationRequestModel, ActivationTokenDto
+    from cryptlex_web_api_client.models.activation_request_model_os import ActivationRequestModelOs
+
+    raw = httpx.get(f"{client.base_url}/v3/activations/{a.id}", headers=client.get_headers(), verify=client.verify_ssl)
+    fp = raw.json()["fingerprint"]  # an openlex field the vendor's ActivationDto drops
+    assert fp in (fingerprint(1), fingerprint(2))
+    tok = parsed(
+        patchv3activationsid.sync_detailed(
+            a.id,
+            client=client,
+            json_body=ActivationRequestModel(
+                os=ActivationRequestModelOs.LINUX, fingerprint=fp, hostname="sdk-host", app_version="1.2.4",
+                user_hash="u", product_id=p.id, key=lic.key, os_version="6.2",
+            ),
+        ),
+        200,
+        ActivationTokenDto,
+    )
+    assert tok.activation_token.count(".") == 2
+    synced = parsed(getv3activationsid.sync_detailed(a.id, client=client), 200, ActivationDto)
+    assert synced.app_version == "1.2.4" and synced.os_version == "6.2"
+    utc(synced.last_synced_at)
     assert deletev3activationsid.sync_detailed(a.id, client=client).status_code == 204
     error(getv3activationsid.sync_detailed(a.id, client=client), 404, "NOT_FOUND")
     left = parsed(getv3activations.sync_detailed(client=client, license_id=lic.id), 200, list)
