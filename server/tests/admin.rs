@@ -609,6 +609,25 @@ fn vendor_shapes_of_extend_product_dat_releases_users_tokens() {
     let r = s.admin("GET", "/v3/licenses?revoked=true", None);
     assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
     assert!(r.text.contains("`revoked`"), "{}", r.text);
+    for (path, filter) in [
+        (
+            "/v3/activations?lastSyncedAt[lt]=2020-01-01",
+            "lastSyncedAt",
+        ),
+        ("/v3/users?role=admin", "role"),
+        ("/v3/releases?channel=beta", "channel"),
+        ("/v3/products?query=x", "query"),
+        ("/v3/trial-activations?query=x", "query"),
+    ] {
+        let r = s.admin("GET", path, None);
+        assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"), "{path}");
+        assert!(r.text.contains(&format!("`{filter}`")), "{}", r.text);
+    }
+    // unknown query keys that are not vendor filters are ignored
+    assert_eq!(
+        s.admin("GET", "/v3/activations?utm_source=x", None).status,
+        200
+    );
     // the product data file
     let r = s.admin("GET", &format!("/v3/products/{pid}/product.dat"), None);
     assert_eq!(r.status, 200);

@@ -317,10 +317,14 @@ pub struct ProductFilter {
     /// By name.
     #[serde(alias = "name[eq]")]
     pub name: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// One page of products.
 pub fn list(app: &App, f: &ProductFilter, page: Page) -> ApiResult<(Vec<ProductView>, i64)> {
+    super::reject_unsupported_filters(&f.rest, &["query"])?;
     app.store.read(|tx| {
         let (items, total) = tx.list::<Product>(&super::filters(&[("name", &f.name)]), page)?;
         let views = items

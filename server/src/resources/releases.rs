@@ -459,6 +459,9 @@ pub struct ReleaseFilter {
     /// By product.
     #[serde(alias = "productId[eq]")]
     pub product_id: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// Release routes.
@@ -495,6 +498,10 @@ async fn list_route(
     ApiQuery(f): ApiQuery<ReleaseFilter>,
     Paging(page): Paging,
 ) -> ApiResult<Response> {
+    super::reject_unsupported_filters(
+        &f.rest,
+        &["name", "platform", "channel", "version", "query"],
+    )?;
     let filter = filters(&[("product_id", &f.product_id)]);
     let (items, total) = st
         .app

@@ -287,10 +287,14 @@ pub struct TrialFilter {
     /// By product.
     #[serde(alias = "productId[eq]")]
     pub product_id: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// One page of trials.
 pub fn list(app: &App, f: &TrialFilter, page: Page) -> ApiResult<(Vec<TrialActivation>, i64)> {
+    super::reject_unsupported_filters(&f.rest, &["query"])?;
     let filter = filters(&[("product_id", &f.product_id)]);
     super::list_docs::<TrialActivation>(app, &filter, page)
 }

@@ -250,10 +250,30 @@ pub struct UserFilter {
     /// By email.
     #[serde(alias = "email[eq]")]
     pub email: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// One page of users.
 pub fn list(app: &App, f: &UserFilter, page: Page) -> ApiResult<(Vec<UserView>, i64)> {
+    super::reject_unsupported_filters(
+        &f.rest,
+        &[
+            "role",
+            "userType",
+            "company",
+            "tag",
+            "tags",
+            "metadataKey",
+            "metadataValue",
+            "productId",
+            "activationAppVersion",
+            "createdAt",
+            "lastSeenAt",
+            "query",
+        ],
+    )?;
     let filter = filters(&[("email", &f.email)]);
     let (items, total) = super::list_docs::<User>(app, &filter, page)?;
     Ok((items.iter().map(|u| view(u, None)).collect(), total))
