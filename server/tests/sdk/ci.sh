@@ -14,4 +14,4 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import cryptlex_web_a
 fi
 export PYTHONDONTWRITEBYTECODE=1
 cd "$here"
-"$root/scripts/with-server.sh" "$venv/bin/python" -m pytest -p no:cacheprovider -ra -q .
+"$root/scripts/with-server.sh" "$venv/bin/python" -m pytest -p no:cacheprovider -W "ignore::DeprecationWarning" -ra -q .
