@@ -36,6 +36,7 @@ stages() {
   stage demo "C examples end to end against openlex-server (the README demo, debug build, ASan + UBSan); nothing outlives it" stage_demo
   stage docs "docs/MIGRATING.md's license import script against openlex-server" stage_docs
   stage python "Python binding and the vendor's unmodified Python wrapper against openlex-server" stage_python
+  stage sdk "the vendor's management client (cryptlex-python-sdk 1.0.3 from PyPI) against openlex-server's admin API" stage_sdk
   stage go "Go binding (CGO_ENABLED=0) against openlex-server" stage_go
   stage dotnet "C# binding (Mono; the .csproj with xbuild) against openlex-server" stage_dotnet
   stage sync-unload "reliability: Reset and dlclose with the sync thread running (plain, valgrind, ASan)" stage_sync_unload
@@ -118,6 +119,14 @@ stage_python() {
   fi
   ensure_built
   bash bindings/python/ci.sh
+}
+
+stage_sdk() {
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    need_apt python3-venv python3-pip
+  fi
+  ensure_built
+  bash server/tests/sdk/ci.sh
 }
 
 stage_go() {

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod dates;
 pub mod error;
 pub mod http;
 pub mod ids;

@@ -513,3 +513,337 @@ fn product_create_generates_a_real_rsa_key() {
         p.body["publicKey"].as_str().unwrap(),
     );
 }
+
+/// The vendor's DTOs carry dates as ISO 8601 UTC strings (`null` where the
+/// vendor's are nullable and unset); requests take ISO strings or unix
+/// seconds, and a date of the wrong type is a 400 naming the field.
+#[test]
+fn dates_are_iso_8601_strings() {
+    let s = Server::start();
+    let p = s.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    let iso = |v: &Value| {
+        let t = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
+        assert!(
+            t.len() == 24 && t.ends_with(".000Z") && t.as_bytes()[10] == b'T',
+            "{t}"
+        );
+        date(v)
+    };
+    iso(&p["createdAt"]);
+    iso(&p["updatedAt"]);
+    // a lifetime license: expiresAt null
+    let l = s.license(pid, json!({}));
+    assert_eq!(l["expiresAt"], Value::Null);
+    assert!(iso(&l["createdAt"]) > 1_600_000_000);
+    // an ISO expiry in, the same instant out; unix seconds are accepted too
+    let l = s.license(pid, json!({"expiresAt": "2031-01-02T03:04:05+01:00"}));
+    assert_eq!(l["expiresAt"], json!("2031-01-02T02:04:05.000Z"));
+    let id = l["id"].as_str().unwrap();
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{id}"),
+        Some(&json!({"expiresAt": 1_924_992_000})),
+    );
+    assert_eq!(r.body["expiresAt"], json!("2031-01-01T00:00:00.000Z"));
+    // null clears it (lifetime again)
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{id}"),
+        Some(&json!({"expiresAt": null})),
+    );
+    assert_eq!(r.body["expiresAt"], Value::Null);
+    for bad in [json!("next tuesday"), json!(true), json!({"a": 1})] {
+        let r = s.admin(
+            "PATCH",
+            &format!("/v3/licenses/{id}"),
+            Some(&json!({ "expiresAt": bad })),
+        );
+        assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"), "{bad}");
+        assert!(r.text.contains("ISO 8601"), "{}", r.text);
+    }
+    // tokens: a never-expiring token's expiresAt is null
+    let t = s.admin(
+        "POST",
+        "/v3/personal-access-tokens",
+        Some(&json!({"name": "t", "scopes": ["license:read"]})),
+    );
+    assert_eq!(t.body["expiresAt"], Value::Null);
+    iso(&t.body["createdAt"]);
+}
+
+/// The vendor's shapes for extend, the product data file, releases, users
+/// and token creation (the SDK suite in server/tests/sdk drives the same
+/// endpoints with the vendor's own client).
+#[test]
+fn vendor_shapes_of_extend_product_dat_releases_users_tokens() {
+    let s = Server::start();
+    let p = s.product(1, json!({"trialLength": 86400}));
+    let pid = p["id"].as_str().unwrap();
+    // license extend: + extensionLength seconds; a lifetime license refuses
+    let l = s.license(pid, json!({"expiresAt": "2030-01-01T00:00:00Z"}));
+    let id = l["id"].as_str().unwrap();
+    let r = s.admin(
+        "POST",
+        &format!("/v3/licenses/{id}/extend"),
+        Some(&json!({"extensionLength": 3600})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["expiresAt"], json!("2030-01-01T01:00:00.000Z"));
+    for bad in [
+        json!({}),
+        json!({"extensionLength": 0}),
+        json!({"extensionLength": "1h"}),
+    ] {
+        let r = s.admin("POST", &format!("/v3/licenses/{id}/extend"), Some(&bad));
+        assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"), "{bad}");
+    }
+    let life = s.license(pid, json!({}));
+    let r = s.admin(
+        "POST",
+        &format!("/v3/licenses/{}/extend", life["id"].as_str().unwrap()),
+        Some(&json!({"extensionLength": 60})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    // vendor filters not answered are refused, not ignored
+    let r = s.admin("GET", "/v3/licenses?revoked=true", None);
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    assert!(r.text.contains("`revoked`"), "{}", r.text);
+    for (path, filter) in [
+        (
+            "/v3/activations?lastSyncedAt[lt]=2020-01-01",
+            "lastSyncedAt",
+        ),
+        ("/v3/users?role=admin", "role"),
+        ("/v3/releases?channel=beta", "channel"),
+        ("/v3/products?query=x", "query"),
+        ("/v3/trial-activations?query=x", "query"),
+    ] {
+        let r = s.admin("GET", path, None);
+        assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"), "{path}");
+        assert!(r.text.contains(&format!("`{filter}`")), "{}", r.text);
+    }
+    // unknown query keys that are not vendor filters are ignored
+    assert_eq!(
+        s.admin("GET", "/v3/activations?utm_source=x", None).status,
+        200
+    );
+    // the product data file
+    let r = s.admin("GET", &format!("/v3/products/{pid}/product.dat"), None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text, p["productData"].as_str().unwrap());
+    // releases take the vendor's single `platform` and `private`
+    let r = s.admin(
+        "POST",
+        "/v3/releases",
+        Some(
+            &json!({"productId": pid, "version": "1.0.0", "channel": "stable",
+            "platform": "linux", "private": true, "name": "one"}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        (
+            &r.body["platform"],
+            &r.body["platforms"],
+            &r.body["private"],
+            &r.body["totalFiles"]
+        ),
+        (&json!("linux"), &json!(["linux"]), &json!(true), &json!(0))
+    );
+    // users: firstName + lastName make the name
+    let r = s.admin(
+        "POST",
+        "/v3/users",
+        Some(
+            &json!({"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com",
+            "password": "correct horse 1"}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        (&r.body["name"], &r.body["firstName"], &r.body["lastName"]),
+        (&json!("Ada Lovelace"), &json!("Ada"), &json!("Lovelace"))
+    );
+    // token creation answers the vendor's AccessTokenDto (accessToken)
+    let r = s.admin(
+        "POST",
+        "/v3/personal-access-tokens",
+        Some(&json!({"name": "t", "scopes": ["license:read"]})),
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body["accessToken"], r.body["token"]);
+    assert!(r.s("accessToken").starts_with("olat_"));
+}
+
+/// License policies: products reference one; licenses start from it (the
+/// body's own fields override); a policy in use cannot be deleted.
+#[test]
+fn license_policies_are_templates_licenses_inherit() {
+    let s = Server::start();
+    let r = s.admin(
+        "POST",
+        "/v3/license-policies",
+        Some(
+            &json!({"name": "pro", "allowedActivations": 5, "validity": 1000,
+            "fingerprintMatchingStrategy": "exact", "allowedIpRanges": ["ignored"]}),
+        ),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pol = r.s("id");
+    assert_eq!(
+        (
+            &r.body["name"],
+            &r.body["allowedActivations"],
+            &r.body["type"]
+        ),
+        (&json!("pro"), &json!(5), &json!("node-locked"))
+    );
+    date(&r.body["createdAt"]);
+    let r = s.admin(
+        "POST",
+        "/v3/license-policies",
+        Some(&json!({"name": "x", "validity": "long"})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let p = s.product(1, json!({"licensePolicyId": pol}));
+    let pid = p["id"].as_str().unwrap();
+    assert_eq!(p["licensePolicyId"], json!(pol));
+    let l = s.license(pid, json!({}));
+    assert_eq!(
+        (
+            &l["allowedActivations"],
+            &l["validity"],
+            &l["fingerprintMatchingStrategy"]
+        ),
+        (&json!(5), &json!(1000), &json!("exact"))
+    );
+    assert!(date(&l["expiresAt"]) > 0);
+    let l = s.license(pid, json!({"allowedActivations": 2}));
+    assert_eq!(
+        (&l["allowedActivations"], &l["validity"]),
+        (&json!(2), &json!(1000))
+    );
+    // a license may name another policy than its product's
+    let other = s.admin(
+        "POST",
+        "/v3/license-policies",
+        Some(&json!({"name": "one", "allowedActivations": 1})),
+    );
+    let l = s.license(pid, json!({"licensePolicyId": other.s("id")}));
+    assert_eq!(
+        (&l["allowedActivations"], &l["validity"]),
+        (&json!(1), &json!(0))
+    );
+    let r = s.admin(
+        "POST",
+        "/v3/licenses",
+        Some(&json!({"productId": pid, "licensePolicyId": "missing"})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    assert!(r.text.contains("licensePolicyId"), "{}", r.text);
+    let r = s.admin("DELETE", &format!("/v3/license-policies/{pol}"), None);
+    assert_eq!((r.status, r.code()), (409, "CONFLICT"));
+    let r = s.admin(
+        "GET",
+        "/v3/license-policies?limit=1&page=2&sort=createdAt",
+        None,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body[0]["id"], json!(other.s("id")));
+}
+
+/// Trial policies: a product naming one runs its trials by the policy.
+#[test]
+fn trial_policies_replace_a_products_inline_trial_fields() {
+    let s = Server::start();
+    let r = s.admin(
+        "POST",
+        "/v3/trial-policies",
+        Some(&json!({"name": "week", "trialLength": 604800, "allowVmActivation": false})),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let pol = r.s("id");
+    assert_eq!(
+        (
+            &r.body["trialLength"],
+            &r.body["allowVmActivation"],
+            &r.body["fingerprintMatchingStrategy"]
+        ),
+        (&json!(604800), &json!(false), &json!("fuzzy"))
+    );
+    let r = s.admin("POST", "/v3/trial-policies", Some(&json!({"name": "none"})));
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let p = s.product(1, json!({"trialLength": 0, "trialPolicyId": pol}));
+    let pid = p["id"].as_str().unwrap();
+    let r = s.req(
+        "POST",
+        "/v3/trial-activations",
+        Some(&trial_body(pid, &fingerprint("t", 0))),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let mut vm = trial_body(pid, &fingerprint("vm", 0));
+    vm["vmName"] = json!("kvm");
+    let r = s.req("POST", "/v3/trial-activations", Some(&vm));
+    assert_eq!(r.code(), "VM_ACTIVATION_NOT_ALLOWED", "{}", r.text);
+    let r = s.admin(
+        "POST",
+        "/v3/products",
+        Some(&json!({"name": "x", "trialPolicyId": "missing"})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let r = s.admin("DELETE", &format!("/v3/trial-policies/{pol}"), None);
+    assert_eq!((r.status, r.code()), (409, "CONFLICT"));
+}
+
+/// Publishing a release and the vendor's `/v3/release-files`.
+#[test]
+fn release_publish_and_release_files() {
+    let s = Server::start();
+    let p = s.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    let r = s.admin(
+        "POST",
+        "/v3/releases",
+        Some(&json!({"productId": pid, "version": "2.0.0", "platform": "windows", "published": false})),
+    );
+    assert_eq!(
+        (r.status, &r.body["published"]),
+        (201, &json!(false)),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.body["publishedAt"], Value::Null);
+    let id = r.s("id");
+    let r = s.admin("POST", &format!("/v3/releases/{id}/publish"), None);
+    assert_eq!(
+        (r.status, &r.body["published"]),
+        (200, &json!(true)),
+        "{}",
+        r.text
+    );
+    date(&r.body["publishedAt"]);
+    let r = s.admin(
+        "POST",
+        "/v3/release-files",
+        Some(&json!({"releaseId": id, "name": "a.msi", "url": "https://x/a.msi", "size": 5})),
+    );
+    assert_eq!(
+        (r.status, &r.body["totalFiles"]),
+        (201, &json!(1)),
+        "{}",
+        r.text
+    );
+    let r = s.admin("GET", &format!("/v3/release-files?releaseId={id}"), None);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body[0]["name"], json!("a.msi"));
+    assert_eq!(r.body[0]["releaseId"], json!(id));
+    let r = s.admin("GET", "/v3/release-files", None);
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let r = s.admin(
+        "POST",
+        "/v3/release-files",
+        Some(&json!({"releaseId": "missing", "name": "a", "url": "u"})),
+    );
+    assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+}

@@ -707,18 +707,18 @@ fn expiry_strategies() {
     let p = s.product(1, json!({}));
     let fp = fingerprint("d", 0);
     let l = s.license(pid(&p), json!({"validity": 1000}));
-    assert!(l["expiresAt"].as_i64().unwrap() > 0);
+    assert!(date(&l["expiresAt"]) > 0);
     let c = claims(
         &s.activate(&activation_body(pid(&p), key(&l), &fp))
             .s("activationToken"),
         pem(&p),
     );
-    assert_eq!(c.eat, l["expiresAt"].as_i64().unwrap());
+    assert_eq!(c.eat, date(&l["expiresAt"]));
     let l = s.license(
         pid(&p),
         json!({"validity": 1000, "expirationStrategy": "delayed"}),
     );
-    assert_eq!(l["expiresAt"].as_i64(), Some(0));
+    assert_eq!(date(&l["expiresAt"]), 0);
     let c = claims(
         &s.activate(&activation_body(pid(&p), key(&l), &fp))
             .s("activationToken"),

@@ -64,12 +64,12 @@ def main():
     assert sorted(licenses) == sorted(page[0]["key"] for page in EXPORT), sorted(licenses)
     a = licenses["3A7F21-0C9B44-E1D2F0-7788AB-1C2D3E-4F5A6B"]
     assert a["allowedActivations"] == 3 and a["validity"] == 31536000, a
-    assert a["expiresAt"] == 1798761600, a["expiresAt"]  # 2027-01-01T00:00:00Z
+    assert a["expiresAt"] == "2027-01-01T00:00:00.000Z", a["expiresAt"]  # the vendor's ISO 8601
     assert [(m["key"], m["value"]) for m in a["metadata"]] == [("plan", "pro")], a["metadata"]
     assert [(m["name"], m["allowedUses"]) for m in a["meterAttributes"]] == [("exports", 100)], a["meterAttributes"]
     b = licenses["B0B0B0-111111-222222-333333-444444-555555"]
     assert b["suspended"] is True and b["allowedActivations"] == 1, b
-    assert b["effectiveDate"] == 1770091506, b["effectiveDate"]  # 2026-02-03T04:05:06Z
+    assert b["effectiveDate"] == "2026-02-03T04:05:06.000Z", b["effectiveDate"]
     print("docs/MIGRATING.md import script: 1 passed, 0 failed")
 
 

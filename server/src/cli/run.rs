@@ -219,6 +219,8 @@ fn merge_product(base: ProductFields, flags: ProductFields) -> ProductFields {
         activation_id_requires_fingerprint: flags
             .activation_id_requires_fingerprint
             .or(base.activation_id_requires_fingerprint),
+        license_policy_id: flags.license_policy_id.or(base.license_policy_id),
+        trial_policy_id: flags.trial_policy_id.or(base.trial_policy_id),
     }
 }
 

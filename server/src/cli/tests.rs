@@ -110,6 +110,8 @@ fn license_create_flags_set_their_fields() {
         "N",
         "--extra-json",
         "{}",
+        "--license-policy-id",
+        "LP",
         "--json",
     ];
     let Cmd::License(LicenseCmd::Create(c)) = parse_all(&["license", "create"], &args, &[]) else {
@@ -119,6 +121,7 @@ fn license_create_flags_set_their_fields() {
     assert_eq!(c.extra_json.as_deref(), Some("{}"));
     let want = LicenseCreate {
         product_id: "P".into(),
+        license_policy_id: Some("LP".into()),
         fields: LicenseFields {
             key: Some("K".into()),
             r#type: Some(LicenseType::HostedFloating),
@@ -163,7 +166,7 @@ fn license_create_flags_set_their_fields() {
     assert_eq!(c.create, want);
     // The JSON body of the admin API names the same fields.
     let json = serde_json::json!({
-        "productId": "P", "key": "K", "type": "hosted-floating", "revoked": true,
+        "productId": "P", "licensePolicyId": "LP", "key": "K", "type": "hosted-floating", "revoked": true,
         "suspended": true, "fingerprintMatchingStrategy": "loose", "allowedActivations": -1,
         "allowedDeactivations": 3, "totalDeactivations": 2, "leaseDuration": 60,
         "allowClientLeaseDuration": true, "leasingStrategy": "per-instance",
@@ -210,6 +213,10 @@ fn product_create_flags_set_their_fields() {
         "-1",
         "--activation-id-requires-fingerprint",
         "true",
+        "--license-policy-id",
+        "LP",
+        "--trial-policy-id",
+        "TP",
         "--private-key-file",
         "key.pem",
         "--json",
@@ -239,6 +246,8 @@ fn product_create_flags_set_their_fields() {
             trial_allow_container_activation: Some(false),
             trial_allowed_clock_offset: Some(-1),
             activation_id_requires_fingerprint: Some(true),
+            license_policy_id: Some("LP".into()),
+            trial_policy_id: Some("TP".into()),
         }
     );
 }
@@ -252,6 +261,10 @@ fn user_release_and_token_flags_set_their_fields() {
         "secret12",
         "--name",
         "N",
+        "--first-name",
+        "F",
+        "--last-name",
+        "L",
         "--company",
         "C",
         "--metadata",
@@ -283,6 +296,8 @@ fn user_release_and_token_flags_set_their_fields() {
             fields: UserFields {
                 password: Some("secret12".into()),
                 name: Some("N".into()),
+                first_name: Some("F".into()),
+                last_name: Some("L".into()),
                 company: Some("C".into()),
                 metadata: Some(vec![md("k", "v")]),
                 two_factor_secret: Some("JBSWY3DP".into()),

@@ -31,8 +31,10 @@ pub struct AdminToken {
     /// SHA-256 of the secret (never returned).
     pub token_hash: String,
     /// Expires at; 0 = never.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
 }
 
@@ -79,6 +81,7 @@ pub struct TokenCreate {
     pub scopes: Vec<String>,
     /// Expiry (unix seconds; 0 = never).
     #[arg(long, default_value_t = 0)]
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
 }
 
@@ -93,12 +96,17 @@ pub struct TokenView {
     /// Scopes.
     pub scopes: Vec<String>,
     /// Expires at.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// The secret, shown once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// The same secret under the vendor's name (`AccessTokenDto`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
 }
 
 /// The view of `t`.
@@ -109,6 +117,7 @@ pub fn view(t: &AdminToken, secret: Option<String>) -> TokenView {
         scopes: t.scopes.clone(),
         expires_at: t.expires_at,
         created_at: t.created_at,
+        access_token: secret.clone(),
         token: secret,
     }
 }

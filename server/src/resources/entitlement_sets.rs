@@ -29,6 +29,7 @@ pub struct SetFeature {
     /// Value.
     pub value: String,
     /// Expiry (unix seconds), 0 = none.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
 }
 
@@ -49,8 +50,10 @@ pub struct EntitlementSetRec {
     /// Features and their values.
     pub features: Vec<SetFeature>,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 

@@ -20,11 +20,13 @@ pub mod access_tokens;
 pub mod accounts;
 pub mod activations;
 pub mod entitlement_sets;
+pub mod license_policies;
 pub mod licenses;
 pub mod offline;
 pub mod products;
 pub mod releases;
 pub mod settings;
+pub mod trial_policies;
 pub mod trials;
 pub mod users;
 
@@ -40,8 +42,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(products::routes())
         .merge(licenses::routes())
+        .merge(license_policies::routes())
         .merge(activations::routes())
         .merge(trials::routes())
+        .merge(trial_policies::routes())
         .merge(users::routes())
         .merge(accounts::routes())
         .merge(releases::routes())
@@ -71,6 +75,25 @@ pub fn filters(pairs: &[(&'static str, &Option<String>)]) -> Vec<(&'static str, 
         .iter()
         .filter_map(|(col, v)| v.as_ref().map(|v| (*col, v.clone())))
         .collect()
+}
+
+/// 400 for a list filter the vendor's API defines but openlex-server does
+/// not answer yet (`rest`: the query's other keys; `vendor`: the filter
+/// names the vendor's list endpoint takes). Ignoring it would return an
+/// unfiltered page that looks filtered.
+pub fn reject_unsupported_filters(
+    rest: &std::collections::HashMap<String, String>,
+    vendor: &[&str],
+) -> ApiResult<()> {
+    for k in rest.keys() {
+        let base = k.split('[').next().unwrap_or(k);
+        if vendor.contains(&base) {
+            return Err(ApiError::validation(format!(
+                "filter `{base}` is not supported by openlex-server (docs/SERVER.md lists the supported filters)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One record by id, or 404 NOT_FOUND naming `what` (the admin `GET {id}`).

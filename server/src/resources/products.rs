@@ -1,6 +1,7 @@
 //! Products: their trial policy and RSA signing key.
 //!
-//! `POST|GET /v3/products`, `GET|PATCH|DELETE /v3/products/{id}`.
+//! `POST|GET /v3/products`, `GET|PATCH|DELETE /v3/products/{id}`,
+//! `GET /v3/products/{id}/product.dat` (the product data file).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -53,9 +54,17 @@ pub struct Product {
     /// feature entitlements) must carry the activation's device fingerprint;
     /// false (the vendor's behaviour): the id alone is a bearer capability.
     pub activation_id_requires_fingerprint: bool,
+    /// The license policy new licenses of the product start from; empty =
+    /// none (the license defaults).
+    pub license_policy_id: String,
+    /// The trial policy whose fields replace the inline trial fields; empty
+    /// = none.
+    pub trial_policy_id: String,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 
@@ -75,6 +84,8 @@ impl Default for Product {
             trial_allow_container_activation: true,
             trial_allowed_clock_offset: 600,
             activation_id_requires_fingerprint: false,
+            license_policy_id: String::new(),
+            trial_policy_id: String::new(),
             created_at: 0,
             updated_at: 0,
         }
@@ -138,6 +149,12 @@ pub struct ProductFields {
     /// Require the device fingerprint on calls that name an activation id.
     #[arg(long)]
     pub activation_id_requires_fingerprint: Option<bool>,
+    /// The license policy new licenses start from (empty: none).
+    #[arg(long)]
+    pub license_policy_id: Option<String>,
+    /// The trial policy of the product's trials (empty: none).
+    #[arg(long)]
+    pub trial_policy_id: Option<String>,
 }
 
 impl ProductFields {
@@ -157,7 +174,9 @@ impl ProductFields {
             trial_allow_vm_activation,
             trial_allow_container_activation,
             trial_allowed_clock_offset,
-            activation_id_requires_fingerprint
+            activation_id_requires_fingerprint,
+            license_policy_id,
+            trial_policy_id
         );
     }
 }
@@ -205,6 +224,16 @@ pub mod store {
         )
     }
 
+    /// A product whose licenses start from license policy `policy_id`, if
+    /// any (products are few: a scan of the documents).
+    pub fn using_license_policy(tx: &mut dyn Tx, policy_id: &str) -> ApiResult<Option<String>> {
+        Ok(tx
+            .find_all::<Product>(&[])?
+            .into_iter()
+            .find(|p| p.license_policy_id == policy_id)
+            .map(|p| p.id))
+    }
+
     /// Stores a product's key pair.
     pub fn put_key_pair(
         tx: &mut dyn Tx,
@@ -224,6 +253,18 @@ fn validate(p: &Product) -> ApiResult<()> {
     validate::len_in("name", &p.name, 1, 256)?;
     validate::at_least("trialLength", p.trial_length, 0)?;
     validate::metadata(&p.metadata)
+}
+
+/// 400 unless the product's `licensePolicyId` and `trialPolicyId` are
+/// empty or name a policy.
+fn check_policy(tx: &mut dyn Tx, p: &Product) -> ApiResult<()> {
+    if !p.license_policy_id.is_empty() {
+        super::license_policies::store::referenced(tx, &p.license_policy_id, "licensePolicyId")?;
+    }
+    if !p.trial_policy_id.is_empty() {
+        super::trial_policies::store::referenced(tx, &p.trial_policy_id, "trialPolicyId")?;
+    }
+    Ok(())
 }
 
 /// The view of `p`, with its key and product data.
@@ -263,6 +304,7 @@ pub fn create(app: &App, req: ProductCreate) -> ApiResult<ProductView> {
         _ => crate::keys::generate()?,
     };
     app.store.write(|tx| {
+        check_policy(tx, &p)?;
         tx.save(&p)?;
         store::put_key_pair(tx, &p.id, &keys.pkcs8, &keys.spki)?;
         view(app, tx, p.clone())
@@ -284,10 +326,14 @@ pub struct ProductFilter {
     /// By name.
     #[serde(alias = "name[eq]")]
     pub name: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// One page of products.
 pub fn list(app: &App, f: &ProductFilter, page: Page) -> ApiResult<(Vec<ProductView>, i64)> {
+    super::reject_unsupported_filters(&f.rest, &["query"])?;
     app.store.read(|tx| {
         let (items, total) = tx.list::<Product>(&super::filters(&[("name", &f.name)]), page)?;
         let views = items
@@ -305,6 +351,7 @@ pub fn update(app: &App, id: &str, fields: ProductFields) -> ApiResult<ProductVi
         fields.clone().apply(&mut p);
         p.updated_at = app.now();
         validate(&p)?;
+        check_policy(tx, &p)?;
         tx.save(&p)?;
         view(app, tx, p)
     })
@@ -341,6 +388,33 @@ pub fn routes() -> Router<AppState> {
             "/v3/products/{id}",
             get(get_route).patch(update_route).delete(delete_route),
         )
+        .route("/v3/products/{id}/product.dat", get(product_dat_route))
+}
+
+/// The product data file: the string the library is configured with, as
+/// the vendor's dashboard downloads it.
+async fn product_dat_route(
+    _: Admin<scope::ProductRead>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let v = st.app.run(move |app| get_one(app, &id)).await?;
+    let data = v
+        .product_data
+        .ok_or_else(|| ApiError::not_found("product key"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"product.dat\"",
+            ),
+        ],
+        data,
+    )
+        .into_response())
 }
 
 async fn create_route(
@@ -385,6 +459,3 @@ async fn delete_route(
     st.app.run(move |app| delete(app, &id)).await?;
     no_content()
 }
-
-#[allow(unused_imports)]
-use ApiError as _;

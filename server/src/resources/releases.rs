@@ -1,7 +1,8 @@
 //! Releases and their files; the client's update check.
 //!
 //! Admin: `POST|GET /v3/releases`, `GET|PATCH|DELETE /v3/releases/{id}`,
-//! `POST /v3/releases/{id}/files`. Client: `GET /v3/releases/update`,
+//! `POST /v3/releases/{id}/publish`, `POST /v3/releases/{id}/files`, and the
+//! vendor's `POST|GET /v3/release-files` (files live inside their release). Client: `GET /v3/releases/update`,
 //! `GET /v3/releases/latest`.
 
 use std::cmp::Ordering;
@@ -52,11 +53,57 @@ pub struct ReleaseRec {
     /// Files.
     pub files: Vec<ReleaseFile>,
     /// Published at.
+    #[serde(with = "crate::dates::nullable")]
     pub published_at: i64,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
+}
+
+/// A string or a list of strings (the vendor's `platform` is one string).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => None,
+        Some(OneOrMany::One(p)) => Some(vec![p]),
+        Some(OneOrMany::Many(v)) => Some(v),
+    })
+}
+
+/// A release as the admin API shows it: the record plus the vendor's
+/// `ReleaseDto` names (`platform`: the first platform, `private`,
+/// `totalFiles`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseView {
+    /// The record.
+    #[serde(flatten)]
+    pub release: ReleaseRec,
+    /// The first platform (the vendor's releases have one).
+    pub platform: String,
+    /// Private release.
+    pub private: bool,
+    /// Number of files.
+    pub total_files: usize,
+}
+
+impl From<ReleaseRec> for ReleaseView {
+    fn from(r: ReleaseRec) -> Self {
+        ReleaseView {
+            platform: r.platforms.first().cloned().unwrap_or_default(),
+            private: r.is_private,
+            total_files: r.files.len(),
+            release: r,
+        }
+    }
 }
 
 static RELEASES: Table = Table::new("releases", &["product_id"]);
@@ -89,8 +136,10 @@ pub struct ReleaseFields {
     /// Channel (default `stable`).
     #[arg(long)]
     pub channel: Option<String>,
-    /// Platform, repeatable or comma-separated.
+    /// Platform, repeatable or comma-separated. JSON also takes the
+    /// vendor's single `platform` string.
     #[arg(long = "platform", value_delimiter = ',')]
+    #[serde(alias = "platform", deserialize_with = "one_or_many")]
     pub platforms: Option<Vec<String>>,
     /// Notes.
     #[arg(long)]
@@ -98,14 +147,16 @@ pub struct ReleaseFields {
     /// Offered to clients (default true).
     #[arg(long)]
     pub published: Option<bool>,
-    /// Private release.
+    /// Private release (the vendor's `private`).
     #[arg(long)]
+    #[serde(alias = "private")]
     pub is_private: Option<bool>,
     /// Files (JSON only; the CLI adds one with `--file-name`).
     #[arg(skip)]
     pub files: Option<Vec<ReleaseFile>>,
     /// Published at (unix seconds).
     #[arg(long)]
+    #[serde(default, with = "crate::dates::request")]
     pub published_at: Option<i64>,
 }
 
@@ -157,6 +208,26 @@ pub struct FileCreate {
     pub secured: bool,
     /// Extension (default: from the name).
     pub extension: String,
+}
+
+/// The vendor's `POST /v3/release-files`: a file plus its release.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReleaseFileCreate {
+    /// The release the file belongs to.
+    pub release_id: String,
+    /// The file.
+    #[serde(flatten)]
+    pub file: FileCreate,
+}
+
+/// Query of `GET /v3/release-files`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReleaseFileQuery {
+    /// The release whose files to list (required).
+    #[serde(alias = "releaseId[eq]")]
+    pub release_id: String,
 }
 
 fn validate(r: &ReleaseRec) -> ApiResult<()> {
@@ -237,6 +308,21 @@ pub fn update(app: &App, id: &str, fields: ReleaseFields) -> ApiResult<ReleaseRe
             fill_file(f, id, now);
         }
         tx.save(&r)?;
+        Ok(r)
+    })
+}
+
+/// Publishes a release (offered to clients from now on).
+pub fn publish(app: &App, id: &str) -> ApiResult<ReleaseRec> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
+        if !r.published {
+            r.published = true;
+            r.published_at = now;
+            r.updated_at = now;
+            tx.save(&r)?;
+        }
         Ok(r)
     })
 }
@@ -373,6 +459,9 @@ pub struct ReleaseFilter {
     /// By product.
     #[serde(alias = "productId[eq]")]
     pub product_id: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// Release routes.
@@ -384,6 +473,11 @@ pub fn routes() -> Router<AppState> {
             get(get_route).patch(update_route).delete(delete_route),
         )
         .route("/v3/releases/{id}/files", post(add_file_route))
+        .route("/v3/releases/{id}/publish", post(publish_route))
+        .route(
+            "/v3/release-files",
+            get(list_files_route).post(create_file_route),
+        )
         .route("/v3/releases/update", get(update_check))
         .route("/v3/releases/latest", get(latest))
 }
@@ -393,7 +487,9 @@ async fn create_route(
     State(st): State<AppState>,
     ApiJson(req): ApiJson<ReleaseCreate>,
 ) -> ApiResult<Response> {
-    created(&st.app.run(move |app| create(app, req)).await?)
+    created(&ReleaseView::from(
+        st.app.run(move |app| create(app, req)).await?,
+    ))
 }
 
 async fn list_route(
@@ -402,12 +498,16 @@ async fn list_route(
     ApiQuery(f): ApiQuery<ReleaseFilter>,
     Paging(page): Paging,
 ) -> ApiResult<Response> {
+    super::reject_unsupported_filters(
+        &f.rest,
+        &["name", "platform", "channel", "version", "query"],
+    )?;
     let filter = filters(&[("product_id", &f.product_id)]);
-    list_response(
-        st.app
-            .run(move |app| super::list_docs::<ReleaseRec>(app, &filter, page))
-            .await?,
-    )
+    let (items, total) = st
+        .app
+        .run(move |app| super::list_docs::<ReleaseRec>(app, &filter, page))
+        .await?;
+    list_response((items.into_iter().map(ReleaseView::from).collect(), total))
 }
 
 async fn get_route(
@@ -419,7 +519,7 @@ async fn get_route(
         .app
         .run(move |app| super::get_doc(app, &id, "release"))
         .await?;
-    ok(&r)
+    ok(&ReleaseView::from(r))
 }
 
 async fn update_route(
@@ -428,7 +528,9 @@ async fn update_route(
     Path(id): Path<String>,
     ApiJson(f): ApiJson<ReleaseFields>,
 ) -> ApiResult<Response> {
-    ok(&st.app.run(move |app| update(app, &id, f)).await?)
+    ok(&ReleaseView::from(
+        st.app.run(move |app| update(app, &id, f)).await?,
+    ))
 }
 
 async fn delete_route(
@@ -448,7 +550,46 @@ async fn add_file_route(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<FileCreate>,
 ) -> ApiResult<Response> {
-    created(&st.app.run(move |app| add_file(app, &id, req)).await?)
+    created(&ReleaseView::from(
+        st.app.run(move |app| add_file(app, &id, req)).await?,
+    ))
+}
+
+async fn publish_route(
+    _: Admin<scope::ReleaseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&ReleaseView::from(
+        st.app.run(move |app| publish(app, &id)).await?,
+    ))
+}
+
+async fn create_file_route(
+    _: Admin<scope::ReleaseWrite>,
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<ReleaseFileCreate>,
+) -> ApiResult<Response> {
+    validate::len_in("releaseId", &req.release_id, 1, 256)?;
+    created(&ReleaseView::from(
+        st.app
+            .run(move |app| add_file(app, &req.release_id, req.file))
+            .await?,
+    ))
+}
+
+async fn list_files_route(
+    _: Admin<scope::ReleaseRead>,
+    State(st): State<AppState>,
+    ApiQuery(q): ApiQuery<ReleaseFileQuery>,
+) -> ApiResult<Response> {
+    validate::len_in("releaseId", &q.release_id, 1, 256)?;
+    let r: ReleaseRec = st
+        .app
+        .run(move |app| super::get_doc(app, &q.release_id, "release"))
+        .await?;
+    let total = r.files.len() as i64;
+    list_response((r.files, total))
 }
 
 async fn update_check(

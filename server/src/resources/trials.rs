@@ -51,14 +51,21 @@ pub struct TrialActivation {
     /// Trial metadata (`amd`).
     pub metadata: Vec<Metadata>,
     /// Trial expires at.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Activated offline.
     pub offline: bool,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Last sync.
+    #[serde(
+        with = "crate::dates::nullable",
+        skip_serializing_if = "crate::dates::unset"
+    )]
     pub last_synced_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 
@@ -166,6 +173,7 @@ pub fn activate(
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
         let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
+        let product = super::trial_policies::effective(tx, product)?;
         check_policy(&product, req)?;
         let mut found: Option<TrialActivation> = None;
         let rule = product.trial_fingerprint_matching_strategy.rule();
@@ -231,6 +239,7 @@ pub fn sync(app: &App, id: &str, req: &TrialActivationRequest) -> ApiResult<Stri
     let check_and_save = |tx: &mut dyn Tx| {
         let mut trial: TrialActivation = tx.load(id)?.ok_or_else(not_found)?;
         let product: Product = tx.load(&trial.product_id)?.ok_or_else(not_found)?;
+        let product = super::trial_policies::effective(tx, product)?;
         if req.product_id != product.id {
             return Err(invalid_product());
         }
@@ -259,6 +268,18 @@ pub fn set_expiry(app: &App, id: &str, at: i64) -> ApiResult<TrialActivation> {
     })
 }
 
+/// Moves a trial's expiry `by` seconds later (the vendor's extend).
+pub fn extend(app: &App, id: &str, by: i64) -> ApiResult<TrialActivation> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut t: TrialActivation = load_or_404(tx, id, "trial activation")?;
+        t.expires_at = t.expires_at.saturating_add(by);
+        t.updated_at = now;
+        tx.save(&t)?;
+        Ok(t)
+    })
+}
+
 /// Filters of `GET /v3/trial-activations`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -266,10 +287,14 @@ pub struct TrialFilter {
     /// By product.
     #[serde(alias = "productId[eq]")]
     pub product_id: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// One page of trials.
 pub fn list(app: &App, f: &TrialFilter, page: Page) -> ApiResult<(Vec<TrialActivation>, i64)> {
+    super::reject_unsupported_filters(&f.rest, &["query"])?;
     let filter = filters(&[("product_id", &f.product_id)]);
     super::list_docs::<TrialActivation>(app, &filter, page)
 }
@@ -289,6 +314,17 @@ pub fn routes() -> Router<AppState> {
             "/v3/trial-activations/{id}/expires-at",
             post(expiry_route).patch(expiry_route),
         )
+        .route("/v3/trial-activations/{id}/extend", post(extend_route))
+}
+
+async fn extend_route(
+    _: Admin<scope::ActivationWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<super::licenses::Extension>,
+) -> ApiResult<Response> {
+    let by = b.required()?;
+    ok(&st.app.run(move |app| extend(app, &id, by)).await?)
 }
 
 async fn activate_route(

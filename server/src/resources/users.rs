@@ -38,8 +38,10 @@ pub struct User {
     /// Base32 TOTP secret; empty = no two-factor (never returned).
     pub two_factor_secret: String,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 
@@ -70,6 +72,12 @@ pub struct UserFields {
     /// Full name.
     #[arg(long)]
     pub name: Option<String>,
+    /// The vendor's first name (with `lastName`, sets `name`).
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// The vendor's last name (with `firstName`, sets `name`).
+    #[arg(long)]
+    pub last_name: Option<String>,
     /// Company.
     #[arg(long)]
     pub company: Option<String>,
@@ -118,6 +126,10 @@ pub struct UserView {
     pub email: String,
     /// Name.
     pub name: String,
+    /// The name up to its first space (the vendor's `firstName`).
+    pub first_name: String,
+    /// The rest of the name (the vendor's `lastName`).
+    pub last_name: String,
     /// Company.
     pub company: String,
     /// Metadata.
@@ -125,8 +137,10 @@ pub struct UserView {
     /// Whether a TOTP secret is set.
     pub two_factor_enabled: bool,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
     /// A generated TOTP secret, shown only when generated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,10 +149,13 @@ pub struct UserView {
 
 /// The view of `u`, with `shown` (a secret just generated).
 pub fn view(u: &User, shown: Option<String>) -> UserView {
+    let (first, last) = u.name.split_once(' ').unwrap_or((&u.name, ""));
     UserView {
         id: u.id.clone(),
         email: u.email.clone(),
         name: u.name.clone(),
+        first_name: first.to_owned(),
+        last_name: last.to_owned(),
         company: u.company.clone(),
         metadata: u.metadata.clone(),
         two_factor_enabled: !u.two_factor_secret.is_empty(),
@@ -154,6 +171,12 @@ impl UserFields {
         if let Some(pw) = &self.password {
             validate::len_in("password", pw, 8, 256)?;
             u.password_hash = crate::passwords::hash_password(pw);
+        }
+        if self.first_name.is_some() || self.last_name.is_some() {
+            let (first, last) = u.name.split_once(' ').unwrap_or((&u.name, ""));
+            let first = self.first_name.as_deref().unwrap_or(first).trim();
+            let last = self.last_name.as_deref().unwrap_or(last).trim();
+            u.name = format!("{first} {last}").trim().to_owned();
         }
         overlay!(self, u, name, company, metadata);
         if let Some(s) = self.two_factor_secret {
@@ -233,10 +256,30 @@ pub struct UserFilter {
     /// By email.
     #[serde(alias = "email[eq]")]
     pub email: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// One page of users.
 pub fn list(app: &App, f: &UserFilter, page: Page) -> ApiResult<(Vec<UserView>, i64)> {
+    super::reject_unsupported_filters(
+        &f.rest,
+        &[
+            "role",
+            "userType",
+            "company",
+            "tag",
+            "tags",
+            "metadataKey",
+            "metadataValue",
+            "productId",
+            "activationAppVersion",
+            "createdAt",
+            "lastSeenAt",
+            "query",
+        ],
+    )?;
     let filter = filters(&[("email", &f.email)]);
     let (items, total) = super::list_docs::<User>(app, &filter, page)?;
     Ok((items.iter().map(|u| view(u, None)).collect(), total))

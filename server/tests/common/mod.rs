@@ -353,3 +353,16 @@ pub fn verify(token: &str, public_key_pem: &str) -> Value {
 pub fn claims(token: &str, public_key_pem: &str) -> openlex_wire::ActivationClaims {
     serde_json::from_value(verify(token, public_key_pem)).expect("claims parse")
 }
+
+/// A date of an admin DTO (ISO 8601 UTC string, as the vendor's) as unix
+/// seconds; `null` (the vendor's "none") is 0.
+#[allow(dead_code)]
+pub fn date(v: &Value) -> i64 {
+    match v {
+        Value::Null => 0,
+        Value::String(s) => {
+            openlex_server::dates::parse(s).unwrap_or_else(|| panic!("not an ISO 8601 date: {s}"))
+        }
+        other => panic!("a date must be an ISO 8601 string or null, got {other}"),
+    }
+}

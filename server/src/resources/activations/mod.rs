@@ -61,18 +61,26 @@ pub struct Activation {
     /// Lease duration in force (seconds); 0 = none.
     pub lease_duration: i64,
     /// Lease expires at; 0 = no lease (the seat is held until deactivation).
+    #[serde(with = "crate::dates::nullable")]
     pub lease_expires_at: i64,
     /// Per-activation expiry for the rolling strategy; 0 = use the license's.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Activated offline.
     pub offline: bool,
     /// Initial and current mode.
     pub activation_mode: Option<ActivationMode>,
     /// Created at.
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Last successful sync.
+    #[serde(
+        with = "crate::dates::nullable",
+        skip_serializing_if = "crate::dates::unset"
+    )]
     pub last_synced_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 

@@ -27,6 +27,9 @@ pub struct ActivationFilter {
     /// By product.
     #[serde(alias = "productId[eq]")]
     pub product_id: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// Activation routes.
@@ -139,6 +142,16 @@ async fn list_route(
     ApiQuery(f): ApiQuery<ActivationFilter>,
     Paging(page): Paging,
 ) -> ApiResult<Response> {
+    crate::resources::reject_unsupported_filters(
+        &f.rest,
+        &[
+            "metadataKey",
+            "metadataValue",
+            "createdAt",
+            "lastSyncedAt",
+            "query",
+        ],
+    )?;
     let filter = filters(&[("license_id", &f.license_id), ("product_id", &f.product_id)]);
     list_response(
         st.app

@@ -65,6 +65,7 @@ fn leases_lapse_when_the_injected_clock_moves() {
         &app,
         LicenseCreate {
             product_id: pid.clone(),
+            license_policy_id: None,
             fields: LicenseFields {
                 r#type: Some(LicenseType::HostedFloating),
                 allowed_activations: Some(1),

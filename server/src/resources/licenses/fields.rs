@@ -82,9 +82,11 @@ pub struct LicenseFields {
     pub expiration_strategy: Option<ExpirationStrategy>,
     /// Expiry (unix seconds; 0 = never).
     #[arg(long, allow_hyphen_values = true)]
+    #[serde(default, with = "crate::dates::request")]
     pub expires_at: Option<i64>,
     /// Not usable before (unix seconds).
     #[arg(long)]
+    #[serde(default, with = "crate::dates::request")]
     pub effective_date: Option<i64>,
     /// Allow activations in a VM.
     #[arg(long = "allow-vm")]
@@ -121,6 +123,7 @@ pub struct LicenseFields {
     pub max_allowed_release_version: Option<String>,
     /// Maintenance expiry (unix seconds).
     #[arg(long)]
+    #[serde(default, with = "crate::dates::request")]
     pub maintenance_expires_at: Option<i64>,
     /// Metadata `KEY=VALUE` (repeatable).
     #[arg(long, value_parser = parse_metadata)]
@@ -227,6 +230,9 @@ pub struct LicenseCreate {
     /// The product the license is for.
     #[arg(long)]
     pub product_id: String,
+    /// The license policy to start from (default: the product's).
+    #[arg(long)]
+    pub license_policy_id: Option<String>,
     /// The license's fields.
     #[serde(flatten)]
     #[command(flatten)]

@@ -98,6 +98,7 @@ pub struct LicenseFeature {
     /// Value.
     pub value: String,
     /// Expiry (unix seconds), 0 = none.
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
 }
 
@@ -154,8 +155,10 @@ pub struct License {
     /// When the validity starts.
     pub expiration_strategy: ExpirationStrategy,
     /// Expires at (unix seconds); 0 = never (or not started, for delayed).
+    #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
     /// Not usable before this time (unix seconds); 0 = always.
+    #[serde(with = "crate::dates::nullable")]
     pub effective_date: i64,
     /// VM activations allowed.
     pub allow_vm_activation: bool,
@@ -180,20 +183,25 @@ pub struct License {
     /// Highest release version allowed; empty = any.
     pub max_allowed_release_version: String,
     /// Maintenance expiry (unix seconds); 0 = none.
+    #[serde(with = "crate::dates::nullable")]
     pub maintenance_expires_at: i64,
     /// License metadata (`lmd`).
     pub metadata: Vec<Metadata>,
     /// Meter attributes (`lma`).
     pub meter_attributes: Vec<MeterAttribute>,
     /// First activation time (`laat`); 0 = never activated.
+    #[serde(with = "crate::dates::nullable")]
     pub activated_at: i64,
     /// Last activation or sync.
+    #[serde(with = "crate::dates::nullable")]
     pub last_used_at: i64,
     /// Notes for administrators.
     pub notes: String,
     /// Created at (`lcat`).
+    #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
+    #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
 }
 

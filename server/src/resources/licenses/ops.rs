@@ -16,6 +16,7 @@ use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
 use crate::http::{created, list_response, no_content, ok, AppState};
 use crate::policy;
 use crate::resources::activations::{self, Activation};
+use crate::resources::license_policies;
 use crate::resources::products::Product;
 use crate::resources::users::User;
 use crate::resources::{delete_or_404, filters, load_or_404};
@@ -81,31 +82,46 @@ pub fn view(tx: &mut dyn Tx, l: License, now: i64) -> ApiResult<LicenseView> {
 pub fn create(app: &App, req: LicenseCreate) -> ApiResult<LicenseView> {
     let now = app.now();
     let expiry_given = req.fields.expires_at.is_some();
-    let mut l = License {
-        product_id: req.product_id,
-        ..Default::default()
-    };
-    req.fields.apply(&mut l);
-    l.total_deactivations = 0;
-    l.id = crate::ids::uuid();
-    if l.key.is_empty() {
-        l.key = crate::ids::license_key();
-    }
-    l.created_at = now;
-    l.updated_at = now;
-    if !expiry_given {
-        l.expires_at = policy::initial_expiry(&l, now);
-    }
-    validate(&l)?;
     app.store.write(|tx| {
-        if l.product_id.is_empty() || !tx.exists::<Product>(&l.product_id)? {
-            return Err(ApiError::validation(
-                "productId must name an existing product",
-            ));
+        let product = match req.product_id.as_str() {
+            "" => None,
+            id => tx.load::<Product>(id)?,
         }
+        .ok_or_else(|| ApiError::validation("productId must name an existing product"))?;
+        let mut l = License {
+            product_id: req.product_id.clone(),
+            ..Default::default()
+        };
+        // The policy the body names, else the product's; the body's own
+        // fields override it.
+        let policy_id = req
+            .license_policy_id
+            .clone()
+            .filter(|p| !p.is_empty())
+            .map(|p| (p, "licensePolicyId"))
+            .or_else(|| {
+                Some(product.license_policy_id.clone())
+                    .filter(|p| !p.is_empty())
+                    .map(|p| (p, "the product's licensePolicyId"))
+            });
+        if let Some((id, field)) = policy_id {
+            license_policies::store::referenced(tx, &id, field)?.apply_to(&mut l);
+        }
+        req.fields.clone().apply(&mut l);
+        l.total_deactivations = 0;
+        l.id = crate::ids::uuid();
+        if l.key.is_empty() {
+            l.key = crate::ids::license_key();
+        }
+        l.created_at = now;
+        l.updated_at = now;
+        if !expiry_given {
+            l.expires_at = policy::initial_expiry(&l, now);
+        }
+        validate(&l)?;
         check_user(tx, &l)?;
         tx.save(&l)?;
-        view(tx, l.clone(), now)
+        view(tx, l, now)
     })
 }
 
@@ -130,10 +146,39 @@ pub struct LicenseFilter {
     /// By user.
     #[serde(alias = "userId[eq]")]
     pub user_id: Option<String>,
+    /// The other query keys (checked against the vendor's filters).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
+
+/// The vendor's `GET /v3/licenses` filters openlex-server does not answer.
+pub const UNSUPPORTED_FILTERS: &[&str] = &[
+    "productVersionId",
+    "resellerId",
+    "user.email",
+    "user.company",
+    "revoked",
+    "suspended",
+    "type",
+    "validity",
+    "allowedActivations",
+    "allowedDeactivations",
+    "totalActivations",
+    "totalDeactivations",
+    "allowVmActivation",
+    "userLocked",
+    "expired",
+    "expirationStrategy",
+    "createdAt",
+    "tag",
+    "metadata.key",
+    "metadata.value",
+    "query",
+];
 
 /// One page of licenses.
 pub fn list(app: &App, f: &LicenseFilter, page: Page) -> ApiResult<(Vec<LicenseView>, i64)> {
+    super::super::reject_unsupported_filters(&f.rest, UNSUPPORTED_FILTERS)?;
     let filter = filters(&[
         ("key", &f.key),
         ("product_id", &f.product_id),
@@ -199,6 +244,46 @@ pub fn renew(app: &App, id: &str) -> ApiResult<LicenseView> {
     })
 }
 
+/// `{"extensionLength": SECONDS}` of the vendor's `POST .../{id}/extend`
+/// (licenses and trial activations).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Extension {
+    /// Seconds to add to the expiry (> 0).
+    pub extension_length: Option<i64>,
+}
+
+impl Extension {
+    /// The length, required and positive.
+    pub fn required(&self) -> ApiResult<i64> {
+        match self.extension_length {
+            Some(n) if n > 0 => Ok(n),
+            Some(_) => Err(ApiError::validation("extensionLength must be > 0 seconds")),
+            None => Err(ApiError::validation(
+                "extensionLength (seconds) is required",
+            )),
+        }
+    }
+}
+
+/// Moves a license's expiry `by` seconds later (the vendor's extend; a
+/// license that never expires cannot be extended).
+pub fn extend(app: &App, id: &str, by: i64) -> ApiResult<LicenseView> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut l: License = load_or_404(tx, id, "license")?;
+        if l.expires_at == 0 {
+            return Err(ApiError::validation(
+                "the license does not expire (expiresAt is null); set expiresAt instead",
+            ));
+        }
+        l.expires_at = l.expires_at.saturating_add(by);
+        l.updated_at = now;
+        tx.save(&l)?;
+        view(tx, l, now)
+    })
+}
+
 /// Deletes a license and its activations.
 pub fn delete(app: &App, id: &str) -> ApiResult<()> {
     app.store.write(|tx| {
@@ -215,14 +300,16 @@ pub fn delete(app: &App, id: &str) -> ApiResult<()> {
 #[serde(rename_all = "camelCase")]
 pub struct ExpiresAt {
     /// The new expiry (unix seconds).
+    #[serde(default, with = "crate::dates::request")]
     pub expires_at: Option<i64>,
 }
 
 impl ExpiresAt {
     /// The time, required.
     pub fn required(&self) -> ApiResult<i64> {
-        self.expires_at
-            .ok_or_else(|| ApiError::validation("expiresAt (unix seconds) is required"))
+        self.expires_at.ok_or_else(|| {
+            ApiError::validation("expiresAt (an ISO 8601 date-time or unix seconds) is required")
+        })
     }
 }
 
@@ -264,6 +351,7 @@ pub fn routes() -> Router<AppState> {
             get(get_route).patch(update_route).delete(delete_route),
         )
         .route("/v3/licenses/{id}/renew", post(renew_route))
+        .route("/v3/licenses/{id}/extend", post(extend_route))
         .route(
             "/v3/licenses/{id}/expires-at",
             post(expires_at_route).patch(expires_at_route),
@@ -320,6 +408,16 @@ async fn renew_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     ok(&st.app.run(move |app| renew(app, &id)).await?)
+}
+
+async fn extend_route(
+    _: Admin<scope::LicenseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<Extension>,
+) -> ApiResult<Response> {
+    let by = b.required()?;
+    ok(&st.app.run(move |app| extend(app, &id, by)).await?)
 }
 
 async fn expires_at_route(

@@ -47,4 +47,13 @@ DROP INDEX trials_product;
 CREATE INDEX trials_by_product ON trial_activations(product_id, created_at, fp_digest);
 "#,
     ),
+    (
+        3,
+        // License and trial policies (resources::license_policies,
+        // resources::trial_policies): documents only.
+        r#"
+CREATE TABLE license_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE trial_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, data TEXT NOT NULL);
+"#,
+    ),
 ];
