@@ -31,6 +31,9 @@ cargo build --workspace --lib --bins
 step "Rust tests: unit, contract, wire, end-to-end against openlex-server, server integration"
 cargo test --workspace
 
+step "openlex-server integration tests again on PostgreSQL (throwaway cluster; two nodes, faults)"
+bash scripts/with-postgres.sh cargo test -p openlex-server --tests
+
 step "C: header compiles as C99 and C++, contract test under valgrind and ASan"
 lib="$root/target/debug"
 tmp="$(mktemp -d)"

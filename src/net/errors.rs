@@ -40,7 +40,7 @@ pub fn for_code(code: ErrorCode) -> Option<Error> {
         ErrorCode::InvalidOsUser => Error::OsUser,
         ErrorCode::InvalidAccountId => Error::AccountId,
         ErrorCode::TooManyRequests => Error::RateLimit,
-        ErrorCode::InternalServerError => Error::Server,
+        ErrorCode::InternalServerError | ErrorCode::ServiceUnavailable => Error::Server,
         ErrorCode::InvalidOfflineRequest
         | ErrorCode::ValidationFailed
         | ErrorCode::NotFound

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 use super::ServeArgs;
-use crate::app::{cli_error, open_sqlite, App};
+use crate::app::{cli_error, open_store, App};
 use crate::clock::{Clock, SystemClock, TestClock};
-use crate::config::{write_private, DataDir};
+use crate::config::{write_private, DataDir, Database};
 use crate::http::{self, AppState};
 use crate::ratelimit::{Limiter, RateLimit};
 use crate::resources::{access_tokens, settings};
@@ -16,11 +16,23 @@ use crate::tls;
 
 use super::run::CliResult;
 
-/// Creates a data directory: database, admin token, development CA and
-/// server certificate.
-pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) -> CliResult {
+/// Creates a data directory: database (or the schema of the PostgreSQL
+/// database `db` names), admin token, development CA and server
+/// certificate.
+pub fn init(
+    dir: &DataDir,
+    db: &Database,
+    public_url: Option<String>,
+    cert_names: &[String],
+) -> CliResult {
     if dir.db().exists() {
         return Err(format!("{} already holds a database", dir.root.display()));
+    }
+    if dir.admin_token().exists() {
+        return Err(format!(
+            "{} is already initialised (it holds an admin token)",
+            dir.root.display()
+        ));
     }
     std::fs::create_dir_all(&dir.root)
         .map_err(|e| format!("creating {}: {e}", dir.root.display()))?;
@@ -29,10 +41,18 @@ pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) ->
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&dir.root, std::fs::Permissions::from_mode(0o700));
     }
-    let store: Arc<dyn Store> = Arc::new(open_sqlite(&dir.db(), Durability::Full)?);
+    let store: Arc<dyn Store> = open_store(db, Durability::Full, 2, true)?;
     let account = crate::ids::uuid();
     store
         .write(|tx| {
+            if let Some(existing) = settings::get(tx, settings::ACCOUNT_ID)? {
+                // A second node joins with a copy of the first one's data
+                // directory (or its TLS files), not with a second `init`.
+                return Err(crate::error::ApiError::new(
+                    openlex_wire::ErrorCode::Conflict,
+                    format!("the database is already initialised (account {existing}); give further nodes the same --database-url and a copy of the first node's data directory"),
+                ));
+            }
             settings::put(tx, settings::ACCOUNT_ID, &account)?;
             if let Some(u) = &public_url {
                 settings::put(tx, settings::PUBLIC_URL, u)?;
@@ -65,7 +85,7 @@ pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) ->
 }
 
 /// Runs the server until SIGINT or SIGTERM.
-pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
+pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
     let limit = RateLimit::parse(&a.rate_limit).map_err(|e| format!("--rate-limit: {e}"))?;
     let durability = match a.durability.as_str() {
         "full" => Durability::Full,
@@ -95,7 +115,14 @@ pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
-    let app = Arc::new(App::open(dir, durability, clock, a.public_url.clone())?);
+    let app = Arc::new(App::open(
+        dir,
+        db,
+        durability,
+        a.worker_threads,
+        clock,
+        a.public_url.clone(),
+    )?);
     let state = AppState {
         app,
         limiter: limit.map(|l| Arc::new(Limiter::new(l))),

@@ -4,6 +4,7 @@
 //! operation through [`App::run`](crate::app::App::run).
 
 pub mod extract;
+pub mod health;
 pub mod serve;
 
 use std::net::SocketAddr;
@@ -178,5 +179,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             rate_limit,
         ))
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .with_state(state)
 }

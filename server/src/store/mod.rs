@@ -22,8 +22,10 @@
 //! Records are JSON documents plus indexed columns ([`Doc`]), so a new
 //! policy field needs no migration.
 
+pub mod copy;
 pub mod dialect;
 pub mod fpdigest;
+pub mod postgres;
 pub mod sqlite;
 
 use std::sync::OnceLock;

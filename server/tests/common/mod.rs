@@ -56,13 +56,64 @@ impl Drop for Server {
     }
 }
 
+/// The PostgreSQL server the suite runs against, if any
+/// (`scripts/with-postgres.sh` sets `OPENLEX_TEST_DATABASE_URL`); without
+/// it every server uses SQLite in its data directory.
+pub fn test_database_server() -> Option<String> {
+    std::env::var("OPENLEX_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// `url` with its database name replaced by `name`.
+pub fn with_database_name(url: &str, name: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("url with a database name");
+    format!("{base}/{name}")
+}
+
+/// The database of the node whose data directory is `dir`: one PostgreSQL
+/// database per data directory (named after its path), created on first
+/// use, so tests never share records; None on SQLite.
+pub fn database_for(dir: &std::path::Path) -> Option<String> {
+    use sha2::Digest;
+    let server = test_database_server()?;
+    let name = format!(
+        "olt_{}",
+        &hex::encode(sha2::Sha256::digest(dir.to_string_lossy().as_bytes()))[..24]
+    );
+    static CREATED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut created = CREATED.lock().unwrap_or_else(|e| e.into_inner());
+    if !created.contains(&name) {
+        let mut admin = postgres::Client::connect(&server, postgres::NoTls)
+            .expect("connect to the test PostgreSQL");
+        let exists = admin
+            .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+            .expect("pg_database")
+            .is_some();
+        if !exists {
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
+        }
+        created.push(name.clone());
+    }
+    Some(with_database_name(&server, &name))
+}
+
+/// The `openlex-server` command for the node in `dir`: `--data-dir DIR`, and
+/// its PostgreSQL database when the suite runs on one.
+pub fn command_for(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir").arg(dir);
+    match database_for(dir) {
+        Some(url) => cmd.env("OPENLEX_DATABASE_URL", url),
+        None => cmd.env_remove("OPENLEX_DATABASE_URL"),
+    };
+    cmd
+}
+
 pub fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("run cli");
+    let out = command_for(dir).args(args).output().expect("run cli");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -102,10 +153,8 @@ impl Server {
             .unwrap()
             .trim()
             .to_string();
-        let mut cmd = Command::new(BIN);
+        let mut cmd = command_for(&dir);
         cmd.arg("serve")
-            .arg("--data-dir")
-            .arg(&dir)
             .args(["--listen", "127.0.0.1:0"])
             .args(serve_args);
         for (k, v) in env {
