@@ -45,6 +45,8 @@ pub struct Server {
     pub dir: PathBuf,
     pub url: String,
     pub admin: String,
+    /// The PostgreSQL database the node uses (None on SQLite).
+    pub database_url: Option<String>,
     child: Child,
     pub agent: ureq::Agent,
 }
@@ -149,11 +151,60 @@ impl Server {
         let dir = tmp.path().join("data");
         let (ok, _, err) = cli(&dir, &["init"]);
         assert!(ok, "init failed: {err}");
+        Self::serve_dir(tmp, dir, serve_args, env)
+    }
+
+    /// A second node on this node's PostgreSQL database, with a copy of
+    /// its data directory (admin token, CA, TLS files), as an operator
+    /// adds one. None on SQLite.
+    pub fn join(&self, serve_args: &[&str]) -> Option<Server> {
+        let url = self.database_url.clone()?;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        std::fs::create_dir(&dir).unwrap();
+        for f in ["admin-token", "ca.pem", "server.pem", "server-key.pem"] {
+            std::fs::copy(self.dir.join(f), dir.join(f)).unwrap();
+        }
+        Some(Self::serve_dir(
+            tmp,
+            dir,
+            serve_args,
+            &[("OPENLEX_DATABASE_URL", &url)],
+        ))
+    }
+
+    /// The node's process id (for kill -9).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the node with SIGKILL and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn serve_dir(
+        tmp: tempfile::TempDir,
+        dir: PathBuf,
+        serve_args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         let admin = std::fs::read_to_string(dir.join("admin-token"))
             .unwrap()
             .trim()
             .to_string();
-        let mut cmd = command_for(&dir);
+        let database_url = env
+            .iter()
+            .find(|(k, _)| *k == "OPENLEX_DATABASE_URL")
+            .map(|(_, v)| v.to_string())
+            .or_else(|| database_for(&dir));
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--data-dir").arg(&dir);
+        match &database_url {
+            Some(url) => cmd.env("OPENLEX_DATABASE_URL", url),
+            None => cmd.env_remove("OPENLEX_DATABASE_URL"),
+        };
         cmd.arg("serve")
             .args(["--listen", "127.0.0.1:0"])
             .args(serve_args);
@@ -186,6 +237,7 @@ impl Server {
             dir,
             url,
             admin,
+            database_url,
             child,
             agent,
         }

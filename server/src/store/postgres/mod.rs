@@ -113,7 +113,7 @@ pub fn unavailable(detail: impl std::fmt::Display) -> ApiError {
 }
 
 /// A driver error with the server's detail (`Display` alone says "db error").
-fn detail(e: &postgres::Error) -> String {
+pub(super) fn detail(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
         None => match std::error::Error::source(e) {

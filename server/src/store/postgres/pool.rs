@@ -117,7 +117,7 @@ impl Pool {
                     Err(e) => {
                         self.state().open -= 1;
                         self.returned.notify_one();
-                        Err(unavailable(e))
+                        Err(unavailable(super::detail(&e)))
                     }
                 };
             }
