@@ -154,6 +154,46 @@ impl Server {
         Self::serve_dir(tmp, dir, serve_args, env)
     }
 
+    /// A node on SQLite whatever the suite runs on (a source for `db copy`).
+    pub fn start_on_sqlite() -> Server {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        let out = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&dir)
+            .arg("init")
+            .env_remove("OPENLEX_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Self::serve_dir(
+            tmp,
+            dir,
+            &["--rate-limit", "off"],
+            &[("OPENLEX_DATABASE_URL", "")],
+        )
+    }
+
+    /// A node on `database_url` with a copy of this node's data directory.
+    pub fn join_database(&self, database_url: &str) -> Server {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        std::fs::create_dir(&dir).unwrap();
+        for f in ["admin-token", "ca.pem", "server.pem", "server-key.pem"] {
+            std::fs::copy(self.dir.join(f), dir.join(f)).unwrap();
+        }
+        Self::serve_dir(
+            tmp,
+            dir,
+            &["--rate-limit", "off"],
+            &[("OPENLEX_DATABASE_URL", database_url)],
+        )
+    }
+
     /// A second node on this node's PostgreSQL database, with a copy of
     /// its data directory (admin token, CA, TLS files), as an operator
     /// adds one. None on SQLite.
@@ -194,11 +234,11 @@ impl Server {
             .unwrap()
             .trim()
             .to_string();
-        let database_url = env
-            .iter()
-            .find(|(k, _)| *k == "OPENLEX_DATABASE_URL")
-            .map(|(_, v)| v.to_string())
-            .or_else(|| database_for(&dir));
+        // an explicit OPENLEX_DATABASE_URL wins (empty: SQLite)
+        let database_url = match env.iter().find(|(k, _)| *k == "OPENLEX_DATABASE_URL") {
+            Some((_, v)) => Some(v.to_string()).filter(|v| !v.is_empty()),
+            None => database_for(&dir),
+        };
         let mut cmd = Command::new(BIN);
         cmd.arg("--data-dir").arg(&dir);
         match &database_url {
