@@ -18,6 +18,10 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::{json, Value};
 
+/// Held by each test: the fault test restarts the shared PostgreSQL
+/// cluster, which must not hit the other test's requests.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 /// Two nodes on one database, or None (with a note) on SQLite.
 fn two_nodes() -> Option<(Server, Server)> {
     if test_database_server().is_none() {
@@ -67,6 +71,7 @@ fn count(results: &[(usize, u16, String)], status: u16) -> usize {
 
 #[test]
 fn two_nodes_keep_seat_trial_and_meter_limits_exact() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let Some((a, b)) = two_nodes() else { return };
     // seats: 40 devices, 5 seats, half the requests at each node
     let p = a.product(1, json!({"trialLength": 3600, "trialActivationLimit": 3}));
