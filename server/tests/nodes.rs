@@ -3,7 +3,8 @@
 //! SQLite there is one node per database and these tests say so and return).
 //!
 //! * Concurrent activations, trial activations and meter increments for one
-//!   license (one product) fired at two nodes at once never exceed its limits.
+//!   license (one product) fired at two nodes at once never exceed its
+//!   limits; a user session made at one node works at the other.
 //! * A node killed with SIGKILL and a PostgreSQL restart in the middle of a
 //!   load: requests fail fast with 503 in the vendor's `{code, message}`
 //!   shape (or, at the killed node, at the transport), the nodes recover by
@@ -147,6 +148,28 @@ fn two_nodes_keep_seat_trial_and_meter_limits_exact() {
     );
     let r = increment(&b, 0);
     assert_eq!(r.body["licenseTotalUses"].as_u64(), Some(7), "{}", r.text);
+
+    // a user session made at one node works at the other
+    let u = a.admin(
+        "POST",
+        "/v3/users",
+        Some(&json!({"email": "ann@example.com", "password": "correct horse"})),
+    );
+    assert_eq!(u.status, 201, "{}", u.text);
+    let r = a.req(
+        "POST",
+        "/v3/accounts/login",
+        Some(&json!({"email": "ann@example.com", "password": "correct horse"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let session = r.s("accessToken");
+    let r = b.raw(
+        "GET",
+        &format!("/v3/me/licenses?productId={}", pid(&p)),
+        None,
+        Some(&session),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
 }
 
 /// The command line that controls the test cluster (with-postgres.sh).
