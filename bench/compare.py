@@ -15,9 +15,12 @@ Ours needs target/release/libLexActivator.so and target/release/openlex-server
 under scripts/with-server.sh (OPENLEX_PROFILE=release) to get a fresh
 loopback HTTPS openlex-server for the activation and load rows.
 
-Vendor rows that need a valid vendor Product.dat are measured only when
-VENDOR_PRODUCT_DATA and VENDOR_PRODUCT_ID are set; otherwise the figure
-observed in issue 7 is shown, marked "(reference)".
+The vendor's library runs with its public demo product (bench/vendor.py;
+VENDOR_PRODUCT_DATA and VENDOR_PRODUCT_ID override it), and, as root, in a
+network namespace with no interface up and a private data store: its init,
+checks and local trial are local (no AF_INET socket, checked with strace), and
+there they could not reach the network if they tried. So the start-up, check
+and trial ratios gate in every run.
 
 Per-call rows (microseconds) are net of the ctypes call overhead, measured in
 the same process by calling libc's labs() through the same ctypes machinery.
@@ -36,10 +39,13 @@ import tempfile
 import time
 import zipfile
 
+import vendor as vendor_demo
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.join(ROOT, "bench", ".cache")
 VENDOR_VERSION = "3.46.0"
 WHEEL_LIB = "cryptlex/lexactivator/libs/linux/gcc/x86_64/libLexActivator.so"
+VENDOR_DIR = os.path.join(CACHE, f"vendor-{VENDOR_VERSION}")
 LA_USER = 1
 
 # Figures the vendor library showed when issue 7 was filed.
@@ -190,7 +196,7 @@ def log(msg):
 
 def vendor_lib():
     """Downloads the vendor wheel with pip (once) and extracts the Linux x86_64 library."""
-    dest = os.path.join(CACHE, f"vendor-{VENDOR_VERSION}", "libLexActivator.so")
+    dest = os.path.join(VENDOR_DIR, "libLexActivator.so")
     if os.path.exists(dest):
         return dest
     wheels = os.path.join(CACHE, "wheel")
@@ -227,6 +233,8 @@ def run_driver(lib, measure, n=0, data="", pid="", host="", key="", home=None,
     cmd = [sys.executable, os.path.abspath(__file__), "--driver", "--lib", lib,
            "--measure", measure, "--n", str(n), "--data", data, "--pid", pid,
            "--host", host, "--key", key]
+    if os.path.dirname(os.path.abspath(lib)) == VENDOR_DIR:
+        cmd = vendor_demo.sandbox(cmd)
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     finally:
@@ -361,9 +369,12 @@ def orchestrate(a):
         raise SystemExit(f"{ours}: .text.hot is {hot:.0f} KiB; link/hot-text.ld was not applied "
                          "(build.rs passes it to lld) or is stale: python3 bench/hot_text.py")
     vendor = None if a.no_vendor else vendor_lib()
-    vdata = os.environ.get("VENDOR_PRODUCT_DATA", "")
-    vpid = os.environ.get("VENDOR_PRODUCT_ID", "")
+    vdata = os.environ.get("VENDOR_PRODUCT_DATA") or vendor_demo.PRODUCT_DATA
+    vpid = os.environ.get("VENDOR_PRODUCT_ID") or vendor_demo.PRODUCT_ID
     vfull = bool(vdata and vpid)
+    if vendor:
+        isolated = vendor_demo.sandbox(["true"]) != ["true"]
+        log(f"vendor library: {'isolated (no network, private store)' if isolated else 'NOT isolated (not root): its calls here are local, its store is shared'}")
 
     prod = server_cli("product", "create", "--name", "bench")
     data, pid = prod["productData"], prod["id"]
@@ -494,7 +505,7 @@ def orchestrate(a):
             else:
                 ok = ov < target if lower else ov >= target
             # Ratio gate: where the vendor ran in this same run, our figure must
-            # beat the vendor by at least (vendor reference / our target).
+            # beat the vendor by at least (vendor figure / our target), RATIO_GATES.
             if ok and vv is not None and not vref and name in RATIO_GATES:
                 need = RATIO_GATES[name]
                 got = vv / ov if ov > 0 else float("inf")
@@ -517,6 +528,10 @@ def orchestrate(a):
           f"{calls:,} calls/process for ours, {vcalls:,} for the vendor; per-call figures are net "
           f"of ctypes overhead (median {statistics.median([r['overhead_us'] for r in o0]):.2f} us/call "
           f"measured on labs()).")
+    if vendor:
+        print("vendor library: " + ("isolated (own network namespace, no interface up; private "
+                                    "data store)" if vendor_demo.sandbox(["true"]) != ["true"]
+                                    else "not isolated (not root); its calls here are local"))
     import platform
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs ({platform.node()})")
@@ -525,9 +540,9 @@ def orchestrate(a):
         if "MB" not in n else f"{n}: {v:.2f} MB" for n, o, v in walls))
     if extra:
         print(f"exported beyond the API: {', '.join(extra[:20])}")
-    if not vfull:
-        print("(reference) = figure observed when issue 7 was filed; this vendor row needs a valid "
-              "vendor Product.dat (set VENDOR_PRODUCT_DATA and VENDOR_PRODUCT_ID to measure it).")
+    if not (vfull and vendor):
+        print("(reference) = figure observed when issue 7 was filed (the vendor library was not run: "
+              "--no-vendor).")
     known = known_misses()
     unexpected = [n for n in failed if n not in known]
     if failed:
@@ -550,12 +565,23 @@ def known_misses():
         return set()
 
 
-# Minimum vendor/ours ratios, enforced where the vendor is measured in the same run
-# (vendor figure in issue 7 / our target).
+# The vendor library's medians with its public demo product (bench/vendor.py), isolated as
+# run_driver runs it, measured by this script on 2026-12-05 (docs/BENCHMARKS.md), rounded down.
+# Lower than the issue 7 figures above; the ratio gates start from these, the figures the vendor
+# shows in the setup every run uses.
+VENDOR_DEMO = {
+    "init": 58_000.0,  # us CPU: dlopen + SetProductData + SetProductId
+    "genuine_none": 40.0,  # us/call
+    "trial_genuine": 90.0,  # us/call
+}
+
+# Minimum vendor/ours ratios, enforced where the vendor is measured in the same run: the
+# vendor's figure / our target, so a ratio gate fails where our figure, scaled by how fast the
+# vendor ran in this same run, misses the target (robust to a loaded machine, which slows both).
 RATIO_GATES = {
-    "dlopen + SetProductData + SetProductId (CPU)": 110_000.0 / 1000.0,
-    "IsLicenseGenuine, product set, nothing activated": 127.0 / 2.0,
-    "IsLocalTrialGenuine, trial active": 1100.0 / 5.0,
+    "dlopen + SetProductData + SetProductId (CPU)": VENDOR_DEMO["init"] / 1000.0,
+    "IsLicenseGenuine, product set, nothing activated": VENDOR_DEMO["genuine_none"] / 2.0,
+    "IsLocalTrialGenuine, trial active": VENDOR_DEMO["trial_genuine"] / 5.0,
     "library size, stripped (MB)": 3.04 / 2.0,
     "added peak RSS after init (MB)": 3.9 / 1.5,
 }

@@ -3,7 +3,9 @@
  * Usage: activate [--deactivate] [--product-data TEXT] [--product-id ID]
  *                 [--license-key KEY] [--host URL] [--data-dir DIR]
  * Every flag falls back to an environment variable: OPENLEX_PRODUCT_DATA, OPENLEX_PRODUCT_ID,
- * OPENLEX_LICENSE_KEY, OPENLEX_HOST and (optional) OPENLEX_DATA_DIR.
+ * OPENLEX_LICENSE_KEY, (optional) OPENLEX_HOST and (optional) OPENLEX_DATA_DIR.
+ * Without a host the library talks to the host in the product data (openlex-server puts its
+ * public URL there), or to the vendor's cloud host when the product data names none.
  *
  * Exit status: 0 on success, 1 when a LexActivator call fails (its status name is printed
  * to stderr), 2 on a usage error.
@@ -35,7 +37,8 @@ static void usage(const char *prog)
             "usage: %s [--deactivate] [--wait SECONDS] [--product-data TEXT] [--product-id ID]\n"
             "          [--license-key KEY] [--host URL] [--data-dir DIR]\n"
             "Flags default to OPENLEX_PRODUCT_DATA, OPENLEX_PRODUCT_ID, OPENLEX_LICENSE_KEY,\n"
-            "OPENLEX_HOST and OPENLEX_DATA_DIR.\n",
+            "OPENLEX_HOST and OPENLEX_DATA_DIR. Without a host the one in the product data is used\n"
+            "(else the vendor's cloud host).\n",
             prog);
 }
 
@@ -69,13 +72,17 @@ int main(int argc, char **argv)
         }
     }
     config_require(cfg.license_key, "--license-key", "OPENLEX_LICENSE_KEY");
-    config_require(cfg.host, "--host", "OPENLEX_HOST");
 
     check("GetLibraryVersion", GetLibraryVersion(buf, LA_UNITS(buf)));
     printf("LexActivator library version: %s\n", LA_U8(buf));
 
     setup_product(&cfg);
-    check("SetCryptlexHost", SetCryptlexHost(LA_STR(cfg.host)));
+    if (cfg.host != NULL) {
+        check("SetCryptlexHost", SetCryptlexHost(LA_STR(cfg.host)));
+        printf("Host: %s (SetCryptlexHost)\n", cfg.host);
+    } else {
+        printf("Host: from the product data (the vendor's cloud host if it names none)\n");
+    }
     check("SetLicenseKey", SetLicenseKey(LA_STR(cfg.license_key)));
     check("SetActivationMetadata", SetActivationMetadata(LA_STR("example"), LA_STR("1")));
     check("SetLicenseCallback", SetLicenseCallback(license_callback));

@@ -11,7 +11,11 @@
  * `LA_RELEASE_NO_UPDATE_AVAILABLE` (deprecated) is defined in the header as an
  * alias of `LA_RELEASE_UPDATE_NOT_AVAILABLE`.
  */
-enum LexStatusCodes {
+enum LexStatusCodes
+#ifdef __cplusplus
+  : int32_t
+#endif // __cplusplus
+ {
   /**
    * Success code.
    */
@@ -329,6 +333,9 @@ enum LexStatusCodes {
    */
   LA_E_ACTIVATION_CLONE_DETECTED = 114,
 };
+#ifndef __cplusplus
+typedef int32_t LexStatusCodes;
+#endif // __cplusplus
 
 #endif  /* LEX_STATUS_CODES_H */
 

@@ -18,14 +18,6 @@ use openlex_client::ffi::structs::*;
 use openlex_client::ffi::trial::*;
 use openlex_client::ffi::types::DataStoreInfo;
 
-fn setup(dir: &std::path::Path, p: &TestProduct) {
-    unsafe {
-        assert_eq!(SetDataDirectory(c(dir.to_str().unwrap()).as_ptr()), 0);
-        assert_eq!(SetProductData(c(&p.data()).as_ptr()), 0);
-        assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 0);
-    }
-}
-
 #[test]
 fn library_version_buffer_contract() {
     let _g = lock();
@@ -67,8 +59,8 @@ fn call_order_before_product_data() {
         );
         assert_eq!(GetLicenseExpiryDate(&mut u), 1);
         assert_eq!(ActivateLocalTrial(30), 1);
-        assert_eq!(SetActivationMetadata(c("k").as_ptr(), c("v").as_ptr()), 54);
-        assert_eq!(SetCacheMode(1), 0);
+        assert_eq!(SetActivationMetadata(c("k").as_ptr(), c("v").as_ptr()), 43);
+        assert_eq!(SetCacheMode(1), 43);
         assert_eq!(Reset(), 0);
         assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 42);
         assert_eq!(SetProductId(c(&p.id).as_ptr(), 9), 42);
@@ -139,7 +131,7 @@ fn data_store_info() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let mut buf = [0 as c_char; 2048];
     unsafe {
         assert_eq!(GetDataStoreInfoInternal(buf.as_mut_ptr(), 10), 51);
@@ -163,17 +155,57 @@ fn data_store_info() {
     }
 }
 
+/// README, "Local store": the data directory must exist, and is read when SetProductId opens the
+/// store; set after that it is accepted but the product keeps its store until the next SetProductId.
+#[test]
+fn data_directory_is_read_by_set_product_id() {
+    let _g = lock();
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let p = TestProduct::new();
+    let mut buf = [0 as c_char; 2048];
+    let store_path = |buf: &mut [c_char; 2048]| unsafe {
+        assert_eq!(GetDataStoreInfoInternal(buf.as_mut_ptr(), 2048), 0);
+        let v: serde_json::Value = serde_json::from_str(&read(buf)).unwrap();
+        std::path::PathBuf::from(v["path"].as_str().unwrap())
+    };
+    unsafe {
+        let missing = second.path().join("not-made-yet");
+        assert_eq!(SetDataDirectory(c(missing.to_str().unwrap()).as_ptr()), 45);
+        assert!(
+            !missing.exists(),
+            "the library does not create the data directory"
+        );
+        p.set_up(first.path());
+        assert!(store_path(&mut buf).starts_with(first.path()));
+        assert_eq!(
+            SetDataDirectory(c(second.path().to_str().unwrap()).as_ptr()),
+            0,
+            "accepted after SetProductId"
+        );
+        assert!(
+            store_path(&mut buf).starts_with(first.path()),
+            "but the open store stays where it is"
+        );
+        assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 0);
+        assert!(
+            store_path(&mut buf).starts_with(second.path()),
+            "the next SetProductId uses it"
+        );
+    }
+}
+
 #[test]
 fn setter_limits() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     unsafe {
         assert_eq!(
-            SetActivationMetadata(c("k").as_ptr(), c("v").as_ptr()),
-            54,
-            "no key yet"
+            SetActivationMetadata(c("k0").as_ptr(), c("v").as_ptr()),
+            0,
+            "SetProductId is enough; no key needed (measured)"
         );
         let keys: [(&str, i32); 6] = [
             ("", 54),
@@ -300,7 +332,7 @@ fn getters_without_activation() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let mut buf = [b'x' as c_char; 256];
     let mut u = 7u32;
     let mut i = 7i64;
@@ -356,7 +388,7 @@ fn release_check_preconditions_in_vendor_order() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     unsafe {
         assert_eq!(CheckReleaseUpdate(Some(release_cb), 1, ptr::null_mut()), 54);
         assert_eq!(SetLicenseKey(c("ABCDEFGHIJKL").as_ptr()), 0);
@@ -382,7 +414,7 @@ fn local_trial_semantics() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     let now = || openlex_client::core::clock::now();
     let mut e = 0u32;
     unsafe {
@@ -407,7 +439,7 @@ fn local_trial_semantics() {
             "extend sets now + n days"
         );
         assert_eq!(Reset(), 0);
-        setup(dir.path(), &p);
+        p.set_up(dir.path());
         assert_eq!(IsLocalTrialGenuine(), 0, "Reset keeps the local trial");
         openlex_client::core::clock::set_offset_for_tests(3 * 86_500);
         assert_eq!(IsLocalTrialGenuine(), 26);
@@ -427,14 +459,14 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(ActivateLocalTrial(0), 0);
     openlex_client::core::clock::set_offset_for_tests(5);
     assert_eq!(IsLocalTrialGenuine(), 26, "0 days expires at once");
     std::fs::remove_dir_all(dir.path().join(&p.id)).unwrap();
     std::fs::create_dir_all(dir.path()).unwrap();
     assert_eq!(Reset(), 0);
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(
         ActivateLocalTrial(30),
         26,
@@ -451,7 +483,7 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     };
     edit(&f);
     assert_eq!(Reset(), 0);
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(
         IsLocalTrialGenuine(),
         0,
@@ -460,7 +492,7 @@ fn local_trial_survives_data_directory_loss_and_detects_tampering() {
     edit(&f);
     edit(&copy);
     assert_eq!(Reset(), 0);
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(IsLocalTrialGenuine(), 26, "edited records count as expired");
     assert_eq!(ExtendLocalTrial(1), 0, "and can be revived by the app");
     assert_eq!(IsLocalTrialGenuine(), 0);
@@ -472,7 +504,7 @@ fn store_files_are_private() {
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     let p = TestProduct::new();
-    setup(dir.path(), &p);
+    p.set_up(dir.path());
     assert_eq!(ActivateLocalTrial(1), 0);
     let d = dir.path().join(&p.id);
     assert_eq!(
@@ -528,5 +560,332 @@ fn product_file_and_permission_flags() {
             "{}",
             read(&buf)
         );
+    }
+}
+
+extern "C" fn ignore_status(_status: u32) {}
+
+/// Where a setter is called: nothing set; SetProductData only; then
+/// SetProductId; then SetLicenseKey too.
+#[derive(Debug, Clone, Copy)]
+enum Stage {
+    Nothing,
+    ProductData,
+    ProductId,
+    LicenseKey,
+}
+
+fn enter(stage: Stage, dir: &std::path::Path, p: &TestProduct) {
+    unsafe {
+        assert_eq!(Reset(), 0);
+        if matches!(stage, Stage::Nothing) {
+            return;
+        }
+        assert_eq!(SetDataDirectory(c(dir.to_str().unwrap()).as_ptr()), 0);
+        assert_eq!(SetProductData(c(&p.data()).as_ptr()), 0);
+        if matches!(stage, Stage::ProductData) {
+            return;
+        }
+        assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 0);
+        if matches!(stage, Stage::LicenseKey) {
+            assert_eq!(SetLicenseKey(c("ABCDEF-ABCDEF-ABCDEF").as_ptr()), 0);
+        }
+    }
+}
+
+/// Every setter of the header, with a valid and an invalid argument, at each
+/// stage of set-up: the statuses the vendor's 3.46.0 library returned, one
+/// fresh process per call (bench/setter_order.py printed them; docs/SETTERS.md
+/// records the table). Every setter checks product data first (43), the
+/// license-context setters then SetProductId (54), offline meter uses a
+/// license key (54), and only then the argument; SetDataDirectory,
+/// SetDebugMode and SetTlsPeerVerification need nothing.
+#[test]
+fn setters_check_in_the_vendors_order() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let p = TestProduct::new();
+    let long = "a".repeat(300);
+    let tmp = std::env::temp_dir();
+    let tmp = tmp.to_str().unwrap();
+    type Case<'a> = (&'a str, Box<dyn Fn() -> i32 + 'a>, [i32; 4]);
+    let s = |v: &str| c(v);
+    let cases: Vec<Case> = vec![
+        (
+            "SetAppVersion valid",
+            Box::new(|| unsafe { SetAppVersion(s("1.0.0").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetAppVersion 300 bytes",
+            Box::new(|| unsafe { SetAppVersion(s(&long).as_ptr()) }),
+            [43, 52, 52, 52],
+        ),
+        (
+            "SetReleaseVersion valid",
+            Box::new(|| unsafe { SetReleaseVersion(s("1.2.3").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetReleaseVersion malformed",
+            Box::new(|| unsafe { SetReleaseVersion(s("abc").as_ptr()) }),
+            [43, 70, 70, 70],
+        ),
+        (
+            "SetReleasePlatform valid",
+            Box::new(|| unsafe { SetReleasePlatform(s("linux").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetReleasePlatform 300 bytes",
+            Box::new(|| unsafe { SetReleasePlatform(s(&long).as_ptr()) }),
+            [43, 78, 78, 78],
+        ),
+        (
+            "SetReleaseChannel valid",
+            Box::new(|| unsafe { SetReleaseChannel(s("stable").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetReleaseChannel 300 bytes",
+            Box::new(|| unsafe { SetReleaseChannel(s(&long).as_ptr()) }),
+            [43, 79, 79, 79],
+        ),
+        (
+            "SetReleasePublishedDate",
+            Box::new(|| SetReleasePublishedDate(1_700_000_000)),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetCustomDeviceFingerprint 64 bytes",
+            Box::new(|| unsafe { SetCustomDeviceFingerprint(s(&"f".repeat(64)).as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetCustomDeviceFingerprint 5 bytes",
+            Box::new(|| unsafe { SetCustomDeviceFingerprint(s("short").as_ptr()) }),
+            [43, 74, 74, 74],
+        ),
+        (
+            "SetCryptlexHost https URL",
+            Box::new(|| unsafe { SetCryptlexHost(s("https://127.0.0.1:9").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetCryptlexHost malformed",
+            Box::new(|| unsafe { SetCryptlexHost(s("garbage").as_ptr()) }),
+            [43, 50, 50, 50],
+        ),
+        (
+            "SetNetworkProxy valid",
+            Box::new(|| unsafe { SetNetworkProxy(s("http://127.0.0.1:3128").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetNetworkProxy empty",
+            Box::new(|| unsafe { SetNetworkProxy(s("").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetNetworkProxy malformed",
+            Box::new(|| unsafe { SetNetworkProxy(s("garbage").as_ptr()) }),
+            [43, 49, 49, 49],
+        ),
+        (
+            "SetTlsPeerVerification",
+            Box::new(|| SetTlsPeerVerification(1)),
+            [0, 0, 0, 0],
+        ),
+        ("SetDebugMode", Box::new(|| SetDebugMode(0)), [0, 0, 0, 0]),
+        ("SetCacheMode", Box::new(|| SetCacheMode(1)), [43, 0, 0, 0]),
+        (
+            "SetDataDirectory existing",
+            Box::new(|| unsafe { SetDataDirectory(s(tmp).as_ptr()) }),
+            [0, 0, 0, 0],
+        ),
+        (
+            "SetDataDirectory missing",
+            Box::new(|| unsafe { SetDataDirectory(s("/nonexistent/dir").as_ptr()) }),
+            [45, 45, 45, 45],
+        ),
+        (
+            "SetLicenseCallback function",
+            Box::new(|| SetLicenseCallback(Some(ignore_status))),
+            [43, 54, 0, 0],
+        ),
+        (
+            "SetLicenseCallback NULL",
+            Box::new(|| SetLicenseCallback(None)),
+            [43, 54, 0, 0],
+        ),
+        (
+            "SetLicenseKey valid",
+            Box::new(|| unsafe { SetLicenseKey(s("ABCDEF-ABCDEF-ABCDEF").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetLicenseKey 3 bytes",
+            Box::new(|| unsafe { SetLicenseKey(s("abc").as_ptr()) }),
+            [43, 54, 54, 54],
+        ),
+        (
+            "SetLicenseUserCredential",
+            Box::new(|| unsafe { SetLicenseUserCredential(s("a@b.c").as_ptr(), s("pw").as_ptr()) }),
+            [43, 54, 0, 0],
+        ),
+        (
+            "SetActivationLeaseDuration",
+            Box::new(|| SetActivationLeaseDuration(100)),
+            [43, 54, 0, 0],
+        ),
+        (
+            "SetActivationMetadata valid",
+            Box::new(|| unsafe { SetActivationMetadata(s("k").as_ptr(), s("v").as_ptr()) }),
+            [43, 54, 0, 0],
+        ),
+        (
+            "SetActivationMetadata empty key",
+            Box::new(|| unsafe { SetActivationMetadata(s("").as_ptr(), s("v").as_ptr()) }),
+            [43, 54, 64, 64],
+        ),
+        (
+            "SetTrialActivationMetadata valid",
+            Box::new(|| unsafe { SetTrialActivationMetadata(s("k").as_ptr(), s("v").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetTrialActivationMetadata empty key",
+            Box::new(|| unsafe { SetTrialActivationMetadata(s("").as_ptr(), s("v").as_ptr()) }),
+            [43, 64, 64, 64],
+        ),
+        (
+            "SetOfflineActivationRequestMeterAttributeUses valid",
+            Box::new(|| unsafe {
+                SetOfflineActivationRequestMeterAttributeUses(s("m").as_ptr(), 1)
+            }),
+            [43, 54, 54, 0],
+        ),
+        (
+            "SetOfflineActivationRequestMeterAttributeUses empty",
+            Box::new(|| unsafe {
+                SetOfflineActivationRequestMeterAttributeUses(s("").as_ptr(), 1)
+            }),
+            [43, 54, 54, 0],
+        ),
+        (
+            "SetOfflineActivationRequestMeterAttributeUses 300 bytes",
+            Box::new(|| unsafe {
+                SetOfflineActivationRequestMeterAttributeUses(s(&long).as_ptr(), 1)
+            }),
+            [43, 54, 54, 0],
+        ),
+        (
+            "SetTwoFactorAuthenticationCode six digits",
+            Box::new(|| unsafe { SetTwoFactorAuthenticationCode(s("123456").as_ptr()) }),
+            [43, 0, 0, 0],
+        ),
+        (
+            "SetTwoFactorAuthenticationCode two digits",
+            Box::new(|| unsafe { SetTwoFactorAuthenticationCode(s("12").as_ptr()) }),
+            [43, 89, 89, 89],
+        ),
+    ];
+    let stages = [
+        Stage::Nothing,
+        Stage::ProductData,
+        Stage::ProductId,
+        Stage::LicenseKey,
+    ];
+    let mut wrong = Vec::new();
+    for (name, call, want) in &cases {
+        for (stage, want) in stages.iter().zip(want) {
+            enter(*stage, dir.path(), &p);
+            let got = call();
+            if got != *want {
+                wrong.push(format!("{name} at {stage:?}: {got}, vendor {want}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "differs from the vendor:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// A value set before a failing call survives it, and one set once product
+/// data is there survives SetProductId: setters configure the process, not
+/// one product context.
+#[test]
+fn settings_survive_set_product_id() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let p = TestProduct::new();
+    unsafe {
+        assert_eq!(
+            SetDataDirectory(c(dir.path().to_str().unwrap()).as_ptr()),
+            0
+        );
+        assert_eq!(SetProductData(c(&p.data()).as_ptr()), 0);
+        assert_eq!(SetReleaseVersion(c("2.0.0").as_ptr()), 0);
+        assert_eq!(SetCryptlexHost(c("garbage").as_ptr()), 50);
+        assert_eq!(SetProductId(c(&p.id).as_ptr(), 1), 0);
+    }
+    let st = openlex_client::core::state::lock();
+    assert_eq!(st.release.version, "2.0.0");
+    assert_eq!(st.net.host, "", "the rejected host was not kept");
+}
+
+/// Strings in are bounded at 64 KiB: exactly 64 KiB is read, one unit more
+/// is the function's invalid-argument status, and an unterminated string is
+/// never read past 64 KiB + 1 (the next byte is an inaccessible page).
+#[test]
+fn input_strings_are_bounded_at_64_kib() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let p = TestProduct::new();
+    p.set_up(dir.path());
+    let max = openlex_client::core::limits::MAX_INPUT;
+    assert_eq!(max, 64 * 1024);
+    unsafe {
+        let fits = c(&"e".repeat(max));
+        let over = c(&"e".repeat(max + 1));
+        assert_eq!(SetLicenseUserCredential(fits.as_ptr(), c("pw").as_ptr()), 0);
+        assert_eq!(
+            SetLicenseUserCredential(over.as_ptr(), c("pw").as_ptr()),
+            71
+        );
+        assert_eq!(
+            SetLicenseUserCredential(c("a@b.c").as_ptr(), over.as_ptr()),
+            71
+        );
+        assert_eq!(SetProductData(over.as_ptr()), 42);
+        assert_eq!(SetCryptlexHost(over.as_ptr()), 50);
+    }
+    #[cfg(unix)]
+    unsafe {
+        // max + 1 bytes with no NUL, ending right before a PROT_NONE page.
+        let page = libc::sysconf(libc::_SC_PAGESIZE) as usize;
+        let data_pages = (max + 1).div_ceil(page);
+        let total = (data_pages + 1) * page;
+        let base = libc::mmap(
+            ptr::null_mut(),
+            total,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert_ne!(base, libc::MAP_FAILED);
+        let guard = base.cast::<u8>().add(data_pages * page);
+        assert_eq!(libc::mprotect(guard.cast(), page, libc::PROT_NONE), 0);
+        let start = guard.sub(max + 1);
+        std::ptr::write_bytes(start, b'e', max + 1);
+        assert_eq!(
+            SetLicenseUserCredential(start.cast(), c("pw").as_ptr()),
+            71,
+            "rejected without reading past 64 KiB + 1"
+        );
+        libc::munmap(base, total);
     }
 }

@@ -90,8 +90,8 @@ fn activate_check_getters_and_deactivate() {
     unsafe {
         assert_eq!(
             SetActivationMetadata(c("k1").as_ptr(), c("v1").as_ptr()),
-            54,
-            "key first"
+            0,
+            "SetProductId is enough, no key needed (measured: docs/SETTERS.md)"
         );
         assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0);
         assert_eq!(SetActivationMetadata(c("k1").as_ptr(), c("v1").as_ptr()), 0);
@@ -316,20 +316,31 @@ fn grace_period_holds_while_the_server_is_unreachable_then_ends() {
     let t = Instant::now();
     assert_eq!(
         SyncLicenseActivation(),
-        0,
-        "offline sync keeps LA_OK within the grace period"
+        48,
+        "the sync itself failed: LA_E_INET, as the vendor documents for it"
     );
     assert!(
         t.elapsed() < Duration::from_secs(16),
         "bounded by the documented timeout"
     );
+    assert_eq!(
+        IsLicenseGenuine(),
+        0,
+        "within the grace period the license holds"
+    );
+    assert_eq!(IsLicenseValid(), 0);
     let mut grace = 0u32;
     unsafe { assert_eq!(GetServerSyncGracePeriodExpiryDate(&mut grace), 0) };
     assert!(i64::from(grace) > openlex_client::core::clock::now());
     set_offset_for_tests(2000);
-    assert_eq!(SyncLicenseActivation(), 22);
-    assert_eq!(IsLicenseGenuine(), 22);
+    assert_eq!(SyncLicenseActivation(), 48, "still unreachable");
+    assert_eq!(IsLicenseGenuine(), 22, "the grace period is over");
+    assert_eq!(IsLicenseValid(), 22);
+    // The server is back: one sync restores the license.
+    unsafe { assert_eq!(SetCryptlexHost(c(&SERVER.url).as_ptr()), 0) };
     set_offset_for_tests(0);
+    assert_eq!(SyncLicenseActivation(), 0);
+    assert_eq!(IsLicenseGenuine(), 0);
 }
 
 #[test]
@@ -417,9 +428,10 @@ fn network_proxy_with_credentials_tunnels_to_the_server() {
     };
     assert_eq!(
         SyncLicenseActivation(),
-        0,
-        "an unreachable proxy is a network error: the grace period holds"
+        48,
+        "an unreachable proxy is a network error"
     );
+    assert_eq!(IsLicenseValid(), 0, "and the grace period holds");
 }
 
 #[test]
@@ -467,4 +479,31 @@ fn debug_mode_logs_to_its_own_file() {
         "{text}"
     );
     assert!(!text.contains(&key), "the log never holds the license key");
+}
+
+#[test]
+fn a_panic_in_the_sync_thread_is_logged_and_the_next_sync_comes_on_schedule() {
+    let _g = lock();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("openlex.log");
+    std::env::set_var("OPENLEX_LOG_FILE", &log);
+    let (pid, pd) = SERVER.product("sync-panic", json!({}));
+    let (_lid, key) = SERVER.license(&pid, json!({"serverSyncInterval": 1}));
+    let _ctx = init(&pid, &pd);
+    assert_eq!(SetDebugMode(1), 0);
+    assert_eq!(SetLicenseCallback(Some(on_status)), 0);
+    assert_eq!(activate(&key), 0);
+    openlex_client::fault::arm("sync");
+    assert_eq!(IsLicenseGenuine(), 0, "starts the sync thread");
+    // The first round panics; the thread survives it and syncs again a
+    // second later, and that round reaches the callback.
+    wait_for_callback(0);
+    assert_eq!(SetDebugMode(0), 0);
+    std::env::remove_var("OPENLEX_LOG_FILE");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("caught a panic in the sync thread: injected panic at sync"),
+        "{text}"
+    );
+    assert_eq!(IsLicenseGenuine(), 0);
 }

@@ -6,6 +6,7 @@
 mod common;
 
 use std::os::raw::{c_char, c_int, c_void};
+use std::ptr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -699,5 +700,78 @@ fn air_gapped_activation_through_the_server_cli() {
     unsafe {
         assert_eq!(ActivateTrialOffline(c(o).as_ptr()), 0);
         assert_eq!(IsTrialGenuine(), 0);
+    }
+}
+
+/// Outputs are all or nothing: when one output of a call does not fit (or is
+/// NULL), the call fails and writes none of them, not the ones before it.
+#[test]
+fn outputs_are_all_or_nothing() {
+    let _g = lock();
+    let (pid, pd) = SERVER.product("all-or-nothing", json!({}));
+    let long = "9".repeat(300);
+    let (_lid, key) = SERVER.license(
+        &pid,
+        json!({"featureEntitlements": [{"featureName": "seats", "value": "10"},
+                                       {"featureName": "notes", "value": long}],
+               "productVersion": {"name": "v1", "displayName": "V1", "featureFlags": [{"name": "beta", "enabled": true, "data": "0123456789"}]},
+               "organizationAddress": {"addressLine1": "1 Main St", "city": "Pune", "postalCode": long}}),
+    );
+    let _s = init(&pid, &pd);
+    const UNTOUCHED: c_char = 0x55;
+    unsafe {
+        assert_eq!(SetLicenseKey(c(&key).as_ptr()), 0);
+        assert_eq!(ActivateLicense(), 0);
+
+        // The address's last field is too long for its 256-unit field.
+        let mut addr: OrganizationAddress = std::mem::zeroed();
+        addr.addressLine1.fill(UNTOUCHED);
+        addr.city.fill(UNTOUCHED);
+        assert_eq!(GetLicenseOrganizationAddress(&mut addr), 51);
+        assert!(
+            addr.addressLine1
+                .iter()
+                .chain(&addr.city)
+                .all(|&u| u == UNTOUCHED),
+            "fields before the one that did not fit were written"
+        );
+
+        // The second entitlement's value is too long: the first is not written either.
+        let mut arr: Vec<FeatureEntitlement> = (0..4).map(|_| std::mem::zeroed()).collect();
+        for fe in &mut arr {
+            fe.featureName.fill(UNTOUCHED);
+            fe.expiresAt = -7;
+        }
+        assert_eq!(GetFeatureEntitlements(arr.as_mut_ptr(), 4), 51);
+        assert!(arr
+            .iter()
+            .all(|fe| fe.featureName.iter().all(|&u| u == UNTOUCHED) && fe.expiresAt == -7));
+
+        // The flag fits, its data does not: `enabled` keeps its value.
+        let mut on = 7u32;
+        let mut data = [UNTOUCHED; 8];
+        assert_eq!(
+            GetProductVersionFeatureFlag(c("beta").as_ptr(), &mut on, data.as_mut_ptr(), 8),
+            51
+        );
+        assert_eq!(on, 7);
+        assert!(data.iter().all(|&u| u == UNTOUCHED));
+        assert_eq!(
+            GetProductVersionFeatureFlag(c("beta").as_ptr(), &mut on, ptr::null_mut(), 64),
+            1
+        );
+        assert_eq!(
+            on, 7,
+            "a NULL buffer fails the call before anything is written"
+        );
+
+        // The initial mode fits, the current one does not.
+        let mut initial = [UNTOUCHED; 16];
+        let mut current = [UNTOUCHED; 2];
+        assert_eq!(
+            GetActivationMode(initial.as_mut_ptr(), 16, current.as_mut_ptr(), 2),
+            51
+        );
+        assert!(initial.iter().chain(&current).all(|&u| u == UNTOUCHED));
     }
 }

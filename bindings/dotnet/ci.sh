@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds and tests the C# binding with Mono (mcs + mono, Debian's mono-devel; no NuGet).
+# Builds and tests the C# binding with Mono (Debian's mono-devel and mono-xbuild; no NuGet).
 #
 #   bash bindings/dotnet/ci.sh
 #
-# Installs mono-devel with apt-get when mcs is missing (needs root, as on CI), builds
-# libLexActivator and openlex-server (cargo, debug; a no-op when up to date; skip with
-# OPENLEX_SKIP_CARGO_BUILD=1), compiles bindings/dotnet/src/*.cs into Cryptlex.LexActivator.dll
-# and tests/*.cs into tests.exe under bindings/dotnet/build/, then runs the tests against a
-# fresh server (scripts/with-server.sh) with LD_LIBRARY_PATH pointing at the built library.
+# Installs mono-devel and mono-xbuild with apt-get when mcs, mono or xbuild is missing (needs root
+# or password-less sudo, as on CI), builds libLexActivator and openlex-server (cargo, debug; a no-op
+# when up to date; skip with OPENLEX_SKIP_CARGO_BUILD=1), builds Cryptlex.LexActivator.csproj
+# with xbuild (the project users build) into bindings/dotnet/build/Release/, compiles tests/*.cs
+# against it, then runs the tests against a fresh server (scripts/with-server.sh) with
+# LD_LIBRARY_PATH pointing at the built library.
 # The last line of the test output is "N passed, M failed"; the exit status is non-zero on failure.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,12 +16,9 @@ root="$(cd "$here/../.." && pwd)"
 profile="${OPENLEX_PROFILE:-debug}"
 target="${CARGO_TARGET_DIR:-$root/target}"
 
-if ! command -v mcs >/dev/null 2>&1 || ! command -v mono >/dev/null 2>&1; then
-  echo "dotnet ci: installing mono-devel (mcs, mono)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y mono-devel
-fi
+# shellcheck source=../../scripts/need.sh
+. "$root/scripts/need.sh"
+need mcs:mono-devel mono:mono-devel xbuild:mono-xbuild
 
 if [ "${OPENLEX_SKIP_CARGO_BUILD:-0}" != 1 ]; then
   release_flag=()
@@ -31,7 +29,10 @@ fi
 build="$here/build"
 rm -rf "$build"
 mkdir -p "$build"
-mcs -nologo -target:library -warnaserror+ -out:"$build/Cryptlex.LexActivator.dll" "$here"/src/*.cs
+xbuild /nologo /verbosity:minimal /p:Configuration=Release "$here/Cryptlex.LexActivator.csproj"
+dll="$build/Release/Cryptlex.LexActivator.dll"
+[ -f "$dll" ] || { echo "dotnet ci: xbuild did not produce $dll" >&2; exit 1; }
+cp "$dll" "$build/"
 mcs -nologo -target:exe -out:"$build/tests.exe" -r:"$build/Cryptlex.LexActivator.dll" -r:System.Core.dll "$here"/tests/*.cs
 
 cd "$root"

@@ -1,4 +1,4 @@
-module github.com/openlex/openlex/bindings/go
+module github.com/openlex/openlex/bindings/go/v3
 
 go 1.25.0
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"sync"
@@ -33,13 +34,17 @@ var (
 // is optional; call it to learn why loading failed (every function returns
 // LA_FAIL while the library is not loaded).
 //
-// The library is looked up as follows:
-//  1. $OPENLEX_LIBRARY (full path of the library),
-//  2. else $LEXACTIVATOR_LIBRARY_PATH (a full path, or a directory holding the library),
-//  3. else "libLexActivator.so" (Linux), "libLexActivator.dylib" (macOS) or
+// The library is looked up in this order (LoadFrom takes an explicit path
+// instead):
+//  1. $OPENLEX_LIBRARY (full path of the library);
+//  2. else $LEXACTIVATOR_LIBRARY_PATH (a full path, or a directory holding the library);
+//  3. else the library next to the running executable;
+//  4. else "libLexActivator.so" (Linux), "libLexActivator.dylib" (macOS) or
 //     "LexActivator.dll" (Windows) through the system loader's search path
-//     (LD_LIBRARY_PATH, DYLD_LIBRARY_PATH, PATH, ...).
+//     (LD_LIBRARY_PATH, DYLD_LIBRARY_PATH, PATH, the system library directories).
 //
+// A set variable (1 or 2) that names no loadable file is an error, not a reason
+// to load a different library. LibraryPath reports the file that was loaded.
 // A failed Load may be retried (for example after fixing the environment).
 // Load never panics.
 func Load() error {
@@ -55,7 +60,8 @@ func LoadFrom(path string) error {
 	return load(path)
 }
 
-// LibraryPath returns the path (or name) the library was loaded from, or "".
+// LibraryPath returns the path (or, for the system search, the bare file name)
+// the library was loaded from, or "" while none is loaded.
 func LibraryPath() string {
 	if !loaded.Load() {
 		return ""
@@ -83,18 +89,29 @@ func Symbols() []string {
 	return names
 }
 
-// candidates returns the library locations to try, in order.
-func candidates() []string {
+// LibraryCandidates returns the locations Load tries, in order (see Load).
+func LibraryCandidates() []string {
+	name := defaultLibraryName()
 	if p := os.Getenv(EnvLibrary); p != "" {
 		return []string{p}
 	}
 	if p := os.Getenv(EnvLibraryPath); p != "" {
 		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			return []string{p + string(os.PathSeparator) + defaultLibraryName()}
+			return []string{filepath.Join(p, name)}
 		}
 		return []string{p}
 	}
-	return []string{defaultLibraryName()}
+	var paths []string
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		beside := filepath.Join(filepath.Dir(exe), name)
+		if _, err := os.Stat(beside); err == nil {
+			paths = append(paths, beside)
+		}
+	}
+	return append(paths, name)
 }
 
 func load(path string) (err error) {
@@ -119,7 +136,7 @@ func load(path string) (err error) {
 	}()
 	paths := []string{path}
 	if path == "" {
-		paths = candidates()
+		paths = LibraryCandidates()
 	}
 	var errs []error
 	for _, p := range paths {

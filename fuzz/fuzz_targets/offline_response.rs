@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let path = file.to_str().expect("utf8");
     let r = openlex_client::core::offline::activate_license_offline(path);
-    let _ = openlex_client::ffi::status::code(r);
+    let _ = openlex_client::status::code(r);
     // Whatever happened, the library still answers.
     let _ = openlex_client::ffi::activation::IsLicenseValid();
 });

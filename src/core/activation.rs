@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use openlex_wire::ActivationClaims;
 
 use super::clock;
-use super::error::{Error, LaResult, Outcome};
 use super::state::{self, State};
+use crate::status::{LaResult, Status};
 use crate::store::{PermissionFlag, RecordKind};
 
 /// What the store keeps for an activation.
@@ -47,8 +47,8 @@ pub fn load_stored_key(st: &mut State) {
 
 /// Loads (from cache when the stored record is unchanged) and verifies the
 /// stored activation. `Err(Fail)` when there is none or it does not verify.
-pub fn load_verified(st: &mut State) -> Result<&mut Verified, Error> {
-    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+pub fn load_verified(st: &mut State) -> Result<&mut Verified, Status> {
+    let ctx = st.ctx.as_mut().ok_or(Status::Fail)?;
     let fresh = st.activation.is_some()
         && !st.no_cache
         && !ctx.store.changed_since_read(RecordKind::Activation);
@@ -57,10 +57,10 @@ pub fn load_verified(st: &mut State) -> Result<&mut Verified, Error> {
         let reuse = matches!((&rec, &st.activation), (Some(r), Some(v)) if r.token == v.token && r.key == v.key);
         if !reuse {
             st.activation = None;
-            let rec = rec.ok_or(Error::Fail)?;
-            let product = st.product.as_ref().ok_or(Error::ProductId)?;
+            let rec = rec.ok_or(Status::Fail)?;
+            let product = st.product.as_ref().ok_or(Status::ProductId)?;
             let claims: ActivationClaims =
-                product.key.verify(&rec.token).map_err(|_| Error::Fail)?;
+                product.key.verify(&rec.token).map_err(|_| Status::Fail)?;
             st.activation = Some(Verified {
                 token: rec.token,
                 key: rec.key,
@@ -73,24 +73,38 @@ pub fn load_verified(st: &mut State) -> Result<&mut Verified, Error> {
             v.seen = v.seen.max(r.last_seen);
         }
     }
-    st.activation.as_mut().ok_or(Error::Fail)
+    st.activation.as_mut().ok_or(Status::Fail)
+}
+
+/// The stored activation for a call that deactivates it: product set, the
+/// activation verified, and the clock not rolled back past its last sighting.
+pub fn load_for_deactivation(st: &mut State) -> Result<&mut Verified, Status> {
+    if st.product.is_none() {
+        return Err(Status::ProductId);
+    }
+    let now = clock::now();
+    let v = load_verified(st)?;
+    if clock::rolled_back(now, v.seen) {
+        return Err(Status::TimeModified);
+    }
+    Ok(v)
 }
 
 /// Local validation in the vendor's order (reference wire.md §5).
 pub fn validate(st: &mut State) -> LaResult {
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     if st.ctx.is_none() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     // Load first: "nothing activated" returns here without allocating or
     // reading the clock; the checks below borrow the state instead of cloning it.
     load_verified(st)?;
     let now = clock::now();
     let st_ref: &State = st;
-    let v = st_ref.activation.as_ref().ok_or(Error::Fail)?;
-    let ctx = st_ref.ctx.as_ref().ok_or(Error::Fail)?;
+    let v = st_ref.activation.as_ref().ok_or(Status::Fail)?;
+    let ctx = st_ref.ctx.as_ref().ok_or(Status::Fail)?;
     let user_hash = &openlex_device::device_info().user_hash;
     let set_key = &st_ref.license_key;
     let fp_now = st_ref
@@ -100,17 +114,17 @@ pub fn validate(st: &mut State) -> LaResult {
     let (product_id, flag) = (&ctx.product_id, ctx.flag);
     let release_version = &st_ref.release.version;
     if clock::rolled_back(now, v.seen) {
-        return Err(Error::TimeModified);
+        return Err(Status::TimeModified);
     }
     if super::limits::license_key(&v.key).is_err() {
-        return Err(Error::LicenseKey);
+        return Err(Status::LicenseKey);
     }
     let c = &v.claims;
     if c.key != v.key
         || !c.pid.eq_ignore_ascii_case(product_id)
         || (!set_key.is_empty() && *set_key != v.key)
     {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     super::checks::device_and_clock(&c.fp, &c.fms, fp_now, c.iat, c.aco, now)?;
     if c.user_locked
@@ -118,26 +132,26 @@ pub fn validate(st: &mut State) -> LaResult {
         && !c.user_hash.is_empty()
         && c.user_hash != *user_hash
     {
-        return Err(Error::OsUser);
+        return Err(Status::OsUser);
     }
     if !release_version.is_empty()
         && !c.max_allowed_release_version.is_empty()
         && openlex_wire::version::compare(release_version, &c.max_allowed_release_version).is_gt()
     {
-        return Err(Error::ReleaseVersionNotAllowed);
+        return Err(Status::ReleaseVersionNotAllowed);
     }
     if c.leat != 0 && (c.leat < now || c.leat < c.iat) {
         drop_activation(st);
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     let outcome = if c.ssi != 0 && c.ssgpeat != 0 && c.ssgpeat < now {
-        Outcome::GracePeriodOver
+        Status::GracePeriodOver
     } else if c.eat != 0 && (c.eat < now || c.eat < c.iat) {
-        Outcome::Expired
+        Status::Expired
     } else if c.suspended {
-        Outcome::Suspended
+        Status::Suspended
     } else {
-        Outcome::Ok
+        Status::Ok
     };
     advance_high_water(st, now);
     Ok(outcome)
@@ -182,7 +196,7 @@ pub fn store_activation(
     key: &str,
     token: &str,
     claims: ActivationClaims,
-) -> Result<(), Error> {
+) -> Result<(), Status> {
     let now = clock::now();
     let seen = now.max(claims.iat.min(now + clock::ROLLBACK_TOLERANCE_SECS));
     let rec = ActivationRecord {
@@ -190,10 +204,10 @@ pub fn store_activation(
         token: token.to_owned(),
         last_seen: seen,
     };
-    let ctx = st.ctx.as_mut().ok_or(Error::ProductId)?;
+    let ctx = st.ctx.as_mut().ok_or(Status::ProductId)?;
     ctx.store
         .write(RecordKind::Activation, &rec)
-        .map_err(|_| Error::FilePermission)?;
+        .map_err(|_| Status::FilePermission)?;
     st.activation = Some(Verified {
         token: token.to_owned(),
         key: key.to_owned(),
@@ -214,12 +228,12 @@ pub fn is_license_valid() -> LaResult {
 /// Runs `f` over the verified claims for a getter. Getters need a license
 /// that validates to 0, 20, 21 or 22 (the "activated" set); otherwise 1, or
 /// the tamper statuses 47/69.
-pub fn with_claims<T>(f: impl FnOnce(&ActivationClaims) -> Result<T, Error>) -> Result<T, Error> {
+pub fn with_claims<T>(f: impl FnOnce(&ActivationClaims) -> Result<T, Status>) -> Result<T, Status> {
     let mut st = state::lock();
     if st.product.is_none() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     super::checks::getter_gate(validate(&mut st))?;
-    let v = st.activation.as_ref().ok_or(Error::Fail)?;
+    let v = st.activation.as_ref().ok_or(Status::Fail)?;
     f(&v.claims)
 }

@@ -3,7 +3,7 @@
 
 use openlex_wire::fingerprint::{self, MatchStrategy};
 
-use super::error::{Error, LaResult};
+use crate::status::{LaResult, Status};
 
 /// The device and clock checks of a token: the recorded fingerprint must
 /// match this device's under the token's strategy (else LA_E_MACHINE_FINGERPRINT),
@@ -16,22 +16,22 @@ pub fn device_and_clock(
     iat: i64,
     aco: i64,
     now: i64,
-) -> Result<(), Error> {
+) -> Result<(), Status> {
     if !fingerprint::matches(recorded_fp, device_fp, MatchStrategy::parse(fms)) {
-        return Err(Error::MachineFingerprint);
+        return Err(Status::MachineFingerprint);
     }
     if aco >= 0 && iat - now > aco {
-        return Err(Error::Time);
+        return Err(Status::Time);
     }
     Ok(())
 }
 
 /// What getters require of a validation result: anything "activated" passes;
 /// clock tampering keeps its status; everything else is LA_FAIL.
-pub fn getter_gate(r: LaResult) -> Result<(), Error> {
+pub fn getter_gate(r: LaResult) -> Result<(), Status> {
     match r {
         Ok(_) => Ok(()),
-        Err(e @ (Error::Time | Error::TimeModified)) => Err(e),
-        Err(_) => Err(Error::Fail),
+        Err(e @ (Status::Time | Status::TimeModified)) => Err(e),
+        Err(_) => Err(Status::Fail),
     }
 }

@@ -4,74 +4,74 @@
 use openlex_wire::claims::{FeatureEntitlement, Metadata, OrganizationAddress};
 
 use super::activation::with_claims;
-use super::error::Error;
 use super::state;
 use super::trial;
+use crate::status::Status;
 
 /// Clamps a claim time to the vendor's `uint32_t` dates.
 fn date(v: i64) -> u32 {
     v.clamp(0, i64::from(u32::MAX)) as u32
 }
 
-fn find_meta(list: &[Metadata], key: &str) -> Result<String, Error> {
+fn find_meta(list: &[Metadata], key: &str) -> Result<String, Status> {
     list.iter()
         .find(|m| m.key.eq_ignore_ascii_case(key))
         .map(|m| m.value.clone())
-        .ok_or(Error::MetadataKeyNotFound)
+        .ok_or(Status::MetadataKeyNotFound)
 }
 
 /// GetLicenseKey: the set or activated key; `""` when none (not an error).
-pub fn license_key() -> Result<String, Error> {
+pub fn license_key() -> Result<String, Status> {
     let st = state::lock();
     if st.product.is_none() {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     Ok(st.license_key.clone())
 }
 
 /// GetLicenseMetadata.
-pub fn license_metadata(key: &str) -> Result<String, Error> {
+pub fn license_metadata(key: &str) -> Result<String, Status> {
     with_claims(|c| find_meta(&c.lmd, key))
 }
 
 /// GetLicenseUserMetadata.
-pub fn license_user_metadata(key: &str) -> Result<String, Error> {
+pub fn license_user_metadata(key: &str) -> Result<String, Status> {
     with_claims(|c| find_meta(&c.umd, key))
 }
 
 /// GetActivationMetadata.
-pub fn activation_metadata(key: &str) -> Result<String, Error> {
+pub fn activation_metadata(key: &str) -> Result<String, Status> {
     with_claims(|c| find_meta(&c.amd, key))
 }
 
 /// GetProductMetadata: from the activation, else from the verified trial.
-pub fn product_metadata(key: &str) -> Result<String, Error> {
+pub fn product_metadata(key: &str) -> Result<String, Status> {
     match with_claims(|c| Ok(c.pmd.clone())) {
         Ok(pmd) => find_meta(&pmd, key),
-        Err(Error::Fail) => trial::with_claims(|t| find_meta(&t.pmd, key)),
+        Err(Status::Fail) => trial::with_claims(|t| find_meta(&t.pmd, key)),
         Err(e) => Err(e),
     }
 }
 
 /// GetLicenseMeterAttribute: (allowed, total, gross).
-pub fn license_meter_attribute(name: &str) -> Result<(i64, u64, u64), Error> {
+pub fn license_meter_attribute(name: &str) -> Result<(i64, u64, u64), Status> {
     with_claims(|c| {
         c.lma
             .iter()
             .find(|m| m.name.eq_ignore_ascii_case(name))
             .map(|m| (m.allowed_uses, m.total_uses, m.gross_uses))
-            .ok_or(Error::MeterAttributeNotFound)
+            .ok_or(Status::MeterAttributeNotFound)
     })
 }
 
 /// GetActivationMeterAttributeUses: this activation's uses of a license meter
 /// attribute (0 when it has none yet).
-pub fn activation_meter_attribute_uses(name: &str) -> Result<u32, Error> {
+pub fn activation_meter_attribute_uses(name: &str) -> Result<u32, Status> {
     with_claims(|c| {
         if !c.lma.iter().any(|m| m.name.eq_ignore_ascii_case(name))
             && !c.ama.iter().any(|m| m.name.eq_ignore_ascii_case(name))
         {
-            return Err(Error::MeterAttributeNotFound);
+            return Err(Status::MeterAttributeNotFound);
         }
         let uses = c
             .ama
@@ -105,7 +105,7 @@ pub enum Text {
 }
 
 /// Reads a text claim.
-pub fn text(which: Text) -> Result<String, Error> {
+pub fn text(which: Text) -> Result<String, Status> {
     with_claims(|c| {
         Ok(match which {
             Text::ActivationId => c.aid.clone(),
@@ -140,7 +140,7 @@ pub enum Date {
 }
 
 /// Reads a date claim.
-pub fn date_claim(which: Date) -> Result<u32, Error> {
+pub fn date_claim(which: Date) -> Result<u32, Status> {
     with_claims(|c| {
         Ok(date(match which {
             Date::LicenseExpiry => c.eat,
@@ -167,7 +167,7 @@ pub fn date_claim(which: Date) -> Result<u32, Error> {
 }
 
 /// GetLicenseAllowedActivations / AllowedDeactivations (-1 = unlimited).
-pub fn allowed(deactivations: bool) -> Result<i64, Error> {
+pub fn allowed(deactivations: bool) -> Result<i64, Status> {
     with_claims(|c| {
         Ok(if deactivations {
             c.allowed_deactivations
@@ -178,7 +178,7 @@ pub fn allowed(deactivations: bool) -> Result<i64, Error> {
 }
 
 /// GetLicenseTotalActivations / TotalDeactivations.
-pub fn total(deactivations: bool) -> Result<u32, Error> {
+pub fn total(deactivations: bool) -> Result<u32, Status> {
     with_claims(|c| {
         Ok(if deactivations {
             c.total_deactivations
@@ -189,17 +189,17 @@ pub fn total(deactivations: bool) -> Result<u32, Error> {
 }
 
 /// GetLicenseLeaseDuration (seconds).
-pub fn lease_duration() -> Result<i64, Error> {
+pub fn lease_duration() -> Result<i64, Status> {
     with_claims(|c| Ok(c.ld))
 }
 
 /// GetLicenseOrganizationAddress.
-pub fn organization_address() -> Result<OrganizationAddress, Error> {
+pub fn organization_address() -> Result<OrganizationAddress, Status> {
     with_claims(|c| Ok(c.oa.clone().unwrap_or_default()))
 }
 
 /// GetActivationMode: (initial, current), `online` or `offline`.
-pub fn activation_mode() -> Result<(String, String), Error> {
+pub fn activation_mode() -> Result<(String, String), Status> {
     with_claims(|c| {
         let m = c.activation_mode.clone().unwrap_or_default();
         let initial = if m.initial.is_empty() {
@@ -217,12 +217,12 @@ pub fn activation_mode() -> Result<(String, String), Error> {
 }
 
 /// GetLicenseEntitlementSetName / DisplayName (109 when none is linked).
-pub fn entitlement_set_text(display: bool) -> Result<String, Error> {
+pub fn entitlement_set_text(display: bool) -> Result<String, Status> {
     with_claims(|c| {
         let s = c
             .entitlement_set
             .as_ref()
-            .ok_or(Error::EntitlementSetNotLinked)?;
+            .ok_or(Status::EntitlementSetNotLinked)?;
         Ok(if display {
             s.display_name.clone()
         } else {
@@ -232,38 +232,38 @@ pub fn entitlement_set_text(display: bool) -> Result<String, Error> {
 }
 
 /// GetLicenseEntitlementSetTier.
-pub fn entitlement_set_tier() -> Result<i64, Error> {
+pub fn entitlement_set_tier() -> Result<i64, Status> {
     with_claims(|c| {
         Ok(c.entitlement_set
             .as_ref()
-            .ok_or(Error::EntitlementSetNotLinked)?
+            .ok_or(Status::EntitlementSetNotLinked)?
             .tier)
     })
 }
 
 /// GetFeatureEntitlements.
-pub fn feature_entitlements() -> Result<Vec<FeatureEntitlement>, Error> {
+pub fn feature_entitlements() -> Result<Vec<FeatureEntitlement>, Status> {
     with_claims(|c| Ok(c.feature_entitlements.clone()))
 }
 
 /// GetFeatureEntitlement (108 when unknown).
-pub fn feature_entitlement(name: &str) -> Result<FeatureEntitlement, Error> {
+pub fn feature_entitlement(name: &str) -> Result<FeatureEntitlement, Status> {
     with_claims(|c| {
         c.feature_entitlements
             .iter()
             .find(|f| f.feature_name.eq_ignore_ascii_case(name))
             .cloned()
-            .ok_or(Error::FeatureEntitlementNotFound)
+            .ok_or(Status::FeatureEntitlementNotFound)
     })
 }
 
 /// GetProductVersionName / DisplayName (75 when none is linked).
-pub fn product_version_text(display: bool) -> Result<String, Error> {
+pub fn product_version_text(display: bool) -> Result<String, Status> {
     with_claims(|c| {
         let v = c
             .product_version
             .as_ref()
-            .ok_or(Error::ProductVersionNotLinked)?;
+            .ok_or(Status::ProductVersionNotLinked)?;
         Ok(if display {
             v.display_name.clone()
         } else {
@@ -273,36 +273,39 @@ pub fn product_version_text(display: bool) -> Result<String, Error> {
 }
 
 /// GetProductVersionFeatureFlag: (enabled, data); 75 / 76.
-pub fn product_version_feature_flag(name: &str) -> Result<(bool, String), Error> {
+pub fn product_version_feature_flag(name: &str) -> Result<(bool, String), Status> {
     with_claims(|c| {
         let v = c
             .product_version
             .as_ref()
-            .ok_or(Error::ProductVersionNotLinked)?;
+            .ok_or(Status::ProductVersionNotLinked)?;
         v.feature_flags
             .iter()
             .find(|f| f.name.eq_ignore_ascii_case(name))
             .map(|f| (f.enabled, f.data.clone()))
-            .ok_or(Error::FeatureFlagNotFound)
+            .ok_or(Status::FeatureFlagNotFound)
     })
 }
 
-/// GetLastActivationError.
-pub fn last_activation_error() -> Result<u32, Error> {
-    Ok(state::lock().last_activation_error)
+/// GetLastActivationError: the status that last cleared activation data, 0
+/// when none did since the last success.
+pub fn last_activation_error() -> Result<u32, Status> {
+    Ok(state::lock()
+        .last_activation_error
+        .map_or(0, |s| s.code() as u32))
 }
 
 /// GetTrialActivationMetadata.
-pub fn trial_activation_metadata(key: &str) -> Result<String, Error> {
+pub fn trial_activation_metadata(key: &str) -> Result<String, Status> {
     trial::with_claims(|t| find_meta(&t.amd, key))
 }
 
 /// GetTrialExpiryDate.
-pub fn trial_expiry_date() -> Result<u32, Error> {
+pub fn trial_expiry_date() -> Result<u32, Status> {
     trial::with_claims(|t| Ok(date(t.eat)))
 }
 
 /// GetTrialId.
-pub fn trial_id() -> Result<String, Error> {
+pub fn trial_id() -> Result<String, Status> {
     trial::with_claims(|t| Ok(t.tid.clone()))
 }

@@ -1,7 +1,7 @@
 //! Input limits and formats of the vendor's setters (reference behaviour.md
 //! §19). Lengths count UTF-8 bytes, as the vendor does on Linux.
 
-use super::error::Error;
+use crate::status::Status;
 
 /// License key length range, bytes.
 pub const LICENSE_KEY_LEN: std::ops::RangeInclusive<usize> = 10..=256;
@@ -22,41 +22,41 @@ pub const MAX_INPUT: usize = 64 * 1024;
 pub const LOCAL_TRIAL_DAY_SECS: i64 = 86_500;
 
 /// Validates a license key.
-pub fn license_key(key: &str) -> Result<(), Error> {
+pub fn license_key(key: &str) -> Result<(), Status> {
     if LICENSE_KEY_LEN.contains(&key.len()) {
         Ok(())
     } else {
-        Err(Error::LicenseKey)
+        Err(Status::LicenseKey)
     }
 }
 
 /// Validates a custom device fingerprint.
-pub fn custom_fingerprint(fp: &str) -> Result<(), Error> {
+pub fn custom_fingerprint(fp: &str) -> Result<(), Status> {
     if CUSTOM_FINGERPRINT_LEN.contains(&fp.len()) {
         Ok(())
     } else {
-        Err(Error::CustomFingerprintLength)
+        Err(Status::CustomFingerprintLength)
     }
 }
 
 /// Validates a metadata key and value.
-pub fn metadata(key: &str, value: &str) -> Result<(), Error> {
+pub fn metadata(key: &str, value: &str) -> Result<(), Status> {
     if !METADATA_KEY_LEN.contains(&key.len()) {
-        return Err(Error::MetadataKeyLength);
+        return Err(Status::MetadataKeyLength);
     }
     if value.len() > METADATA_VALUE_MAX {
-        return Err(Error::MetadataValueLength);
+        return Err(Status::MetadataValueLength);
     }
     Ok(())
 }
 
 /// Validates a proxy string: empty clears it; otherwise a scheme is required.
-pub fn proxy(p: &str) -> Result<(), Error> {
+pub fn proxy(p: &str) -> Result<(), Status> {
     if p.is_empty() {
         return Ok(());
     }
     let Some((scheme, rest)) = p.split_once("://") else {
-        return Err(Error::NetProxy);
+        return Err(Status::NetProxy);
     };
     let scheme_ok = matches!(
         scheme.to_ascii_lowercase().as_str(),
@@ -65,28 +65,28 @@ pub fn proxy(p: &str) -> Result<(), Error> {
     let host = rest.rsplit('@').next().unwrap_or("");
     if !scheme_ok || host.is_empty() || host.starts_with(':') || rest.contains(char::is_whitespace)
     {
-        return Err(Error::NetProxy);
+        return Err(Status::NetProxy);
     }
     Ok(())
 }
 
 /// Validates a host URL: `https://host[:port][/path]`, or `http://` for a
 /// loopback host only (for self-hosted testing; documented).
-pub fn host_url(h: &str) -> Result<(), Error> {
+pub fn host_url(h: &str) -> Result<(), Status> {
     let rest = if let Some(r) = h.strip_prefix("https://") {
         r
     } else if let Some(r) = h.strip_prefix("http://") {
         let host = authority_host(r);
-        if !is_loopback(host) {
-            return Err(Error::HostUrl);
+        if !crate::net::is_loopback(host) {
+            return Err(Status::HostUrl);
         }
         r
     } else {
-        return Err(Error::HostUrl);
+        return Err(Status::HostUrl);
     };
     let host = authority_host(rest);
     if host.is_empty() || rest.contains(char::is_whitespace) || rest.contains('@') {
-        return Err(Error::HostUrl);
+        return Err(Status::HostUrl);
     }
     Ok(())
 }
@@ -97,15 +97,6 @@ fn authority_host(rest: &str) -> &str {
         return v6.split(']').next().unwrap_or("");
     }
     authority.split(':').next().unwrap_or("")
-}
-
-/// True for `localhost`, 127.0.0.0/8 and ::1.
-pub fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -130,7 +121,7 @@ mod tests {
             "http://",
             "http://:80",
         ] {
-            assert_eq!(proxy(bad), Err(Error::NetProxy), "{bad}");
+            assert_eq!(proxy(bad), Err(Status::NetProxy), "{bad}");
         }
     }
 
@@ -153,7 +144,7 @@ mod tests {
             "https://",
             "https:// x",
         ] {
-            assert_eq!(host_url(bad), Err(Error::HostUrl), "{bad}");
+            assert_eq!(host_url(bad), Err(Status::HostUrl), "{bad}");
         }
     }
 
@@ -163,10 +154,10 @@ mod tests {
         assert!(license_key(&"k".repeat(10)).is_ok());
         assert!(license_key(&"k".repeat(257)).is_err());
         assert!(custom_fingerprint(&"é".repeat(32)).is_ok());
-        assert_eq!(metadata("", "v"), Err(Error::MetadataKeyLength));
+        assert_eq!(metadata("", "v"), Err(Status::MetadataKeyLength));
         assert_eq!(
             metadata("k", &"v".repeat(4097)),
-            Err(Error::MetadataValueLength)
+            Err(Status::MetadataValueLength)
         );
     }
 }

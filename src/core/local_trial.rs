@@ -11,9 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::clock;
-use super::error::{Error, LaResult, Outcome};
 use super::limits::LOCAL_TRIAL_DAY_SECS;
 use super::state::{self, State};
+use crate::status::{LaResult, Status};
 use crate::store::{location, RecordKind};
 
 /// The stored local trial.
@@ -41,8 +41,8 @@ fn copy_path(st: &State) -> Option<std::path::PathBuf> {
     )
 }
 
-fn find(st: &mut State) -> Result<Found, Error> {
-    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+fn find(st: &mut State) -> Result<Found, Status> {
+    let ctx = st.ctx.as_mut().ok_or(Status::Fail)?;
     // Hot path: the primary record, served from the store's stamp cache.
     if let Some(rec) = ctx.store.read::<LocalTrialRecord>(RecordKind::LocalTrial) {
         return Ok(Found::Trial(rec));
@@ -55,7 +55,7 @@ fn find(st: &mut State) -> Result<Found, Error> {
         .map(|d| d.join("local-trial.olx").exists())
         .unwrap_or(false);
     let copy = copy_path(st);
-    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+    let ctx = st.ctx.as_mut().ok_or(Status::Fail)?;
     if let Some(rec) = copy.as_deref().and_then(|p| {
         ctx.store
             .read_copy::<LocalTrialRecord>(p, RecordKind::LocalTrial)
@@ -75,13 +75,13 @@ fn find(st: &mut State) -> Result<Found, Error> {
     })
 }
 
-fn save(st: &mut State, rec: LocalTrialRecord) -> Result<(), Error> {
+fn save(st: &mut State, rec: LocalTrialRecord) -> Result<(), Status> {
     let copy = copy_path(st);
     st.local_trial_seen = rec.last_seen;
-    let ctx = st.ctx.as_mut().ok_or(Error::Fail)?;
+    let ctx = st.ctx.as_mut().ok_or(Status::Fail)?;
     ctx.store
         .write(RecordKind::LocalTrial, &rec)
-        .map_err(|_| Error::Fail)?;
+        .map_err(|_| Status::Fail)?;
     if let Some(p) = copy {
         ctx.store.write_copy(&p, RecordKind::LocalTrial, &rec);
     }
@@ -89,16 +89,16 @@ fn save(st: &mut State, rec: LocalTrialRecord) -> Result<(), Error> {
 }
 
 /// Checks the clock against the record and the in-memory high-water mark.
-fn check_clock(st: &State, rec: &LocalTrialRecord, now: i64) -> Result<(), Error> {
+fn check_clock(st: &State, rec: &LocalTrialRecord, now: i64) -> Result<(), Status> {
     if clock::rolled_back(now, rec.last_seen.max(st.local_trial_seen)) {
-        return Err(Error::TimeModified);
+        return Err(Status::TimeModified);
     }
     Ok(())
 }
 
-fn require_ctx(st: &State) -> Result<(), Error> {
+fn require_ctx(st: &State) -> Result<(), Status> {
     if st.product.is_none() || st.ctx.is_none() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     Ok(())
 }
@@ -113,11 +113,11 @@ impl LocalTrialRecord {
     }
 
     /// 0 while `now` is within the trial, else 26.
-    fn outcome(&self, now: i64) -> Outcome {
+    fn outcome(&self, now: i64) -> Status {
         if now <= self.expiry {
-            Outcome::Ok
+            Status::Ok
         } else {
-            Outcome::LocalTrialExpired
+            Status::LocalTrialExpired
         }
     }
 }
@@ -132,10 +132,10 @@ pub fn activate(days: u32) -> LaResult {
             check_clock(&st, &rec, now)?;
             Ok(rec.outcome(now))
         }
-        Found::Tampered => Ok(Outcome::LocalTrialExpired),
+        Found::Tampered => Ok(Status::LocalTrialExpired),
         Found::None => {
             save(&mut st, LocalTrialRecord::starting(now, days, now))?;
-            Ok(Outcome::Ok)
+            Ok(Status::Ok)
         }
     }
 }
@@ -147,8 +147,8 @@ pub fn is_genuine() -> LaResult {
     let now = clock::now();
     let rec = match find(&mut st)? {
         Found::Trial(rec) => rec,
-        Found::Tampered => return Ok(Outcome::LocalTrialExpired),
-        Found::None => return Err(Error::Fail),
+        Found::Tampered => return Ok(Status::LocalTrialExpired),
+        Found::None => return Err(Status::Fail),
     };
     check_clock(&st, &rec, now)?;
     st.local_trial_seen = st.local_trial_seen.max(now);
@@ -170,10 +170,10 @@ pub fn extend(days: u32) -> LaResult {
     require_ctx(&st)?;
     let now = clock::now();
     match find(&mut st)? {
-        Found::None => Err(Error::Fail),
+        Found::None => Err(Status::Fail),
         Found::Tampered => {
             save(&mut st, LocalTrialRecord::starting(now, days, now))?;
-            Ok(Outcome::Ok)
+            Ok(Status::Ok)
         }
         Found::Trial(rec) => {
             check_clock(&st, &rec, now)?;
@@ -181,13 +181,13 @@ pub fn extend(days: u32) -> LaResult {
                 &mut st,
                 LocalTrialRecord::starting(now, days, now.max(rec.last_seen)),
             )?;
-            Ok(Outcome::Ok)
+            Ok(Status::Ok)
         }
     }
 }
 
 /// GetLocalTrialExpiryDate.
-pub fn expiry_date() -> Result<i64, Error> {
+pub fn expiry_date() -> Result<i64, Status> {
     let mut st = state::lock();
     require_ctx(&st)?;
     let now = clock::now();
@@ -196,6 +196,6 @@ pub fn expiry_date() -> Result<i64, Error> {
             check_clock(&st, &rec, now)?;
             Ok(rec.expiry)
         }
-        _ => Err(Error::Fail),
+        _ => Err(Status::Fail),
     }
 }

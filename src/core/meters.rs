@@ -4,11 +4,11 @@
 use openlex_wire::requests::{MeterAttributeRequest, MeterAttributeResponse};
 
 use super::activation::{self, store_activation};
-use super::error::{Error, LaResult, Outcome};
 use super::online::{verify_activation_token, NETWORK};
 use super::request;
 use super::state;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
+use crate::status::{LaResult, Status};
 
 /// The change asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,19 +27,19 @@ pub fn change(name: &str, change: MeterChange) -> LaResult {
     let (snap, body, path) = {
         let mut st = state::lock();
         if st.product.is_none() {
-            return Err(Error::ProductId);
+            return Err(Status::ProductId);
         }
         activation::validate(&mut st).map_err(|e| match e {
-            Error::Time | Error::TimeModified | Error::LicenseKey => e,
-            _ => Error::Fail,
+            Status::Time | Status::TimeModified | Status::LicenseKey => e,
+            _ => Status::Fail,
         })?;
-        let v = st.activation.as_ref().ok_or(Error::Fail)?;
+        let v = st.activation.as_ref().ok_or(Status::Fail)?;
         let c = &v.claims;
         let attr = c
             .lma
             .iter()
             .find(|m| m.name.eq_ignore_ascii_case(name))
-            .ok_or(Error::MeterAttributeNotFound)?;
+            .ok_or(Status::MeterAttributeNotFound)?;
         let current = c
             .ama
             .iter()
@@ -74,13 +74,13 @@ pub fn change(name: &str, change: MeterChange) -> LaResult {
     };
     let r = net::send(&snap.net, Method::Post, &path, Some(&body), None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Existing));
+        return Err(net::errors::map(r.status, &r.body, Call::Existing));
     }
-    let resp: MeterAttributeResponse = serde_json::from_slice(&r.body).map_err(|_| Error::Fail)?;
+    let resp: MeterAttributeResponse = serde_json::from_slice(&r.body).map_err(|_| Status::Fail)?;
     if let Some(token) = resp.activation_token {
         let mut st = state::lock();
         let claims = verify_activation_token(&st, &snap, &token)?;
         store_activation(&mut st, &snap.key, &token, claims)?;
     }
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }

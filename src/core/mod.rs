@@ -4,11 +4,9 @@
 pub mod activation;
 pub mod checks;
 pub mod clock;
-pub mod error;
 pub mod getters;
 pub mod limits;
 pub mod local_trial;
-pub mod log;
 pub mod meters;
 pub mod offline;
 pub mod online;

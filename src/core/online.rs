@@ -12,11 +12,11 @@ use openlex_wire::ActivationClaims;
 
 use super::activation::{self, drop_activation, store_activation};
 use super::clock;
-use super::error::{Error, LaResult, Outcome};
 use super::request::{self, Snapshot};
 use super::state::{self, State};
 use super::sync;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
+use crate::status::{LaResult, Status};
 
 /// Serialises network operations that change the stored activation.
 pub static NETWORK: Mutex<()> = Mutex::new(());
@@ -26,14 +26,14 @@ pub fn verify_activation_token(
     st: &State,
     snap: &Snapshot,
     token: &str,
-) -> Result<ActivationClaims, Error> {
-    let product = st.product.as_ref().ok_or(Error::ProductId)?;
-    let claims: ActivationClaims = product.key.verify(token).map_err(|_| Error::Fail)?;
+) -> Result<ActivationClaims, Status> {
+    let product = st.product.as_ref().ok_or(Status::ProductId)?;
+    let claims: ActivationClaims = product.key.verify(token).map_err(|_| Status::Fail)?;
     if claims.key != snap.key
         || !claims.pid.eq_ignore_ascii_case(&snap.product_id)
         || claims.aid.is_empty()
     {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     super::checks::device_and_clock(
         &claims.fp,
@@ -48,20 +48,20 @@ pub fn verify_activation_token(
 
 /// Parses `{"activationToken"}` from a 2xx body; anything else is LA_FAIL,
 /// as the vendor's library answers a 200 whose body is not JSON.
-pub fn activation_token(body: &[u8]) -> Result<String, Error> {
-    let r: ActivationResponse = serde_json::from_slice(body).map_err(|_| Error::Fail)?;
+pub fn activation_token(body: &[u8]) -> Result<String, Status> {
+    let r: ActivationResponse = serde_json::from_slice(body).map_err(|_| Status::Fail)?;
     if r.activation_token.is_empty() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     Ok(r.activation_token)
 }
 
 /// Records a failed activation the way the vendor does: the key and any
 /// stored activation are cleared, and GetLastActivationError reports why.
-fn fail_activation(st: &mut State, e: Error) -> Error {
+fn fail_activation(st: &mut State, e: Status) -> Status {
     drop_activation(st);
     st.license_key.clear();
-    st.last_activation_error = crate::ffi::status::code(Err(e)) as u32;
+    st.last_activation_error = Some(e);
     e
 }
 
@@ -71,7 +71,7 @@ pub fn activate_license() -> LaResult {
     let (snap, body) = {
         let st = state::lock();
         if st.license_key.is_empty() {
-            return Err(Error::LicenseKey);
+            return Err(Status::LicenseKey);
         }
         let snap = request::snapshot(&st)?;
         let body = request::to_json(&request::activation(&st, &snap));
@@ -87,25 +87,29 @@ pub fn activate_license() -> LaResult {
     let mut st = state::lock();
     let result = resp.and_then(|r| {
         if !r.ok() {
-            return Err(net::errors::map(r.status, &r.body, Scope::Create));
+            return Err(net::errors::map(r.status, &r.body, Call::Activation));
         }
         let token = activation_token(&r.body)?;
         let claims = verify_activation_token(&st, &snap, &token)?;
         store_activation(&mut st, &snap.key, &token, claims)?;
-        st.last_activation_error = 0;
+        st.last_activation_error = None;
         activation::validate(&mut st)
     });
     result.map_err(|e| fail_activation(&mut st, e))
 }
 
 /// One sync: PATCH /v3/activations/{id}. Returns the status the license
-/// callback receives.
+/// callback receives: the license's status after a good answer, else why the
+/// sync failed (LA_E_INET, LA_E_SERVER, LA_E_RATE_LIMIT, ...), as the vendor's
+/// documented return codes and callback statuses say; a failed sync never
+/// changes the stored activation unless the server says it is gone.
 pub fn sync_once() -> LaResult {
+    crate::fault::point("sync");
     let _net = NETWORK.lock();
     let (snap, body, aid) = {
         let mut st = state::lock();
         if st.product.is_none() {
-            return Err(Error::ProductId);
+            return Err(Status::ProductId);
         }
         let aid = activation::load_verified(&mut st)?.claims.aid.clone();
         let mut snap = request::snapshot(&st)?;
@@ -123,7 +127,7 @@ pub fn sync_once() -> LaResult {
         .map(|v| v.claims.aid == aid)
         .unwrap_or(false)
     {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     match resp {
         Ok(r) if r.ok() => {
@@ -133,24 +137,25 @@ pub fn sync_once() -> LaResult {
             activation::validate(&mut st)
         }
         Ok(r) => {
-            let e = net::errors::map(r.status, &r.body, Scope::Existing);
+            let e = net::errors::map(r.status, &r.body, Call::Existing);
             match e {
-                // Offline-ish failures: the last good token holds until its grace period ends.
-                Error::RateLimit | Error::Server => activation::validate(&mut st),
-                Error::Revoked
-                | Error::ActivationNotFound
-                | Error::MachineFingerprint
-                | Error::LicenseKey
-                | Error::LicenseType
-                | Error::ProductId => {
+                Status::Revoked
+                | Status::ActivationNotFound
+                | Status::MachineFingerprint
+                | Status::LicenseKey
+                | Status::LicenseType
+                | Status::ProductId => {
                     drop_activation(&mut st);
-                    st.last_activation_error = crate::ffi::status::code(Err(e)) as u32;
+                    st.last_activation_error = Some(e);
                     Err(e)
                 }
+                // Anything else (LA_E_SERVER, LA_E_RATE_LIMIT, ...) leaves the
+                // stored activation as it was: the sync failed, the license did not.
                 other => Err(other),
             }
         }
-        Err(Error::Inet) => activation::validate(&mut st),
+        // No answer (LA_E_INET): the sync failed; the last good token stays
+        // valid until its grace period ends (IsLicenseGenuine then says 22).
         Err(e) => Err(e),
     }
 }
@@ -164,11 +169,12 @@ pub fn sync_license() -> LaResult {
 pub fn is_license_genuine() -> LaResult {
     let (result, interval, epoch) = {
         let mut st = state::lock();
+        crate::fault::point("export");
         let r = activation::validate(&mut st);
         let ssi = st.activation.as_ref().map(|v| v.claims.ssi).unwrap_or(0);
         (r, ssi, sync::epoch())
     };
-    if matches!(result, Ok(_) | Err(Error::ReleaseVersionNotAllowed)) && interval > 0 {
+    if matches!(result, Ok(_) | Err(Status::ReleaseVersionNotAllowed)) && interval > 0 {
         sync::ensure_started(epoch);
     }
     result
@@ -179,14 +185,7 @@ pub fn deactivate_license() -> LaResult {
     let _net = NETWORK.lock();
     let (snap, body, aid, floating) = {
         let mut st = state::lock();
-        if st.product.is_none() {
-            return Err(Error::ProductId);
-        }
-        let now = clock::now();
-        let v = activation::load_verified(&mut st)?;
-        if clock::rolled_back(now, v.seen) {
-            return Err(Error::TimeModified);
-        }
+        let v = activation::load_for_deactivation(&mut st)?;
         let aid = v.claims.aid.clone();
         let floating = v.claims.r#type == "hosted-floating";
         let key = v.key.clone();
@@ -207,10 +206,10 @@ pub fn deactivate_license() -> LaResult {
     if resp.ok() {
         finish(&mut st);
         sync::stop_async();
-        return Ok(Outcome::Ok);
+        return Ok(Status::Ok);
     }
-    let e = net::errors::map(resp.status, &resp.body, Scope::Existing);
-    if e == Error::ActivationNotFound {
+    let e = net::errors::map(resp.status, &resp.body, Call::Existing);
+    if e == Status::ActivationNotFound {
         // Already gone on the server: clear what is left here too.
         finish(&mut st);
         sync::stop_async();

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use openlex_wire::product_data::{self, Parsed};
 
-use super::error::{Error, LaResult, Outcome};
 use super::state::{self, Context};
+use crate::status::{LaResult, Status};
 use crate::store::{Location, PermissionFlag, Store};
 use crate::token::ProductKey;
 
@@ -27,11 +27,11 @@ pub struct Product {
 const MAX_PRODUCT_FILE: u64 = 64 * 1024;
 
 /// Parses product data text.
-pub fn parse(text: &str) -> Result<Product, Error> {
-    match product_data::parse(text).ok_or(Error::ProductData)? {
+pub fn parse(text: &str) -> Result<Product, Status> {
+    match product_data::parse(text).ok_or(Status::ProductData)? {
         Parsed::Full(pd) => {
-            let der = pd.public_key_der().ok_or(Error::ProductData)?;
-            let key = ProductKey::from_spki_der(&der).ok_or(Error::ProductData)?;
+            let der = pd.public_key_der().ok_or(Status::ProductData)?;
+            let key = ProductKey::from_spki_der(&der).ok_or(Status::ProductData)?;
             Ok(Product {
                 id: pd.product_id,
                 key,
@@ -40,7 +40,7 @@ pub fn parse(text: &str) -> Result<Product, Error> {
             })
         }
         Parsed::BareKey(der) => {
-            let key = ProductKey::from_spki_der(&der).ok_or(Error::ProductData)?;
+            let key = ProductKey::from_spki_der(&der).ok_or(Status::ProductData)?;
             Ok(Product {
                 id: String::new(),
                 key,
@@ -62,7 +62,7 @@ pub fn set_product_data(text: &str) -> LaResult {
     match parsed {
         Ok(p) => {
             st.product = Some(p);
-            Ok(Outcome::Ok)
+            Ok(Status::Ok)
         }
         Err(e) => {
             st.product = None;
@@ -73,11 +73,11 @@ pub fn set_product_data(text: &str) -> LaResult {
 
 /// SetProductFile (deprecated): product data read from a file.
 pub fn set_product_file(path: &str) -> LaResult {
-    let text = read_small_file(Path::new(path), MAX_PRODUCT_FILE).map_err(|_| Error::FilePath)?;
-    let text = String::from_utf8(text).map_err(|_| Error::ProductFile)?;
+    let text = read_small_file(Path::new(path), MAX_PRODUCT_FILE).map_err(|_| Status::FilePath)?;
+    let text = String::from_utf8(text).map_err(|_| Status::ProductFile)?;
     set_product_data(&text).map_err(|e| {
-        if e == Error::ProductData {
-            Error::ProductFile
+        if e == Status::ProductData {
+            Status::ProductFile
         } else {
             e
         }
@@ -100,16 +100,19 @@ pub fn read_small_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// SetProductId: checks in the vendor's order (42, 105, 43, 44, 45), computes
-/// the device fingerprint and opens the store.
-pub fn set_product_id(id: &str, flags: u32) -> LaResult {
+/// the device fingerprint and opens the store. `id` is `None` when the
+/// argument was NULL or not a valid string: that is LA_E_PRODUCT_ID, but only
+/// at its place in the order.
+pub fn set_product_id(id: Option<&str>, flags: u32) -> LaResult {
     let (data_dir, data_id) = {
         let st = state::lock();
-        let p = st.product.as_ref().ok_or(Error::ProductData)?;
+        let p = st.product.as_ref().ok_or(Status::ProductData)?;
         (st.data_dir.clone(), p.id.clone())
     };
-    let flag = PermissionFlag::from_u32(flags).ok_or(Error::InvalidPermissionFlag)?;
+    let flag = PermissionFlag::from_u32(flags).ok_or(Status::InvalidPermissionFlag)?;
+    let id = id.ok_or(Status::ProductId)?;
     if !product_data::is_guid(id) || (!data_id.is_empty() && !data_id.eq_ignore_ascii_case(id)) {
-        return Err(Error::ProductId);
+        return Err(Status::ProductId);
     }
     let device = openlex_device::device_info();
     let home = device.home_dir.as_deref();
@@ -118,9 +121,9 @@ pub fn set_product_id(id: &str, flags: u32) -> LaResult {
         .clone()
         .unwrap_or_else(|_| fallback_location(flag, id));
     state::lock().last_location = Some(attempted);
-    let location = location.map_err(Error::from)?;
+    let location = location.map_err(Status::from)?;
     let binding = store_binding(device);
-    let store = Store::open(location, id, &binding).map_err(|_| Error::FilePermission)?;
+    let store = Store::open(location, id, &binding).map_err(|_| Status::FilePermission)?;
     let device_fingerprint = openlex_device::fingerprint(id, device);
 
     let mut st = state::lock();
@@ -135,7 +138,7 @@ pub fn set_product_id(id: &str, flags: u32) -> LaResult {
     st.activation = None;
     st.trial = None;
     super::activation::load_stored_key(&mut st);
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// The path GetDataStoreInfo reports when SetProductId failed on permissions.
@@ -163,9 +166,9 @@ pub(crate) fn store_binding(device: &openlex_device::DeviceInfo) -> Vec<u8> {
 }
 
 /// GetProductId.
-pub fn product_id() -> Result<String, Error> {
+pub fn product_id() -> Result<String, Status> {
     let st = state::lock();
-    let p = st.product.as_ref().ok_or(Error::ProductData)?;
+    let p = st.product.as_ref().ok_or(Status::ProductData)?;
     if !p.id.is_empty() {
         return Ok(p.id.clone());
     }
@@ -177,12 +180,12 @@ pub fn product_id() -> Result<String, Error> {
 }
 
 /// GetAccountId.
-pub fn account_id() -> Result<String, Error> {
+pub fn account_id() -> Result<String, Status> {
     let st = state::lock();
     Ok(st
         .product
         .as_ref()
-        .ok_or(Error::ProductData)?
+        .ok_or(Status::ProductData)?
         .account_id
         .clone())
 }
@@ -201,12 +204,12 @@ pub struct DataStoreInfo {
 }
 
 /// GetDataStoreInfo: valid after SetProductId (also after it failed on permissions).
-pub fn data_store_info() -> Result<DataStoreInfo, Error> {
+pub fn data_store_info() -> Result<DataStoreInfo, Status> {
     let st = state::lock();
     let loc = match (&st.ctx, &st.last_location) {
         (Some(c), _) => c.store.location().clone(),
         (None, Some(l)) => l.clone(),
-        (None, None) => return Err(Error::ProductId),
+        (None, None) => return Err(Status::ProductId),
     };
     Ok(DataStoreInfo {
         storage_kind: loc.kind.name(),

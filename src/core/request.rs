@@ -3,9 +3,9 @@
 
 use openlex_wire::requests::{ActivationRequest, DeactivationRequest, TrialActivationRequest};
 
-use super::error::Error;
 use super::state::State;
 use crate::net;
+use crate::status::Status;
 
 /// Everything a network call needs, snapshotted so the lock can be released.
 #[derive(Debug, Clone)]
@@ -24,9 +24,9 @@ pub struct Snapshot {
 
 /// Snapshots connection settings and identity. Needs product data and a
 /// product id (else LA_E_PRODUCT_ID).
-pub fn snapshot(st: &State) -> Result<Snapshot, Error> {
-    let product = st.product.as_ref().ok_or(Error::ProductId)?;
-    let ctx = st.ctx.as_ref().ok_or(Error::ProductId)?;
+pub fn snapshot(st: &State) -> Result<Snapshot, Status> {
+    let product = st.product.as_ref().ok_or(Status::ProductId)?;
+    let ctx = st.ctx.as_ref().ok_or(Status::ProductId)?;
     let host = if !st.net.host.is_empty() {
         st.net.host.clone()
     } else if !product.host.is_empty() {

@@ -5,56 +5,74 @@ use std::path::PathBuf;
 
 use openlex_wire::claims::Metadata;
 
-use super::error::{Error, LaResult, Outcome};
 use super::limits;
 use super::state::{self, State, StatusCallback};
+use crate::status::{LaResult, Status};
 
-/// Runs a setter that needs product data (else LA_E_PRODUCT_ID, 43).
-fn with_product(f: impl FnOnce(&mut State) -> Result<(), Error>) -> LaResult {
-    let mut st = state::lock();
-    if st.product.is_none() {
-        return Err(Error::ProductId);
-    }
-    f(&mut st).map(|_| Outcome::Ok)
+/// What a setter needs before it looks at its argument (SetDataDirectory,
+/// SetDebugMode and SetTlsPeerVerification need nothing). The vendor's library
+/// checks these first and the argument after (measured on 3.46.0, one fresh
+/// process per call: docs/SETTERS.md, pinned by tests/contract.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// Product data (else LA_E_PRODUCT_ID): most setters, including the
+    /// process-wide ones (host, proxy, versions, fingerprint, cache mode).
+    ProductData,
+    /// Product data, then SetProductId (else LA_E_LICENSE_KEY): the setters of
+    /// the license context (callback, credentials, lease, activation metadata).
+    ProductId,
+    /// Product data, then a license key (else LA_E_LICENSE_KEY): offline
+    /// meter uses.
+    LicenseKey,
 }
 
-/// Runs a setter that needs product data and a license key (43, then 54).
-fn with_key(f: impl FnOnce(&mut State) -> Result<(), Error>) -> LaResult {
-    with_product(|st| {
-        if st.license_key.is_empty() {
-            return Err(Error::LicenseKey);
-        }
-        f(st)
-    })
+/// Runs a setter after its preconditions, in the vendor's order.
+fn setter(needs: Needs, f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
+    let mut st = state::lock();
+    if st.product.is_none() {
+        return Err(Status::ProductId);
+    }
+    match needs {
+        Needs::ProductId if st.ctx.is_none() => return Err(Status::LicenseKey),
+        Needs::LicenseKey if st.license_key.is_empty() => return Err(Status::LicenseKey),
+        _ => {}
+    }
+    f(&mut st).map(|()| Status::Ok)
+}
+
+/// The common case: a setter that needs product data.
+fn with_product(f: impl FnOnce(&mut State) -> Result<(), Status>) -> LaResult {
+    setter(Needs::ProductData, f)
 }
 
 /// SetDataDirectory: the directory must exist and be writable (else 45).
 pub fn set_data_directory(dir: &str) -> LaResult {
     let path = PathBuf::from(dir);
     if dir.is_empty() || !path.is_dir() || crate::store::probe_writable(&path).is_err() {
-        return Err(Error::FilePermission);
+        return Err(Status::FilePermission);
     }
     state::lock().data_dir = Some(path);
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// SetDebugMode: any non-zero value enables logging (to the log sink, never
 /// to the host's stdout).
 pub fn set_debug_mode(enable: bool) -> LaResult {
     state::lock().debug = enable;
-    super::log::set_enabled(enable);
-    Ok(Outcome::Ok)
+    crate::log::set_enabled(enable);
+    Ok(Status::Ok)
 }
 
 /// SetCacheMode: 0 makes every check re-read the store (for several
-/// processes sharing one activation).
+/// processes sharing one activation). Needs product data, as the vendor's.
 pub fn set_cache_mode(enable: bool) -> LaResult {
-    let mut st = state::lock();
-    st.no_cache = !enable;
-    if let Some(ctx) = st.ctx.as_mut() {
-        ctx.store.no_cache = !enable;
-    }
-    Ok(Outcome::Ok)
+    with_product(|st| {
+        st.no_cache = !enable;
+        if let Some(ctx) = st.ctx.as_mut() {
+            ctx.store.no_cache = !enable;
+        }
+        Ok(())
+    })
 }
 
 /// SetCustomDeviceFingerprint.
@@ -88,12 +106,12 @@ pub fn set_cryptlex_host(host: &str) -> LaResult {
 /// unless explicitly disabled.
 pub fn set_tls_peer_verification(enable: bool) -> LaResult {
     state::lock().net.tls_verify = enable;
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// SetLicenseCallback; `None` unregisters.
 pub fn set_license_callback(cb: Option<StatusCallback>) -> LaResult {
-    with_product(|st| {
+    setter(Needs::ProductId, |st| {
         st.license_callback = cb;
         Ok(())
     })
@@ -112,7 +130,7 @@ pub fn set_license_key(key: &str) -> LaResult {
 
 /// SetLicenseUserCredential (deprecated).
 pub fn set_license_user_credential(email: &str, password: &str) -> LaResult {
-    with_product(|st| {
+    setter(Needs::ProductId, |st| {
         st.credentials = Some((email.to_owned(), password.to_owned()));
         Ok(())
     })
@@ -120,13 +138,18 @@ pub fn set_license_user_credential(email: &str, password: &str) -> LaResult {
 
 /// SetActivationLeaseDuration.
 pub fn set_activation_lease_duration(secs: i64) -> LaResult {
-    with_key(|st| {
+    setter(Needs::ProductId, |st| {
         st.lease_duration = Some(secs);
         Ok(())
     })
 }
 
-fn upsert(list: &mut Vec<Metadata>, key: &str, value: &str, limit_err: Error) -> Result<(), Error> {
+fn upsert(
+    list: &mut Vec<Metadata>,
+    key: &str,
+    value: &str,
+    limit_err: Status,
+) -> Result<(), Status> {
     if list.len() >= limits::METADATA_MAX_ENTRIES {
         // The vendor refuses even re-setting an existing key at the limit.
         return Err(limit_err);
@@ -141,23 +164,17 @@ fn upsert(list: &mut Vec<Metadata>, key: &str, value: &str, limit_err: Error) ->
     Ok(())
 }
 
-/// SetActivationMetadata: 54 before a key is set (checked first, as observed).
+/// SetActivationMetadata: needs SetProductId, not a license key (measured).
 pub fn set_activation_metadata(key: &str, value: &str) -> LaResult {
-    let mut st = state::lock();
-    if st.license_key.is_empty() {
-        return Err(Error::LicenseKey);
-    }
-    if st.product.is_none() {
-        return Err(Error::ProductId);
-    }
-    limits::metadata(key, value)?;
-    upsert(
-        &mut st.activation_metadata,
-        key,
-        value,
-        Error::ActivationMetadataLimit,
-    )?;
-    Ok(Outcome::Ok)
+    setter(Needs::ProductId, |st| {
+        limits::metadata(key, value)?;
+        upsert(
+            &mut st.activation_metadata,
+            key,
+            value,
+            Status::ActivationMetadataLimit,
+        )
+    })
 }
 
 /// SetTrialActivationMetadata.
@@ -168,7 +185,7 @@ pub fn set_trial_activation_metadata(key: &str, value: &str) -> LaResult {
             &mut st.trial_metadata,
             key,
             value,
-            Error::TrialActivationMetadataLimit,
+            Status::TrialActivationMetadataLimit,
         )
     })
 }
@@ -177,7 +194,7 @@ pub fn set_trial_activation_metadata(key: &str, value: &str) -> LaResult {
 pub fn set_app_version(v: &str) -> LaResult {
     with_product(|st| {
         if v.len() > limits::SHORT_TEXT_MAX {
-            return Err(Error::AppVersionLength);
+            return Err(Status::AppVersionLength);
         }
         st.release.app_version = v.to_owned();
         Ok(())
@@ -188,7 +205,7 @@ pub fn set_app_version(v: &str) -> LaResult {
 pub fn set_release_version(v: &str) -> LaResult {
     with_product(|st| {
         if !openlex_wire::version::is_valid_release_version(v) {
-            return Err(Error::ReleaseVersionFormat);
+            return Err(Status::ReleaseVersionFormat);
         }
         st.release.version = v.to_owned();
         Ok(())
@@ -207,7 +224,7 @@ pub fn set_release_published_date(unix: u32) -> LaResult {
 pub fn set_release_platform(p: &str) -> LaResult {
     with_product(|st| {
         if p.len() > limits::SHORT_TEXT_MAX {
-            return Err(Error::ReleasePlatformLength);
+            return Err(Status::ReleasePlatformLength);
         }
         st.release.platform = p.to_owned();
         Ok(())
@@ -218,7 +235,7 @@ pub fn set_release_platform(p: &str) -> LaResult {
 pub fn set_release_channel(c: &str) -> LaResult {
     with_product(|st| {
         if c.len() > limits::SHORT_TEXT_MAX {
-            return Err(Error::ReleaseChannelLength);
+            return Err(Status::ReleaseChannelLength);
         }
         st.release.channel = c.to_owned();
         Ok(())
@@ -227,10 +244,9 @@ pub fn set_release_channel(c: &str) -> LaResult {
 
 /// SetOfflineActivationRequestMeterAttributeUses.
 pub fn set_offline_meter_uses(name: &str, uses: u32) -> LaResult {
-    with_key(|st| {
-        if !limits::METADATA_KEY_LEN.contains(&name.len()) {
-            return Err(Error::MeterAttributeNotFound);
-        }
+    // The vendor takes any name here (even empty); the server judges it when
+    // the offline request is processed.
+    setter(Needs::LicenseKey, |st| {
         match st
             .offline_meter_uses
             .iter_mut()
@@ -247,7 +263,7 @@ pub fn set_offline_meter_uses(name: &str, uses: u32) -> LaResult {
 pub fn set_two_factor_code(code: &str) -> LaResult {
     with_product(|st| {
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::TwoFactorCodeInvalid);
+            return Err(Status::TwoFactorAuthenticationCodeInvalid);
         }
         st.two_factor_code = Some(code.to_owned());
         Ok(())
@@ -268,6 +284,6 @@ pub fn reset() -> LaResult {
     // A sync thread started while we waited belongs to the old epoch: it
     // stops without reporting.
     super::sync::next_epoch();
-    super::log::set_enabled(false);
-    Ok(Outcome::Ok)
+    crate::log::set_enabled(false);
+    Ok(Status::Ok)
 }

@@ -12,6 +12,7 @@ use parking_lot::{Mutex, MutexGuard};
 use openlex_wire::claims::Metadata;
 
 use super::product::Product;
+use crate::status::Status;
 use crate::store::{Location, PermissionFlag, Store};
 
 /// A license-status callback (the C callback wrapped by `ffi`).
@@ -106,8 +107,9 @@ pub struct State {
     pub debug: bool,
     /// SetCacheMode(0) turns it off.
     pub no_cache: bool,
-    /// GetLastActivationError: the code that last cleared activation data.
-    pub last_activation_error: u32,
+    /// GetLastActivationError: the status that last cleared activation data
+    /// (`None` since the last success).
+    pub last_activation_error: Option<Status>,
     /// Verified activation claims, cached per load of the stored token.
     pub activation: Option<super::activation::Verified>,
     /// Verified trial claims, cached per load.

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
-use super::error::{Error, Outcome};
 use super::state;
+use crate::status::{LaResult, Status};
 
 struct Control {
     stop: Mutex<bool>,
@@ -44,11 +44,11 @@ pub fn next_epoch() {
 /// Shortest wait between syncs, whatever the token says.
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
-fn keeps_syncing(r: &Result<Outcome, Error>) -> bool {
+fn keeps_syncing(r: &LaResult) -> bool {
     matches!(
         r,
-        Ok(Outcome::Ok | Outcome::Expired | Outcome::Suspended | Outcome::GracePeriodOver)
-            | Err(Error::Inet | Error::RateLimit | Error::Server)
+        Ok(Status::Ok | Status::Expired | Status::Suspended | Status::GracePeriodOver)
+            | Err(Status::Inet | Status::RateLimit | Status::Server)
     )
 }
 
@@ -81,19 +81,41 @@ pub fn ensure_started(epoch: u64) {
     }
 }
 
+/// What the sync loop does after one round.
+enum Next {
+    /// Wait the interval and sync again.
+    Continue,
+    /// The thread ends (stopped, a newer epoch, or a status that ends syncing).
+    Stop,
+}
+
+fn stopped(control: &Control, epoch: u64) -> bool {
+    *control.stop.lock() || EPOCH.load(Ordering::SeqCst) != epoch
+}
+
+/// One round: sync, then report the status to the license callback.
+fn sync_and_report(control: &Control, epoch: u64) -> Next {
+    let result = super::online::sync_once();
+    if stopped(control, epoch) {
+        return Next::Stop;
+    }
+    let cb = state::lock().license_callback.clone();
+    if let Some(cb) = cb {
+        cb(crate::status::code(result) as u32);
+    }
+    if keeps_syncing(&result) {
+        Next::Continue
+    } else {
+        Next::Stop
+    }
+}
+
 fn run(control: Arc<Control>, epoch: u64) {
     loop {
-        let result = super::online::sync_once();
-        if *control.stop.lock() || EPOCH.load(Ordering::SeqCst) != epoch {
-            return;
-        }
-        let cb = state::lock().license_callback.clone();
-        if let Some(cb) = cb {
-            let status = crate::ffi::status::code(result) as u32;
-            // A panicking callback must not take the host down with it.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(status)));
-        }
-        if !keeps_syncing(&result) {
+        // The same guard as the exports: a panic in a round (ours or the
+        // callback's) is logged, and the next round comes on schedule.
+        let next = crate::log::catch_panic("the sync thread", || sync_and_report(&control, epoch));
+        if matches!(next, Some(Next::Stop)) || stopped(&control, epoch) {
             return;
         }
         let interval = state::lock()

@@ -4,28 +4,28 @@ use openlex_wire::requests::TrialActivationResponse;
 use openlex_wire::TrialClaims;
 
 use super::clock;
-use super::error::{Error, LaResult};
 use super::online::NETWORK;
 use super::request::{self, Snapshot};
 use super::state::{self, State};
 use super::trial;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
+use crate::status::{LaResult, Status};
 
 /// Parses `{"trialActivationToken"}` from a 2xx body.
-pub fn trial_token(body: &[u8]) -> Result<String, Error> {
-    let r: TrialActivationResponse = serde_json::from_slice(body).map_err(|_| Error::Fail)?;
+pub fn trial_token(body: &[u8]) -> Result<String, Status> {
+    let r: TrialActivationResponse = serde_json::from_slice(body).map_err(|_| Status::Fail)?;
     if r.trial_activation_token.is_empty() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     Ok(r.trial_activation_token)
 }
 
 /// Verifies a received trial token against this product and device.
-pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<TrialClaims, Error> {
-    let product = st.product.as_ref().ok_or(Error::ProductId)?;
-    let claims: TrialClaims = product.key.verify(token).map_err(|_| Error::Fail)?;
+pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<TrialClaims, Status> {
+    let product = st.product.as_ref().ok_or(Status::ProductId)?;
+    let claims: TrialClaims = product.key.verify(token).map_err(|_| Status::Fail)?;
     if !claims.pid.eq_ignore_ascii_case(&snap.product_id) || claims.tid.is_empty() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     super::checks::device_and_clock(
         &claims.fp,
@@ -38,7 +38,7 @@ pub fn verify_trial_token(st: &State, snap: &Snapshot, token: &str) -> Result<Tr
     Ok(claims)
 }
 
-fn exchange(method: Method, path: String, scope: Scope) -> LaResult {
+fn exchange(method: Method, path: String, call: Call) -> LaResult {
     let _net = NETWORK.lock();
     let (snap, body) = {
         let st = state::lock();
@@ -48,7 +48,7 @@ fn exchange(method: Method, path: String, scope: Scope) -> LaResult {
     };
     let r = net::send(&snap.net, method, &path, Some(&body), None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, scope));
+        return Err(net::errors::map(r.status, &r.body, call));
     }
     let mut st = state::lock();
     let token = trial_token(&r.body)?;
@@ -59,7 +59,7 @@ fn exchange(method: Method, path: String, scope: Scope) -> LaResult {
 
 /// ActivateTrial.
 pub fn activate_trial() -> LaResult {
-    exchange(Method::Post, "/v3/trial-activations".into(), Scope::Create)
+    exchange(Method::Post, "/v3/trial-activations".into(), Call::Trial)
 }
 
 /// SyncTrialActivation: needs a stored trial (else 1).
@@ -67,11 +67,11 @@ pub fn sync_trial() -> LaResult {
     let tid = {
         let mut st = state::lock();
         if st.product.is_none() {
-            return Err(Error::ProductId);
+            return Err(Status::ProductId);
         }
         trial::validate(&mut st).map_err(|e| {
-            if e == Error::MachineFingerprint {
-                Error::Fail
+            if e == Status::MachineFingerprint {
+                Status::Fail
             } else {
                 e
             }
@@ -79,11 +79,11 @@ pub fn sync_trial() -> LaResult {
         st.trial
             .as_ref()
             .map(|t| t.claims.tid.clone())
-            .ok_or(Error::Fail)?
+            .ok_or(Status::Fail)?
     };
     exchange(
         Method::Patch,
         format!("/v3/trial-activations/{}", net::encode_component(&tid)),
-        Scope::Existing,
+        Call::Existing,
     )
 }

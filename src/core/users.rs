@@ -4,22 +4,22 @@ use openlex_wire::requests::{
     LicenseLookup, LoginRequest, LoginResponse, OidcLoginRequest, UserLicense,
 };
 
-use super::error::{Error, LaResult, Outcome};
 use super::request;
 use super::state;
-use crate::net::{self, errors::Scope, Method};
+use crate::net::{self, errors::Call, Method};
+use crate::status::{LaResult, Status};
 
-fn login(path: &str, body: Vec<u8>, settings: net::Settings) -> LaResult {
+fn login(path: &str, body: Vec<u8>, settings: net::Settings, call: Call) -> LaResult {
     let r = net::send(&settings, Method::Post, path, Some(&body), None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Create));
+        return Err(net::errors::map(r.status, &r.body, call));
     }
-    let resp: LoginResponse = serde_json::from_slice(&r.body).map_err(|_| Error::Fail)?;
+    let resp: LoginResponse = serde_json::from_slice(&r.body).map_err(|_| Status::Fail)?;
     if resp.access_token.is_empty() {
-        return Err(Error::Fail);
+        return Err(Status::Fail);
     }
     state::lock().user_access_token = Some(resp.access_token);
-    Ok(Outcome::Ok)
+    Ok(Status::Ok)
 }
 
 /// AuthenticateUser.
@@ -35,7 +35,7 @@ pub fn authenticate(email: &str, password: &str) -> LaResult {
         };
         (snap.net, request::to_json(&body))
     };
-    login("/v3/accounts/login", body, settings)
+    login("/v3/accounts/login", body, settings, Call::Login)
 }
 
 /// AuthenticateUserWithIdToken.
@@ -51,11 +51,16 @@ pub fn authenticate_with_id_token(id_token: &str) -> LaResult {
             }),
         )
     };
-    login("/v3/accounts/login-oidc", body, settings)
+    login(
+        "/v3/accounts/login-oidc",
+        body,
+        settings,
+        Call::IdTokenLogin,
+    )
 }
 
 /// GetUserLicenses: needs AuthenticateUser first (else 87).
-pub fn user_licenses() -> Result<Vec<UserLicense>, Error> {
+pub fn user_licenses() -> Result<Vec<UserLicense>, Status> {
     let (snap, token) = {
         let st = state::lock();
         let snap = request::snapshot(&st)?;
@@ -63,7 +68,7 @@ pub fn user_licenses() -> Result<Vec<UserLicense>, Error> {
             snap,
             st.user_access_token
                 .clone()
-                .ok_or(Error::UserNotAuthenticated)?,
+                .ok_or(Status::UserNotAuthenticated)?,
         )
     };
     let path = format!(
@@ -72,20 +77,20 @@ pub fn user_licenses() -> Result<Vec<UserLicense>, Error> {
     );
     let r = net::send(&snap.net, Method::Get, &path, None, Some(&token))?;
     if r.status == 401 {
-        return Err(Error::UserNotAuthenticated);
+        return Err(Status::UserNotAuthenticated);
     }
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Create));
+        return Err(net::errors::map(r.status, &r.body, Call::Other));
     }
-    serde_json::from_slice(&r.body).map_err(|_| Error::Fail)
+    serde_json::from_slice(&r.body).map_err(|_| Status::Fail)
 }
 
 /// LookupLicense: needs only product data (42 without it).
-pub fn lookup_license(key: &str) -> Result<LicenseLookup, Error> {
+pub fn lookup_license(key: &str) -> Result<LicenseLookup, Status> {
     super::limits::license_key(key)?;
     let snap = {
         let st = state::lock();
-        let product = st.product.as_ref().ok_or(Error::ProductData)?;
+        let product = st.product.as_ref().ok_or(Status::ProductData)?;
         let mut snap = match request::snapshot(&st) {
             Ok(s) => s,
             Err(_) => {
@@ -122,7 +127,7 @@ pub fn lookup_license(key: &str) -> Result<LicenseLookup, Error> {
     );
     let r = net::send(&snap.net, Method::Get, &path, None, None)?;
     if !r.ok() {
-        return Err(net::errors::map(r.status, &r.body, Scope::Create));
+        return Err(net::errors::map(r.status, &r.body, Call::Other));
     }
-    serde_json::from_slice(&r.body).map_err(|_| Error::Fail)
+    serde_json::from_slice(&r.body).map_err(|_| Status::Fail)
 }

@@ -5,8 +5,8 @@ use std::os::raw::c_int;
 use super::args::str_in;
 use super::guard::guard;
 use super::types::CSTRTYPE;
-use crate::core::error::Error;
 use crate::core::{activation, offline, online};
+use crate::status::Status;
 
 /// Activates the license set with SetLicenseKey: POST /v3/activations, verifies the signed token
 /// and stores it. Blocks for the network round trip (bounded; see README "Timeouts").
@@ -27,7 +27,7 @@ pub extern "C" fn ActivateLicense() -> c_int {
 /// LA_E_MACHINE_FINGERPRINT. Thread safety: safe.
 #[no_mangle]
 pub unsafe extern "C" fn ActivateLicenseOffline(filePath: CSTRTYPE) -> c_int {
-    guard(|| offline::activate_license_offline(&unsafe { str_in(filePath, Error::FilePath) }?))
+    guard(|| offline::activate_license_offline(&unsafe { str_in(filePath, Status::FilePath) }?))
 }
 
 /// Writes an offline activation request file for the license key set.
@@ -36,7 +36,7 @@ pub unsafe extern "C" fn ActivateLicenseOffline(filePath: CSTRTYPE) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn GenerateOfflineActivationRequest(filePath: CSTRTYPE) -> c_int {
     guard(|| {
-        offline::generate_activation_request(&unsafe { str_in(filePath, Error::FilePermission) }?)
+        offline::generate_activation_request(&unsafe { str_in(filePath, Status::FilePermission) }?)
     })
 }
 
@@ -57,7 +57,9 @@ pub extern "C" fn DeactivateLicense() -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn GenerateOfflineDeactivationRequest(filePath: CSTRTYPE) -> c_int {
     guard(|| {
-        offline::generate_deactivation_request(&unsafe { str_in(filePath, Error::FilePermission) }?)
+        offline::generate_deactivation_request(&unsafe {
+            str_in(filePath, Status::FilePermission)
+        }?)
     })
 }
 

@@ -6,11 +6,11 @@
 
 use std::os::raw::c_int;
 
-use super::args::{buf_out, out, str_in};
+use super::args::{buf_out, out, str_in, Staged};
 use super::guard::{done, guard};
 use super::types::{CSTRTYPE, STRTYPE};
-use crate::core::error::Error;
 use crate::core::getters::{self, Date, Text};
+use crate::status::Status;
 
 unsafe fn text(buf: STRTYPE, length: u32, which: Text) -> c_int {
     guard(|| done(unsafe { buf_out(buf, length, &getters::text(which)?) }))
@@ -20,10 +20,10 @@ unsafe fn metadata(
     key: CSTRTYPE,
     value: STRTYPE,
     length: u32,
-    get: fn(&str) -> Result<String, Error>,
+    get: fn(&str) -> Result<String, Status>,
 ) -> c_int {
     guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyNotFound) }?;
+        let key = unsafe { str_in(key, Status::MetadataKeyNotFound) }?;
         done(unsafe { buf_out(value, length, &get(&key)?) })
     })
 }
@@ -67,13 +67,12 @@ pub unsafe extern "C" fn GetProductVersionFeatureFlag(
     length: u32,
 ) -> c_int {
     guard(|| {
-        let name = unsafe { str_in(name, Error::FeatureFlagNotFound) }?;
+        let name = unsafe { str_in(name, Status::FeatureFlagNotFound) }?;
         let (on, value) = getters::product_version_feature_flag(&name)?;
-        if enabled.is_null() {
-            return Err(Error::Fail);
-        }
-        unsafe { buf_out(data, length, &value) }?;
-        done(unsafe { out(enabled, u32::from(on)) })
+        let mut out = Staged::new();
+        unsafe { out.value(enabled, u32::from(on)) }?;
+        unsafe { out.text(data, length, &value) }?;
+        done(out.commit())
     })
 }
 
@@ -120,14 +119,13 @@ pub unsafe extern "C" fn GetLicenseMeterAttribute(
     grossUses: *mut u64,
 ) -> c_int {
     guard(|| {
-        let name = unsafe { str_in(name, Error::MeterAttributeNotFound) }?;
-        let (a, t, g) = getters::license_meter_attribute(&name)?;
-        if allowedUses.is_null() || totalUses.is_null() || grossUses.is_null() {
-            return Err(Error::Fail);
-        }
-        unsafe { out(allowedUses, a) }?;
-        unsafe { out(totalUses, t) }?;
-        done(unsafe { out(grossUses, g) })
+        let name = unsafe { str_in(name, Status::MeterAttributeNotFound) }?;
+        let (allowed, total, gross) = getters::license_meter_attribute(&name)?;
+        let mut out = Staged::new();
+        unsafe { out.value(allowedUses, allowed) }?;
+        unsafe { out.value(totalUses, total) }?;
+        unsafe { out.value(grossUses, gross) }?;
+        done(out.commit())
     })
 }
 
@@ -317,16 +315,10 @@ pub unsafe extern "C" fn GetActivationMode(
 ) -> c_int {
     guard(|| {
         let (initial, current) = getters::activation_mode()?;
-        if initialMode.is_null() || currentMode.is_null() {
-            return Err(Error::Fail);
-        }
-        if initial.len() + 1 > initialModeLength as usize
-            || current.len() + 1 > currentModeLength as usize
-        {
-            return Err(Error::BufferSize);
-        }
-        unsafe { buf_out(initialMode, initialModeLength, &initial) }?;
-        done(unsafe { buf_out(currentMode, currentModeLength, &current) })
+        let mut out = Staged::new();
+        unsafe { out.text(initialMode, initialModeLength, &initial) }?;
+        unsafe { out.text(currentMode, currentModeLength, &current) }?;
+        done(out.commit())
     })
 }
 
@@ -335,7 +327,7 @@ pub unsafe extern "C" fn GetActivationMode(
 #[no_mangle]
 pub unsafe extern "C" fn GetActivationMeterAttributeUses(name: CSTRTYPE, uses: *mut u32) -> c_int {
     guard(|| {
-        let name = unsafe { str_in(name, Error::MeterAttributeNotFound) }?;
+        let name = unsafe { str_in(name, Status::MeterAttributeNotFound) }?;
         done(unsafe { out(uses, getters::activation_meter_attribute_uses(&name)?) })
     })
 }

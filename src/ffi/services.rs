@@ -8,10 +8,10 @@ use super::status::code;
 use super::types::{
     self, CallbackType, ReleaseCallbackType, ReleaseCallbackTypeInternal, CSTRTYPE,
 };
-use crate::core::error::{Error, Outcome};
 use crate::core::meters::{self, MeterChange};
 use crate::core::releases::{self, ReleaseQuery};
 use crate::core::users;
+use crate::status::{LaResult, Status};
 use openlex_wire::requests::Release;
 
 /// Adds uses to a meter attribute of this activation (network).
@@ -26,7 +26,7 @@ pub unsafe extern "C" fn IncrementActivationMeterAttributeUses(
 ) -> c_int {
     guard(|| {
         meters::change(
-            &unsafe { str_in(name, Error::MeterAttributeNotFound) }?,
+            &unsafe { str_in(name, Status::MeterAttributeNotFound) }?,
             MeterChange::Increment(increment),
         )
     })
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn DecrementActivationMeterAttributeUses(
 ) -> c_int {
     guard(|| {
         meters::change(
-            &unsafe { str_in(name, Error::MeterAttributeNotFound) }?,
+            &unsafe { str_in(name, Status::MeterAttributeNotFound) }?,
             MeterChange::Decrement(decrement),
         )
     })
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn DecrementActivationMeterAttributeUses(
 pub unsafe extern "C" fn ResetActivationMeterAttributeUses(name: CSTRTYPE) -> c_int {
     guard(|| {
         meters::change(
-            &unsafe { str_in(name, Error::MeterAttributeNotFound) }?,
+            &unsafe { str_in(name, Status::MeterAttributeNotFound) }?,
             MeterChange::Reset,
         )
     })
@@ -118,21 +118,19 @@ pub extern "C" fn CheckReleaseUpdate(
     userData: *mut c_void,
 ) -> c_int {
     guard(|| {
-        let cb = releaseUpdateCallback.ok_or(Error::Fail)?;
+        let cb = releaseUpdateCallback.ok_or(Status::Fail)?;
         let ud = UserData(userData);
         releases::check(
             ReleaseQuery::from_settings(releaseFlags)?,
-            Box::new(
-                move |status: Result<Outcome, Error>, release: Option<Release>| {
-                    let ud = ud;
-                    let mut r = zeroed_release();
-                    if let Some(rel) = &release {
-                        fill_release(&mut r, rel);
-                    }
-                    // SAFETY: the host registered `cb` with this signature; `r` lives across the call.
-                    unsafe { cb(code(status), &mut *r, ud.0) };
-                },
-            ),
+            Box::new(move |status: LaResult, release: Option<Release>| {
+                let ud = ud;
+                let mut r = zeroed_release();
+                if let Some(rel) = &release {
+                    fill_release(&mut r, rel);
+                }
+                // SAFETY: the host registered `cb` with this signature; `r` lives across the call.
+                unsafe { cb(code(status), &mut *r, ud.0) };
+            }),
         )
     })
 }
@@ -148,20 +146,17 @@ pub extern "C" fn CheckReleaseUpdateInternal(
     userData: *mut c_void,
 ) -> c_int {
     guard(|| {
-        let cb = releaseUpdateCallback.ok_or(Error::Fail)?;
+        let cb = releaseUpdateCallback.ok_or(Status::Fail)?;
         let ud = UserData(userData);
         releases::check(
             ReleaseQuery::from_settings(releaseFlags)?,
-            Box::new(
-                move |status: Result<Outcome, Error>, release: Option<Release>| {
-                    let ud = ud;
-                    let text =
-                        serde_json::to_string(&release.unwrap_or_default()).unwrap_or_default();
-                    let s = callback_string(&text);
-                    // SAFETY: the host registered `cb` with this signature; `s` lives across the call.
-                    unsafe { cb(code(status), s.as_ptr(), ud.0) };
-                },
-            ),
+            Box::new(move |status: LaResult, release: Option<Release>| {
+                let ud = ud;
+                let text = serde_json::to_string(&release.unwrap_or_default()).unwrap_or_default();
+                let s = callback_string(&text);
+                // SAFETY: the host registered `cb` with this signature; `s` lives across the call.
+                unsafe { cb(code(status), s.as_ptr(), ud.0) };
+            }),
         )
     })
 }
@@ -178,19 +173,17 @@ pub unsafe extern "C" fn CheckForReleaseUpdate(
     releaseUpdateCallback: CallbackType,
 ) -> c_int {
     guard(|| {
-        let platform = unsafe { str_in(platform, Error::ReleasePlatform) }?;
-        let version = unsafe { str_in(version, Error::ReleaseVersionFormat) }?;
-        let channel = unsafe { str_in(channel, Error::ReleaseChannel) }?;
+        let platform = unsafe { str_in(platform, Status::ReleasePlatform) }?;
+        let version = unsafe { str_in(version, Status::ReleaseVersionFormat) }?;
+        let channel = unsafe { str_in(channel, Status::ReleaseChannel) }?;
         let query = ReleaseQuery::explicit(&platform, &version, &channel)?;
-        let cb = releaseUpdateCallback.ok_or(Error::Fail)?;
+        let cb = releaseUpdateCallback.ok_or(Status::Fail)?;
         releases::check(
             query,
-            Box::new(
-                move |status: Result<Outcome, Error>, _release: Option<Release>| {
-                    // SAFETY: the host registered `cb` as `void(uint32_t)`.
-                    unsafe { cb(code(status) as u32) };
-                },
-            ),
+            Box::new(move |status: LaResult, _release: Option<Release>| {
+                // SAFETY: the host registered `cb` as `void(uint32_t)`.
+                unsafe { cb(code(status) as u32) };
+            }),
         )
     })
 }
@@ -204,8 +197,8 @@ pub unsafe extern "C" fn CheckForReleaseUpdate(
 #[no_mangle]
 pub unsafe extern "C" fn AuthenticateUser(email: CSTRTYPE, password: CSTRTYPE) -> c_int {
     guard(|| {
-        let email = unsafe { str_in(email, Error::AuthenticationFailed) }?;
-        let password = unsafe { str_in(password, Error::AuthenticationFailed) }?;
+        let email = unsafe { str_in(email, Status::AuthenticationFailed) }?;
+        let password = unsafe { str_in(password, Status::AuthenticationFailed) }?;
         users::authenticate(&email, &password)
     })
 }
@@ -219,7 +212,7 @@ pub unsafe extern "C" fn AuthenticateUser(email: CSTRTYPE, password: CSTRTYPE) -
 pub unsafe extern "C" fn AuthenticateUserWithIdToken(idToken: CSTRTYPE) -> c_int {
     guard(|| {
         users::authenticate_with_id_token(&unsafe {
-            str_in(idToken, Error::AuthenticationIdTokenInvalid)
+            str_in(idToken, Status::AuthenticationIdTokenInvalid)
         }?)
     })
 }

@@ -5,15 +5,15 @@ use std::os::raw::c_int;
 use super::args::str_in;
 use super::guard::guard;
 use super::types::CSTRTYPE;
-use crate::core::error::Error;
 use crate::core::settings;
+use crate::status::Status;
 
 /// Sets the license key (10..256 bytes).
 ///
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_LICENSE_KEY. Thread safety: safe.
 #[no_mangle]
 pub unsafe extern "C" fn SetLicenseKey(licenseKey: CSTRTYPE) -> c_int {
-    guard(|| settings::set_license_key(&unsafe { str_in(licenseKey, Error::LicenseKey) }?))
+    guard(|| settings::set_license_key(&unsafe { str_in(licenseKey, Status::LicenseKey) }?))
 }
 
 /// OpenLex alias of SetLicenseKey: a product key is what users call a license key.
@@ -31,8 +31,8 @@ pub unsafe extern "C" fn SetProductKey(productKey: CSTRTYPE) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn SetLicenseUserCredential(email: CSTRTYPE, password: CSTRTYPE) -> c_int {
     guard(|| {
-        let email = unsafe { str_in(email, Error::AuthenticationFailed) }?;
-        let password = unsafe { str_in(password, Error::AuthenticationFailed) }?;
+        let email = unsafe { str_in(email, Status::AuthenticationFailed) }?;
+        let password = unsafe { str_in(password, Status::AuthenticationFailed) }?;
         settings::set_license_user_credential(&email, &password)
     })
 }
@@ -53,8 +53,8 @@ pub extern "C" fn SetActivationLeaseDuration(leaseDuration: i64) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn SetActivationMetadata(key: CSTRTYPE, value: CSTRTYPE) -> c_int {
     guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyLength) }?;
-        let value = unsafe { str_in(value, Error::MetadataValueLength) }?;
+        let key = unsafe { str_in(key, Status::MetadataKeyLength) }?;
+        let value = unsafe { str_in(value, Status::MetadataValueLength) }?;
         settings::set_activation_metadata(&key, &value)
     })
 }
@@ -66,8 +66,8 @@ pub unsafe extern "C" fn SetActivationMetadata(key: CSTRTYPE, value: CSTRTYPE) -
 #[no_mangle]
 pub unsafe extern "C" fn SetTrialActivationMetadata(key: CSTRTYPE, value: CSTRTYPE) -> c_int {
     guard(|| {
-        let key = unsafe { str_in(key, Error::MetadataKeyLength) }?;
-        let value = unsafe { str_in(value, Error::MetadataValueLength) }?;
+        let key = unsafe { str_in(key, Status::MetadataKeyLength) }?;
+        let value = unsafe { str_in(value, Status::MetadataValueLength) }?;
         settings::set_trial_activation_metadata(&key, &value)
     })
 }
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn SetTrialActivationMetadata(key: CSTRTYPE, value: CSTRTY
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_APP_VERSION_LENGTH. Thread safety: safe.
 #[no_mangle]
 pub unsafe extern "C" fn SetAppVersion(appVersion: CSTRTYPE) -> c_int {
-    guard(|| settings::set_app_version(&unsafe { str_in(appVersion, Error::AppVersionLength) }?))
+    guard(|| settings::set_app_version(&unsafe { str_in(appVersion, Status::AppVersionLength) }?))
 }
 
 /// Sets the release version, in `x.x`, `x.x.x` or `x.x.x.x` form.
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn SetAppVersion(appVersion: CSTRTYPE) -> c_int {
 pub unsafe extern "C" fn SetReleaseVersion(releaseVersion: CSTRTYPE) -> c_int {
     guard(|| {
         settings::set_release_version(&unsafe {
-            str_in(releaseVersion, Error::ReleaseVersionFormat)
+            str_in(releaseVersion, Status::ReleaseVersionFormat)
         }?)
     })
 }
@@ -107,7 +107,7 @@ pub extern "C" fn SetReleasePublishedDate(releasePublishedDate: u32) -> c_int {
 pub unsafe extern "C" fn SetReleasePlatform(releasePlatform: CSTRTYPE) -> c_int {
     guard(|| {
         settings::set_release_platform(&unsafe {
-            str_in(releasePlatform, Error::ReleasePlatformLength)
+            str_in(releasePlatform, Status::ReleasePlatformLength)
         }?)
     })
 }
@@ -119,7 +119,7 @@ pub unsafe extern "C" fn SetReleasePlatform(releasePlatform: CSTRTYPE) -> c_int 
 pub unsafe extern "C" fn SetReleaseChannel(releaseChannel: CSTRTYPE) -> c_int {
     guard(|| {
         settings::set_release_channel(&unsafe {
-            str_in(releaseChannel, Error::ReleaseChannelLength)
+            str_in(releaseChannel, Status::ReleaseChannelLength)
         }?)
     })
 }
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn SetOfflineActivationRequestMeterAttributeUses(
 ) -> c_int {
     guard(|| {
         settings::set_offline_meter_uses(
-            &unsafe { str_in(name, Error::MeterAttributeNotFound) }?,
+            &unsafe { str_in(name, Status::MeterAttributeNotFound) }?,
             uses,
         )
     })
@@ -150,7 +150,10 @@ pub unsafe extern "C" fn SetTwoFactorAuthenticationCode(
 ) -> c_int {
     guard(|| {
         settings::set_two_factor_code(&unsafe {
-            str_in(twoFactorAuthenticationCode, Error::TwoFactorCodeInvalid)
+            str_in(
+                twoFactorAuthenticationCode,
+                Status::TwoFactorAuthenticationCodeInvalid,
+            )
         }?)
     })
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::args::{buf_out, str_in};
 use super::guard::{done, guard};
 use super::types::{CallbackType, CSTRTYPE, STRTYPE};
-use crate::core::error::Error;
 use crate::core::{product, settings, system_wide};
+use crate::status::Status;
 
 /// Sets the absolute path of the product file (deprecated; use SetProductData).
 ///
@@ -15,7 +15,7 @@ use crate::core::{product, settings, system_wide};
 /// Thread safety: safe; call once at start-up.
 #[no_mangle]
 pub unsafe extern "C" fn SetProductFile(filePath: CSTRTYPE) -> c_int {
-    guard(|| product::set_product_file(&unsafe { str_in(filePath, Error::FilePath) }?))
+    guard(|| product::set_product_file(&unsafe { str_in(filePath, Status::FilePath) }?))
 }
 
 /// Embeds the product data (OpenLex product data text, or the product's RSA public key
@@ -24,7 +24,7 @@ pub unsafe extern "C" fn SetProductFile(filePath: CSTRTYPE) -> c_int {
 /// Returns LA_OK, LA_E_PRODUCT_DATA. Thread safety: safe; call once at start-up.
 #[no_mangle]
 pub unsafe extern "C" fn SetProductData(productData: CSTRTYPE) -> c_int {
-    guard(|| product::set_product_data(&unsafe { str_in(productData, Error::ProductData) }?))
+    guard(|| product::set_product_data(&unsafe { str_in(productData, Status::ProductData) }?))
 }
 
 /// Sets the product id and the permission flag (LA_USER, LA_SYSTEM, LA_ALL_USERS,
@@ -36,12 +36,12 @@ pub unsafe extern "C" fn SetProductData(productData: CSTRTYPE) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn SetProductId(productId: CSTRTYPE, flags: u32) -> c_int {
     guard(|| {
-        let id = unsafe { str_in(productId, Error::ProductId) };
-        // Product data is checked before the id, as the vendor does.
-        if crate::core::state::lock().product.is_none() {
-            return Err(Error::ProductData);
-        }
-        product::set_product_id(&id?, flags)
+        product::set_product_id(
+            unsafe { str_in(productId, Status::ProductId) }
+                .ok()
+                .as_deref(),
+            flags,
+        )
     })
 }
 
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn SetProductId(productId: CSTRTYPE, flags: u32) -> c_int 
 #[no_mangle]
 pub unsafe extern "C" fn SetDataDirectory(directoryPath: CSTRTYPE) -> c_int {
     guard(|| {
-        settings::set_data_directory(&unsafe { str_in(directoryPath, Error::FilePermission) }?)
+        settings::set_data_directory(&unsafe { str_in(directoryPath, Status::FilePermission) }?)
     })
 }
 
@@ -81,7 +81,7 @@ pub extern "C" fn SetCacheMode(enable: u32) -> c_int {
 pub unsafe extern "C" fn SetCustomDeviceFingerprint(fingerprint: CSTRTYPE) -> c_int {
     guard(|| {
         settings::set_custom_fingerprint(&unsafe {
-            str_in(fingerprint, Error::CustomFingerprintLength)
+            str_in(fingerprint, Status::CustomFingerprintLength)
         }?)
     })
 }
@@ -91,7 +91,7 @@ pub unsafe extern "C" fn SetCustomDeviceFingerprint(fingerprint: CSTRTYPE) -> c_
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_NET_PROXY. Thread safety: safe.
 #[no_mangle]
 pub unsafe extern "C" fn SetNetworkProxy(proxy: CSTRTYPE) -> c_int {
-    guard(|| settings::set_network_proxy(&unsafe { str_in(proxy, Error::NetProxy) }?))
+    guard(|| settings::set_network_proxy(&unsafe { str_in(proxy, Status::NetProxy) }?))
 }
 
 /// Sets the API host: an `https://` URL, or `http://` for a loopback host only.
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn SetNetworkProxy(proxy: CSTRTYPE) -> c_int {
 /// Returns LA_OK, LA_E_PRODUCT_ID, LA_E_HOST_URL. Thread safety: safe.
 #[no_mangle]
 pub unsafe extern "C" fn SetCryptlexHost(host: CSTRTYPE) -> c_int {
-    guard(|| settings::set_cryptlex_host(&unsafe { str_in(host, Error::HostUrl) }?))
+    guard(|| settings::set_cryptlex_host(&unsafe { str_in(host, Status::HostUrl) }?))
 }
 
 /// Enables (non-zero, default) or disables TLS peer verification. Disabling it is for testing.
@@ -164,7 +164,7 @@ pub unsafe extern "C" fn GetProductId(productId: STRTYPE, length: u32) -> c_int 
             buf_out(
                 productId,
                 length,
-                &product::product_id().map_err(|_| Error::ProductId)?,
+                &product::product_id().map_err(|_| Status::ProductId)?,
             )
         })
     })
@@ -180,7 +180,7 @@ pub unsafe extern "C" fn GetAccountId(accountId: STRTYPE, length: u32) -> c_int 
             buf_out(
                 accountId,
                 length,
-                &product::account_id().map_err(|_| Error::ProductId)?,
+                &product::account_id().map_err(|_| Status::ProductId)?,
             )
         })
     })

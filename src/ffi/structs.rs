@@ -5,26 +5,27 @@ use std::os::raw::c_int;
 
 use serde::Serialize;
 
-use super::args::{array_out, buf_out, field_out, str_in, struct_out};
+use super::args::{array_out, buf_out, fits, str_in, struct_out, Staged};
 use super::guard::{done, guard};
 use super::types::{self, CSTRTYPE, STRTYPE};
-use crate::core::error::Error;
 use crate::core::{getters, product, users};
+use crate::status::Status;
 use openlex_wire::claims;
 
-fn json<T: Serialize>(v: &T) -> Result<String, Error> {
-    serde_json::to_string(v).map_err(|_| Error::Fail)
+fn json<T: Serialize>(v: &T) -> Result<String, Status> {
+    serde_json::to_string(v).map_err(|_| Status::Fail)
 }
 
-fn fill_entitlement(
-    dst: &mut types::FeatureEntitlement,
+fn stage_entitlement<'a>(
+    out: &mut Staged<'a>,
+    dst: &'a mut types::FeatureEntitlement,
     src: &claims::FeatureEntitlement,
-) -> Result<(), Error> {
-    field_out(&mut dst.featureName, &src.feature_name)?;
-    field_out(&mut dst.featureDisplayName, &src.feature_display_name)?;
-    field_out(&mut dst.value, &src.value)?;
-    field_out(&mut dst.baseValue, &src.base_value)?;
-    dst.expiresAt = src.expires_at;
+) -> Result<(), Status> {
+    out.field(&mut dst.featureName, &src.feature_name)?;
+    out.field(&mut dst.featureDisplayName, &src.feature_display_name)?;
+    out.field(&mut dst.value, &src.value)?;
+    out.field(&mut dst.baseValue, &src.base_value)?;
+    out.set(&mut dst.expiresAt, src.expires_at);
     Ok(())
 }
 
@@ -40,17 +41,14 @@ pub unsafe extern "C" fn GetFeatureEntitlements(
 ) -> c_int {
     guard(|| {
         let list = getters::feature_entitlements()?;
-        if list.len() > length as usize {
-            return Err(Error::BufferSize);
-        }
+        fits(list.len(), length as usize)?;
         let arr = unsafe { array_out(featureEntitlements, length) }?;
-        for (dst, src) in arr.iter_mut().zip(list.iter()) {
-            fill_entitlement(dst, src)?;
+        let empty = claims::FeatureEntitlement::default();
+        let mut out = Staged::new();
+        for (i, dst) in arr.iter_mut().enumerate() {
+            stage_entitlement(&mut out, dst, list.get(i).unwrap_or(&empty))?;
         }
-        for dst in arr.iter_mut().skip(list.len()) {
-            fill_entitlement(dst, &claims::FeatureEntitlement::default())?;
-        }
-        done(Ok(()))
+        done(out.commit())
     })
 }
 
@@ -64,12 +62,11 @@ pub unsafe extern "C" fn GetFeatureEntitlement(
     featureEntitlement: *mut types::FeatureEntitlement,
 ) -> c_int {
     guard(|| {
-        let name = unsafe { str_in(featureName, Error::FeatureEntitlementNotFound) }?;
+        let name = unsafe { str_in(featureName, Status::FeatureEntitlementNotFound) }?;
         let fe = getters::feature_entitlement(&name)?;
-        done(fill_entitlement(
-            unsafe { struct_out(featureEntitlement) }?,
-            &fe,
-        ))
+        let mut out = Staged::new();
+        stage_entitlement(&mut out, unsafe { struct_out(featureEntitlement) }?, &fe)?;
+        done(out.commit())
     })
 }
 
@@ -105,7 +102,7 @@ pub unsafe extern "C" fn GetFeatureEntitlementInternal(
     length: u32,
 ) -> c_int {
     guard(|| {
-        let name = unsafe { str_in(featureName, Error::FeatureEntitlementNotFound) }?;
+        let name = unsafe { str_in(featureName, Status::FeatureEntitlementNotFound) }?;
         done(unsafe {
             buf_out(
                 featureEntitlementJson,
@@ -125,12 +122,14 @@ pub unsafe extern "C" fn GetLicenseOrganizationAddress(
     guard(|| {
         let a = getters::organization_address()?;
         let dst = unsafe { struct_out(organizationAddress) }?;
-        field_out(&mut dst.addressLine1, &a.address_line1)?;
-        field_out(&mut dst.addressLine2, &a.address_line2)?;
-        field_out(&mut dst.city, &a.city)?;
-        field_out(&mut dst.state, &a.state)?;
-        field_out(&mut dst.country, &a.country)?;
-        done(field_out(&mut dst.postalCode, &a.postal_code))
+        let mut out = Staged::new();
+        out.field(&mut dst.addressLine1, &a.address_line1)?;
+        out.field(&mut dst.addressLine2, &a.address_line2)?;
+        out.field(&mut dst.city, &a.city)?;
+        out.field(&mut dst.state, &a.state)?;
+        out.field(&mut dst.country, &a.country)?;
+        out.field(&mut dst.postalCode, &a.postal_code)?;
+        done(out.commit())
     })
 }
 
@@ -166,27 +165,24 @@ pub unsafe extern "C" fn GetUserLicenses(
 ) -> c_int {
     guard(|| {
         let list = users::user_licenses()?;
-        if list.len() > length as usize {
-            return Err(Error::BufferSize);
-        }
+        fits(list.len(), length as usize)?;
         let arr = unsafe { array_out(userLicenses, length) }?;
+        let mut out = Staged::new();
         for (dst, src) in arr.iter_mut().zip(list.iter()) {
-            if src.metadata.len() > types::MAX_METADATA_SIZE {
-                return Err(Error::BufferSize);
-            }
-            dst.allowedActivations = src.allowed_activations;
-            dst.allowedDeactivations = src.allowed_deactivations;
-            dst.totalActivations = src.total_activations;
-            dst.totalDeactivations = src.total_deactivations;
-            field_out(&mut dst.key, &src.key)?;
-            field_out(&mut dst.r#type, &src.r#type)?;
+            fits(src.metadata.len(), dst.metadata.len())?;
+            out.set(&mut dst.allowedActivations, src.allowed_activations);
+            out.set(&mut dst.allowedDeactivations, src.allowed_deactivations);
+            out.set(&mut dst.totalActivations, src.total_activations);
+            out.set(&mut dst.totalDeactivations, src.total_deactivations);
+            out.field(&mut dst.key, &src.key)?;
+            out.field(&mut dst.r#type, &src.r#type)?;
             for (i, m) in dst.metadata.iter_mut().enumerate() {
                 let e = src.metadata.get(i).cloned().unwrap_or_default();
-                field_out(&mut m.key, &e.key)?;
-                field_out(&mut m.value, &e.value)?;
+                out.field(&mut m.key, &e.key)?;
+                out.field(&mut m.value, &e.value)?;
             }
         }
-        done(Ok(()))
+        done(out.commit())
     })
 }
 
@@ -206,13 +202,15 @@ pub unsafe extern "C" fn GetDataStoreInfo(dataStoreInfo: *mut types::DataStoreIn
     guard(|| {
         let info = product::data_store_info()?;
         let dst = unsafe { struct_out(dataStoreInfo) }?;
-        if info.path.len() + 1 > dst.path.len() {
-            return Err(Error::BufferSize);
-        }
-        field_out(&mut dst.storageKind, info.storage_kind)?;
-        field_out(&mut dst.permissionFlag, info.permission_flag)?;
-        dst.isCustomDataDirectory = u32::from(info.is_custom_data_directory);
-        done(field_out(&mut dst.path, &info.path))
+        let mut out = Staged::new();
+        out.field(&mut dst.storageKind, info.storage_kind)?;
+        out.field(&mut dst.permissionFlag, info.permission_flag)?;
+        out.set(
+            &mut dst.isCustomDataDirectory,
+            u32::from(info.is_custom_data_directory),
+        );
+        out.field(&mut dst.path, &info.path)?;
+        done(out.commit())
     })
 }
 
@@ -255,11 +253,13 @@ pub unsafe extern "C" fn LookupLicense(
     licenseLookupInfo: *mut types::LicenseLookupInfo,
 ) -> c_int {
     guard(|| {
-        let key = unsafe { str_in(licenseKey, Error::LicenseKey) }?;
+        let key = unsafe { str_in(licenseKey, Status::LicenseKey) }?;
         let l = users::lookup_license(&key)?;
         let dst = unsafe { struct_out(licenseLookupInfo) }?;
-        field_out(&mut dst.key, &l.key)?;
-        done(field_out(&mut dst.r#type, &l.r#type))
+        let mut out = Staged::new();
+        out.field(&mut dst.key, &l.key)?;
+        out.field(&mut dst.r#type, &l.r#type)?;
+        done(out.commit())
     })
 }
 
@@ -272,7 +272,7 @@ pub unsafe extern "C" fn LookupLicenseInternal(
     length: u32,
 ) -> c_int {
     guard(|| {
-        let key = unsafe { str_in(licenseKey, Error::LicenseKey) }?;
+        let key = unsafe { str_in(licenseKey, Status::LicenseKey) }?;
         done(unsafe {
             buf_out(
                 licenseLookupInfo,

@@ -5,8 +5,8 @@ use std::os::raw::c_int;
 use super::args::str_in;
 use super::guard::guard;
 use super::types::CSTRTYPE;
-use crate::core::error::Error;
 use crate::core::{local_trial, offline, trial, trial_online};
+use crate::status::Status;
 
 /// Starts a verified trial: POST /v3/trial-activations (no license key needed).
 ///
@@ -32,7 +32,7 @@ pub extern "C" fn SyncTrialActivation() -> c_int {
 /// LA_E_OFFLINE_RESPONSE_FILE, LA_E_OFFLINE_RESPONSE_FILE_EXPIRED, LA_E_TIME. Thread safety: safe.
 #[no_mangle]
 pub unsafe extern "C" fn ActivateTrialOffline(filePath: CSTRTYPE) -> c_int {
-    guard(|| offline::activate_trial_offline(&unsafe { str_in(filePath, Error::FilePath) }?))
+    guard(|| offline::activate_trial_offline(&unsafe { str_in(filePath, Status::FilePath) }?))
 }
 
 /// Writes an offline trial activation request file.
@@ -40,7 +40,7 @@ pub unsafe extern "C" fn ActivateTrialOffline(filePath: CSTRTYPE) -> c_int {
 /// Returns LA_OK, LA_FAIL, LA_E_PRODUCT_ID, LA_E_FILE_PERMISSION. Thread safety: safe.
 #[no_mangle]
 pub unsafe extern "C" fn GenerateOfflineTrialActivationRequest(filePath: CSTRTYPE) -> c_int {
-    guard(|| offline::generate_trial_request(&unsafe { str_in(filePath, Error::FilePermission) }?))
+    guard(|| offline::generate_trial_request(&unsafe { str_in(filePath, Status::FilePermission) }?))
 }
 
 /// Verifies the stored verified trial locally.

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-use crate::core::error::Error;
+use crate::status::Status;
 
 /// The vendor's default API host.
 pub const DEFAULT_HOST: &str = "https://api.cryptlex.com";
@@ -80,11 +80,11 @@ static ROOTS: LazyLock<Arc<Vec<ureq::tls::Certificate<'static>>>> = LazyLock::ne
 static AGENTS: LazyLock<Mutex<Option<(Settings, ureq::Agent)>>> =
     LazyLock::new(|| Mutex::new(None));
 
-fn proxy_for(s: &Settings) -> Result<Option<ureq::Proxy>, Error> {
+fn proxy_for(s: &Settings) -> Result<Option<ureq::Proxy>, Status> {
     if !s.proxy.is_empty() {
         return ureq::Proxy::new(&s.proxy)
             .map(Some)
-            .map_err(|_| Error::NetProxy);
+            .map_err(|_| Status::NetProxy);
     }
     let host = s
         .host
@@ -94,10 +94,19 @@ fn proxy_for(s: &Settings) -> Result<Option<ureq::Proxy>, Error> {
         .split(['/', ':'])
         .next()
         .unwrap_or("");
-    if crate::core::limits::is_loopback(host) || no_proxy_matches(host) {
+    if is_loopback(host) || no_proxy_matches(host) {
         return Ok(None);
     }
     Ok(ureq::Proxy::try_from_env())
+}
+
+/// True for `localhost`, 127.0.0.0/8 and ::1.
+pub fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
 }
 
 fn no_proxy_matches(host: &str) -> bool {
@@ -114,7 +123,7 @@ fn no_proxy_matches(host: &str) -> bool {
         })
 }
 
-fn build_agent(s: &Settings) -> Result<ureq::Agent, Error> {
+fn build_agent(s: &Settings) -> Result<ureq::Agent, Status> {
     let tls = ureq::tls::TlsConfig::builder()
         .provider(ureq::tls::TlsProvider::Rustls)
         .unversioned_rustls_crypto_provider(Arc::new(tls::provider()))
@@ -133,7 +142,7 @@ fn build_agent(s: &Settings) -> Result<ureq::Agent, Error> {
     Ok(ureq::Agent::new_with_config(config))
 }
 
-fn agent(s: &Settings) -> Result<ureq::Agent, Error> {
+fn agent(s: &Settings) -> Result<ureq::Agent, Status> {
     let mut cache = AGENTS.lock();
     if let Some((cached, a)) = cache.as_ref() {
         if cached == s {
@@ -153,11 +162,11 @@ pub fn send(
     path: &str,
     body: Option<&[u8]>,
     bearer: Option<&str>,
-) -> Result<Response, Error> {
+) -> Result<Response, Status> {
     let agent = agent(s)?;
     let url = format!("{}{}", s.host, path);
     // Query strings can carry the license key: log the path only.
-    crate::core::log::line(|| {
+    crate::log::line(|| {
         format!(
             "{method:?} {}{}",
             s.host,
@@ -186,8 +195,8 @@ pub fn send(
         }
     };
     let mut resp = result.map_err(|e| {
-        crate::core::log::line(|| format!("transport error: {e}"));
-        Error::Inet
+        crate::log::line(|| format!("transport error: {e}"));
+        Status::Inet
     })?;
     let status = resp.status().as_u16();
     let body = resp
@@ -195,8 +204,8 @@ pub fn send(
         .with_config()
         .limit(MAX_BODY)
         .read_to_vec()
-        .map_err(|_| Error::Inet)?;
-    crate::core::log::line(|| format!("-> {status} ({} bytes)", body.len()));
+        .map_err(|_| Status::Inet)?;
+    crate::log::line(|| format!("-> {status} ({} bytes)", body.len()));
     Ok(Response { status, body })
 }
 

@@ -88,6 +88,14 @@ pub enum LocationError {
     SystemPermission,
 }
 
+impl From<LocationError> for crate::status::Status {
+    fn from(e: LocationError) -> Self {
+        match e {
+            LocationError::SystemPermission => crate::status::Status::SystemPermission,
+        }
+    }
+}
+
 impl Location {
     /// A memory-only location.
     pub fn in_memory() -> Location {

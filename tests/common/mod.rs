@@ -55,6 +55,19 @@ impl TestProduct {
     }
 }
 
+impl TestProduct {
+    /// Points the library at `dir` and sets this product's data and id
+    /// (each call must succeed).
+    pub fn set_up(&self, dir: &std::path::Path) {
+        use openlex_client::ffi::setup::{SetDataDirectory, SetProductData, SetProductId};
+        unsafe {
+            assert_eq!(SetDataDirectory(c(dir.to_str().unwrap()).as_ptr()), 0);
+            assert_eq!(SetProductData(c(&self.data()).as_ptr()), 0);
+            assert_eq!(SetProductId(c(&self.id).as_ptr(), 1), 0);
+        }
+    }
+}
+
 impl Drop for TestProduct {
     fn drop(&mut self) {
         let home = openlex_device::device_info().home_dir.clone();

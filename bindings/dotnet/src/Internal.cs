@@ -1,4 +1,4 @@
-// OpenLex C# binding: UTF-8 helpers and a small JSON reader for the *Internal (JSON) entry points,
+// OpenLex C# binding: string marshalling (UTF-8 on Unix, UTF-16 on Windows) and a small JSON reader for the *Internal (JSON) entry points,
 // so the binding needs nothing beyond the base class library.
 // SPDX-License-Identifier: MIT OR Apache-2.0
 using System;
@@ -9,46 +9,88 @@ using System.Text;
 
 namespace Cryptlex
 {
-    /// <summary>Explicit UTF-8 marshalling: strings in as NUL-terminated UTF-8, buffers out decoded up to the first NUL.</summary>
-    public static class Utf8
+    /// <summary>The library's string ABI, marshalled by hand: NUL-terminated UTF-8 <c>char</c> on Unix,
+    /// NUL-terminated UTF-16 <c>wchar_t</c> on Windows (LexTypes.h: CHARTYPE / STRTYPE). Strings go in as
+    /// byte arrays in that encoding; output buffers are byte arrays whose <c>length</c> argument counts
+    /// characters (code units), not bytes. <see cref="Platform"/> is the one the binding uses.</summary>
+    public sealed class NativeText
     {
-        static readonly UTF8Encoding Enc = new UTF8Encoding(false, false);
+        /// <summary>The running platform's ABI: UTF-16 on Windows, UTF-8 elsewhere.</summary>
+        public static readonly NativeText Platform = new NativeText(Environment.OSVersion.Platform == PlatformID.Win32NT);
+        /// <summary>The Unix ABI (UTF-8 <c>char</c>).</summary>
+        public static readonly NativeText Utf8 = new NativeText(false);
+        /// <summary>The Windows ABI (UTF-16 <c>wchar_t</c>).</summary>
+        public static readonly NativeText Utf16 = new NativeText(true);
 
-        /// <summary>NUL-terminated UTF-8 bytes of <paramref name="s"/>; null stays null (the library reports it).</summary>
-        public static byte[] Encode(string s)
+        readonly Encoding enc;
+
+        NativeText(bool wide)
+        {
+            Wide = wide;
+            enc = wide ? (Encoding)new UnicodeEncoding(false, false) : new UTF8Encoding(false, false);
+        }
+
+        /// <summary>True for UTF-16 <c>wchar_t</c> (Windows).</summary>
+        public bool Wide { get; private set; }
+
+        /// <summary>Bytes per character unit: 2 for <c>wchar_t</c>, 1 for <c>char</c>.</summary>
+        public int UnitSize { get { return Wide ? 2 : 1; } }
+
+        /// <summary>NUL-terminated bytes of <paramref name="s"/>; null stays null (the library reports it).</summary>
+        public byte[] Encode(string s)
         {
             if (s == null) return null;
-            int n = Enc.GetByteCount(s);
-            var b = new byte[n + 1];
-            Enc.GetBytes(s, 0, s.Length, b, 0);
+            var b = new byte[enc.GetByteCount(s) + UnitSize];
+            enc.GetBytes(s, 0, s.Length, b, 0);
             return b;
         }
 
-        /// <summary>Decodes a buffer filled by the library (up to the first NUL).</summary>
-        public static string Decode(byte[] buf)
+        /// <summary>An output buffer of <paramref name="units"/> characters (pass <paramref name="units"/> as its length).</summary>
+        public byte[] Buffer(int units)
         {
-            int n = Array.IndexOf(buf, (byte)0);
-            if (n < 0) n = buf.Length;
-            return Enc.GetString(buf, 0, n);
+            return new byte[units * UnitSize];
         }
 
-        /// <summary>Decodes a NUL-terminated UTF-8 string owned by the library.</summary>
-        public static string FromPtr(IntPtr p)
+        /// <summary>Decodes a buffer filled by the library, up to the first NUL character.</summary>
+        public string Decode(byte[] buf)
+        {
+            return enc.GetString(buf, 0, TerminatedLength(buf, buf.Length));
+        }
+
+        /// <summary>Decodes a NUL-terminated string owned by the library.</summary>
+        public string FromPtr(IntPtr p)
         {
             if (p == IntPtr.Zero) return null;
             int n = 0;
-            while (Marshal.ReadByte(p, n) != 0) n++;
+            while (!IsNul(p, n)) n += UnitSize;
             var b = new byte[n];
             Marshal.Copy(p, b, 0, n);
-            return Enc.GetString(b);
+            return enc.GetString(b);
         }
 
-        /// <summary>Decodes a fixed-size char field inside a native struct.</summary>
-        public static string FromField(IntPtr structPtr, int offset, int size)
+        /// <summary>Decodes a fixed-size character array of <paramref name="units"/> characters at
+        /// <paramref name="byteOffset"/> inside a native struct.</summary>
+        public string FromField(IntPtr structPtr, int byteOffset, int units)
         {
-            var b = new byte[size];
-            Marshal.Copy(IntPtr.Add(structPtr, offset), b, 0, size);
+            var b = Buffer(units);
+            Marshal.Copy(IntPtr.Add(structPtr, byteOffset), b, 0, b.Length);
             return Decode(b);
+        }
+
+        bool IsNul(IntPtr p, int offset)
+        {
+            return Wide ? Marshal.ReadInt16(p, offset) == 0 : Marshal.ReadByte(p, offset) == 0;
+        }
+
+        /// <summary>Bytes before the first NUL unit (whole units only).</summary>
+        int TerminatedLength(byte[] buf, int limit)
+        {
+            int step = UnitSize;
+            for (int i = 0; i + step <= limit; i += step)
+            {
+                if (buf[i] == 0 && (step == 1 || buf[i + 1] == 0)) return i;
+            }
+            return limit - limit % step;
         }
     }
 

@@ -41,7 +41,7 @@ namespace Cryptlex
         /// <summary>Release update callback of CheckReleaseUpdate (runs on a library thread).</summary>
         public delegate void ReleaseUpdateCallbackType(uint status, Release release, object userData);
 
-        /// <summary>Initial buffer size (bytes) of string getters; they grow it on LA_E_BUFFER_SIZE.</summary>
+        /// <summary>Initial buffer size (characters) of string getters; they grow it on LA_E_BUFFER_SIZE.</summary>
         public static int InitialBufferSize = 256;
         const int MaxBufferSize = 64 * 1024 * 1024;
 
@@ -54,7 +54,10 @@ namespace Cryptlex
             lock (keepAliveLock) keepAlive.Add(d);
         }
 
-        static byte[] U(string s) { return Utf8.Encode(s); }
+        /// <summary>How strings cross to the library on this platform (UTF-16 on Windows, UTF-8 elsewhere).</summary>
+        static readonly NativeText T = NativeText.Platform;
+
+        static byte[] U(string s) { return T.Encode(s); }
 
         static void Check(int status)
         {
@@ -76,9 +79,9 @@ namespace Cryptlex
             int size = Math.Max(InitialBufferSize, 2);
             while (true)
             {
-                var buf = new byte[size];
+                var buf = T.Buffer(size);
                 int status = call(buf, (uint)size);
-                if (status == S.LA_OK) return Utf8.Decode(buf);
+                if (status == S.LA_OK) return T.Decode(buf);
                 if (status == S.LA_E_BUFFER_SIZE && size < MaxBufferSize)
                 {
                     size *= 2;
@@ -338,10 +341,10 @@ namespace Cryptlex
             int size = Math.Max(InitialBufferSize, 2);
             while (true)
             {
-                var initial = new byte[size];
-                var current = new byte[size];
+                var initial = T.Buffer(size);
+                var current = T.Buffer(size);
                 int st = N.GetActivationMode(initial, (uint)size, current, (uint)size);
-                if (st == S.LA_OK) return new ActivationMode(Utf8.Decode(initial), Utf8.Decode(current));
+                if (st == S.LA_OK) return new ActivationMode(T.Decode(initial), T.Decode(current));
                 if (st == S.LA_E_BUFFER_SIZE && size < MaxBufferSize) { size *= 2; continue; }
                 throw new LexActivatorException(st);
             }
@@ -402,7 +405,7 @@ namespace Cryptlex
             N.ReleaseCallbackTypeInternal native = (status, releaseJson, ignored) =>
             {
                 Release release = null;
-                string json = Utf8.FromPtr(releaseJson);
+                string json = T.FromPtr(releaseJson);
                 if (!string.IsNullOrEmpty(json))
                 {
                     var d = JsonObject(json);

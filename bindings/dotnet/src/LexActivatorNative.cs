@@ -1,7 +1,8 @@
 // OpenLex C# binding: raw P/Invoke declarations of every function libLexActivator exports
-// (exports.txt). Strings cross the boundary as NUL-terminated UTF-8 byte arrays, encoded and
-// decoded explicitly (see Utf8), so marshalling does not depend on what the runtime takes
-// CharSet.Ansi to mean. Output buffers are byte[] whose length is passed as `length`.
+// (exports.txt). Strings cross the boundary as NUL-terminated byte arrays in the library's
+// encoding (UTF-8 char on Unix, UTF-16 wchar_t on Windows), encoded and decoded explicitly (see
+// NativeText), so marshalling does not depend on what the runtime takes CharSet.Ansi to mean.
+// Output buffers are byte[] whose `length` argument counts characters.
 // SPDX-License-Identifier: MIT OR Apache-2.0
 using System;
 using System.Runtime.InteropServices;

@@ -209,6 +209,43 @@ static class Tests
             Eq("Unknown error!", LexActivatorException.GetErrorMessage(9999), "unknown code");
         });
 
+        Test("NativeText: the binding uses UTF-8 char off Windows, UTF-16 wchar_t on Windows", () =>
+        {
+            bool windows = Environment.OSVersion.Platform == PlatformID.Win32NT;
+            Eq(windows, NativeText.Platform.Wide, "NativeText.Platform.Wide");
+            Eq(windows ? 2 : 1, NativeText.Platform.UnitSize, "NativeText.Platform.UnitSize");
+        });
+
+        Test("NativeText.Utf8: NUL-terminated UTF-8, buffers counted in bytes", () =>
+        {
+            var t = NativeText.Utf8;
+            Eq("61-C3-A9-E2-82-AC-F0-9F-98-80-00", BitConverter.ToString(t.Encode("a\u00e9\u20ac\U0001F600")), "Encode");
+            Eq(5, t.Buffer(5).Length, "Buffer(5) bytes");
+            Eq("ab", t.Decode(new byte[] { 0x61, 0x62, 0, 0x63 }), "Decode stops at NUL");
+            Eq("abc", t.Decode(new byte[] { 0x61, 0x62, 0x63 }), "Decode without NUL");
+            True(t.Encode(null) == null, "null stays null");
+        });
+
+        Test("NativeText.Utf16: wchar_t strings as the Windows DLL takes them (length in characters)", () =>
+        {
+            var t = NativeText.Utf16;
+            // U+20AC is AC 20 little-endian; U+1F600 is the surrogate pair D83D DE00; then a 2-byte NUL.
+            Eq("61-00-E9-00-AC-20-3D-D8-00-DE-00-00", BitConverter.ToString(t.Encode("a\u00e9\u20ac\U0001F600")), "Encode");
+            Eq(10, t.Buffer(5).Length, "Buffer(5) bytes");
+            // A unit with a zero low byte (U+0100 is 00 01) is a character, not the terminator.
+            Eq("\u0100b", t.Decode(new byte[] { 0x00, 0x01, 0x62, 0x00, 0x00, 0x00, 0x63, 0x00 }), "Decode stops at the NUL unit");
+            Eq("\u20ac", t.Decode(new byte[] { 0xAC, 0x20, 0x41 }), "a trailing odd byte is ignored");
+            IntPtr p = Marshal.AllocHGlobal(64);
+            try
+            {
+                byte[] wide = t.Encode("x\u20ac\U0001F600");
+                Marshal.Copy(wide, 0, p, wide.Length);
+                Eq("x\u20ac\U0001F600", t.FromPtr(p), "FromPtr");
+                Eq("\u20ac\U0001F600", t.FromField(p, 2, 8), "FromField at byte offset 2, 8 characters");
+            }
+            finally { Marshal.FreeHGlobal(p); }
+        });
+
         Test("GetLibraryVersion", () =>
         {
             string v = LexActivator.GetLibraryVersion();
@@ -260,10 +297,10 @@ static class Tests
             try
             {
                 Eq(S.LA_OK, LexActivatorNative.GetDataStoreInfo(p), "native status");
-                Eq("file", Utf8.FromField(p, 0, 256), "native storageKind");
-                Eq("la-user", Utf8.FromField(p, 256, 256), "native permissionFlag");
+                Eq("file", NativeText.Utf8.FromField(p, 0, 256), "native storageKind");
+                Eq("la-user", NativeText.Utf8.FromField(p, 256, 256), "native permissionFlag");
                 Eq(1, Marshal.ReadInt32(p, 512), "native isCustomDataDirectory");
-                Eq(info.Path, Utf8.FromField(p, 516, 1024), "native path");
+                Eq(info.Path, NativeText.Utf8.FromField(p, 516, 1024), "native path");
             }
             finally { Marshal.FreeHGlobal(p); }
         });

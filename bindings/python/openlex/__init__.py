@@ -7,6 +7,7 @@
 from .lexactivator import (ActivationMode, DataStoreInfo, FeatureEntitlement, LexActivator,
                            LicenseLookupInfo, LicenseMeterAttribute, Metadata, OrganizationAddress,
                            PermissionFlags, ProductVersionFeatureFlag, ReleaseFlags, UserLicense)
+from ._native import LibraryNotFoundError
 from .lexactivator_exception import LexActivatorException
 from .lexrelease import Release, ReleaseFile
 from .lexstatus_codes import LexStatusCodes
@@ -17,5 +18,5 @@ __all__ = [
     "LexActivator", "LexStatusCodes", "LexActivatorException", "PermissionFlags", "ReleaseFlags",
     "LicenseMeterAttribute", "FeatureEntitlement", "ProductVersionFeatureFlag", "ActivationMode",
     "OrganizationAddress", "Metadata", "UserLicense", "DataStoreInfo", "LicenseLookupInfo",
-    "Release", "ReleaseFile",
+    "Release", "ReleaseFile", "LibraryNotFoundError",
 ]

@@ -280,36 +280,61 @@ else:
 PACKAGE_LIB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libs")
 
 
+ENV_LIBRARY = "OPENLEX_LIBRARY"
+ENV_VENDOR_PATH = "LEXACTIVATOR_LIBRARY_PATH"
+
+
+class LibraryNotFoundError(OSError):
+    """The library could not be found or loaded; the message says where it was looked for."""
+
+
 def candidate_paths():
-    """Where the library is looked for, in order (see README.md)."""
+    """Where the library is looked for, in order (see README.md): (path, what set it) pairs."""
     found = []
-    explicit = os.environ.get("OPENLEX_LIBRARY")
+    explicit = os.environ.get(ENV_LIBRARY)
     if explicit:
-        found.append(explicit)
-    vendor_style = os.environ.get("LEXACTIVATOR_LIBRARY_PATH")
+        found.append((explicit, ENV_LIBRARY))
+    vendor_style = os.environ.get(ENV_VENDOR_PATH)
     if vendor_style:
         if os.path.isdir(vendor_style):
-            found.append(os.path.join(vendor_style, LIBRARY_FILE))
+            found.append((os.path.join(vendor_style, LIBRARY_FILE), ENV_VENDOR_PATH))
         else:
-            found.append(vendor_style)
-    found.append(os.path.join(PACKAGE_LIB_DIR, LIBRARY_FILE))
+            found.append((vendor_style, ENV_VENDOR_PATH))
+    found.append((os.path.join(PACKAGE_LIB_DIR, LIBRARY_FILE), "the package's libs/ directory"))
     return found
+
+
+def _how_to_fix():
+    return ("Set %s to the library's full path (for example target/release/%s after "
+            "`cargo build --release --lib`), or install a wheel that bundles it."
+            % (ENV_LIBRARY, LIBRARY_FILE))
+
+
+def _locate():
+    """(path or bare name to load, where it came from, what was looked at before it)."""
+    paths = candidate_paths()
+    if paths[0][1] != paths[-1][1]:
+        # An explicit setting that points nowhere is an error, not a silent fallback.
+        path, source = paths[0]
+        if not os.path.exists(path):
+            raise LibraryNotFoundError(
+                "LexActivator library not found at %r (from %s). %s" % (path, source, _how_to_fix()))
+        return path, source, []
+    bundled = paths[-1][0]
+    looked = ["%s: not set" % ENV_LIBRARY, "%s: not set" % ENV_VENDOR_PATH]
+    if os.path.exists(bundled):
+        return bundled, "the package's libs/ directory", looked
+    looked.append("%s: no such file" % bundled)
+    system = ctypes.util.find_library("LexActivator")
+    if system:
+        return system, "the system loader (ctypes.util.find_library)", looked
+    looked.append("ctypes.util.find_library('LexActivator'): nothing")
+    return LIBRARY_FILE, "the system loader's search path", looked
 
 
 def find_library():
     """The path (or bare name, for the system loader) of the library to load."""
-    paths = candidate_paths()
-    explicit = [p for p in paths[:-1]]
-    for path in explicit:
-        # An explicit setting that points nowhere is an error, not a silent fallback.
-        if not os.path.exists(path):
-            raise OSError("LexActivator library not found at %r (from OPENLEX_LIBRARY / "
-                          "LEXACTIVATOR_LIBRARY_PATH)" % path)
-        return path
-    if os.path.exists(paths[-1]):
-        return paths[-1]
-    system = ctypes.util.find_library("LexActivator")
-    return system or LIBRARY_FILE
+    return _locate()[0]
 
 
 _library = None
@@ -317,12 +342,18 @@ _bound = {}
 
 
 def library():
-    """The loaded library (loaded on first use)."""
+    """The loaded library (loaded on first use); LibraryNotFoundError says where it looked."""
     global _library
     if _library is None:
-        path = find_library()
+        path, source, looked = _locate()
         mode = ctypes.RTLD_GLOBAL if sys.platform == "darwin" else ctypes.DEFAULT_MODE
-        _library = ctypes.CDLL(path, mode=mode)
+        try:
+            _library = ctypes.CDLL(path, mode=mode)
+        except OSError as err:
+            looked.append("%s (%s): %s" % (path, source, err))
+            raise LibraryNotFoundError(
+                "LexActivator library could not be loaded. Looked at:\n  - %s\n%s"
+                % ("\n  - ".join(looked), _how_to_fix())) from err
     return _library
 
 

@@ -40,10 +40,49 @@ def test_library_is_the_one_configured():
     assert os.path.realpath(_native.library_path()) == os.path.realpath(os.environ["OPENLEX_LIBRARY"])
 
 
-def test_missing_explicit_library_is_an_error(monkeypatch):
+def test_missing_explicit_library_is_an_error_naming_the_variable(monkeypatch):
     monkeypatch.setenv("OPENLEX_LIBRARY", "/nonexistent/libLexActivator.so")
-    with pytest.raises(OSError):
+    with pytest.raises(_native.LibraryNotFoundError) as err:
         _native.find_library()
+    assert isinstance(err.value, OSError)
+    assert "/nonexistent/libLexActivator.so" in str(err.value)
+    assert "(from OPENLEX_LIBRARY)" in str(err.value)
+    monkeypatch.delenv("OPENLEX_LIBRARY")
+    monkeypatch.setenv("LEXACTIVATOR_LIBRARY_PATH", "/nonexistent/dir-or-file")
+    with pytest.raises(_native.LibraryNotFoundError) as err:
+        _native.find_library()
+    assert "(from LEXACTIVATOR_LIBRARY_PATH)" in str(err.value)
+    assert "Set OPENLEX_LIBRARY" in str(err.value)
+
+
+def test_library_found_nowhere_says_where_it_looked(tmp_path):
+    """What a user sees with nothing configured: every place looked at and how to fix it."""
+    import subprocess
+    import sys
+    from conftest import PKG_ROOT
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENLEX_LIBRARY", "LEXACTIVATOR_LIBRARY_PATH", "LD_LIBRARY_PATH")}
+    env["PYTHONPATH"] = PKG_ROOT
+    probe = subprocess.run([sys.executable, "-c", "import ctypes.util; print(ctypes.util.find_library('LexActivator'))"],
+                           env=env, capture_output=True, text=True, check=True)
+    if probe.stdout.strip() != "None":
+        pytest.skip("a libLexActivator is installed system-wide: %s" % probe.stdout.strip())
+    if os.path.exists(os.path.join(_native.PACKAGE_LIB_DIR, _native.LIBRARY_FILE)):
+        pytest.skip("a library is bundled in openlex/libs/")
+    code = ("from openlex import LexActivator\n"
+            "try:\n"
+            "    LexActivator.SetProductData('x')\n"
+            "except OSError as e:\n"
+            "    print(type(e).__name__); print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=str(tmp_path), check=True).stdout
+    assert out.startswith("LibraryNotFoundError\n"), out
+    assert "OPENLEX_LIBRARY: not set" in out, out
+    assert "LEXACTIVATOR_LIBRARY_PATH: not set" in out, out
+    assert os.path.join(_native.PACKAGE_LIB_DIR, _native.LIBRARY_FILE) + ": no such file" in out, out
+    assert "find_library('LexActivator'): nothing" in out, out
+    assert _native.LIBRARY_FILE in out.split("find_library('LexActivator'): nothing", 1)[1], out
+    assert "Set OPENLEX_LIBRARY to the library's full path" in out, out
 
 
 def test_vendor_style_directory_is_accepted(monkeypatch):

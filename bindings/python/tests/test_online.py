@@ -198,3 +198,45 @@ def test_lookup_license(server, product):
     _, key = product.license()
     info = LexActivator.LookupLicense(key)
     assert (info.key, info.type) == (key, "node-locked")
+
+
+def test_untrusted_server_certificate_is_la_e_inet_and_logged(server, product, tmp_path):
+    """README, "The server's certificate": without the development CA the call fails as a network
+    error (48) and the debug log names the certificate problem; with SSL_CERT_FILE it works."""
+    import os
+    import subprocess
+    import sys
+    from conftest import PKG_ROOT
+    _, key = product.license()
+    code = (
+        "import sys\n"
+        "from openlex import LexActivator, LexActivatorException, PermissionFlags\n"
+        "pid, pdata, host, key, data_dir = sys.argv[1:6]\n"
+        "LexActivator.SetDataDirectory(data_dir)\n"
+        "LexActivator.SetProductData(pdata)\n"
+        "LexActivator.SetProductId(pid, PermissionFlags.LA_USER)\n"
+        "LexActivator.SetCryptlexHost(host)\n"
+        "LexActivator.SetDebugMode(1)\n"
+        "LexActivator.SetLicenseKey(key)\n"
+        "try:\n"
+        "    print(LexActivator.ActivateLicense())\n"
+        "except LexActivatorException as e:\n"
+        "    print(e.code)\n")
+
+    def attempt(name, trust_ca):
+        data_dir = tmp_path / name
+        data_dir.mkdir()
+        log = tmp_path / (name + ".log")
+        env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
+        env.update(PYTHONPATH=PKG_ROOT, OPENLEX_LOG_FILE=str(log))
+        if trust_ca:
+            env["SSL_CERT_FILE"] = os.path.join(server.dir, "ca.pem")
+        out = subprocess.run([sys.executable, "-c", code, product.id, product.data, server.url, key,
+                              str(data_dir)], env=env, capture_output=True, text=True, timeout=120, check=True)
+        return int(out.stdout.strip()), (log.read_text() if log.exists() else "")
+
+    status, log = attempt("untrusted", trust_ca=False)
+    assert status == LexStatusCodes.LA_E_INET, status
+    assert "invalid peer certificate: UnknownIssuer" in log, log
+    status, _ = attempt("trusted", trust_ca=True)
+    assert status == LexStatusCodes.LA_OK, status

@@ -815,10 +815,29 @@ mod tests {
     }
 
     #[test]
-    fn live_perm_addr_does_not_panic() {
-        let _ = ethtool_perm_addr("eth0");
-        let _ = ethtool_perm_addr("");
-        let _ = ethtool_perm_addr("a-very-long-interface-name");
-        let _ = physical_macs_in(Path::new("/"), true);
+    fn live_perm_addr_and_macs_are_well_formed() {
+        // Names the kernel cannot have are refused before any ioctl.
+        assert_eq!(ethtool_perm_addr(""), None);
+        assert_eq!(ethtool_perm_addr("a-very-long-interface-name"), None);
+        assert_eq!(ethtool_perm_addr("eth\0x"), None);
+        // No interface has this name: the ioctl fails and says so.
+        assert_eq!(ethtool_perm_addr("olnoif0"), None);
+        // Whatever NICs this machine has: sorted, distinct, usable addresses.
+        let live = physical_macs_in(Path::new("/"), true);
+        assert_eq!(
+            live,
+            physical_macs_in(Path::new("/"), true),
+            "deterministic"
+        );
+        let macs: Vec<&str> = live.split(',').filter(|m| !m.is_empty()).collect();
+        for m in &macs {
+            let parsed = parse_mac(m).unwrap_or_else(|| panic!("{m:?} is not a MAC"));
+            assert!(usable_mac(&parsed), "{m} is not universal unicast");
+        }
+        assert!(
+            macs.windows(2).all(|w| w[0] < w[1]),
+            "sorted and distinct: {live}"
+        );
+        assert_eq!(physical_macs_in(Path::new("/nonexistent-root"), true), "");
     }
 }

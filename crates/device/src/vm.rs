@@ -539,7 +539,24 @@ mod tests {
     }
 
     #[test]
-    fn live_detection_does_not_panic() {
-        let _ = detect_in(Path::new("/"));
+    fn live_detection_agrees_with_the_cpu() {
+        let cpu = CpuidView::live();
+        let verdict = detect_in(Path::new("/"));
+        assert_eq!(verdict, detect_in(Path::new("/")), "deterministic");
+        // A hypervisor that names itself in CPUID makes this a VM, whatever
+        // the files say (Hyper-V may be the host's root partition).
+        if let Some(name) = cpu.signature.and_then(|s| cpuid_vendor(&s)) {
+            if name != "Hyper-V" && name != "Xen" && name != OTHER {
+                assert_eq!(verdict, Some(name), "CPUID names {name}");
+            }
+        }
+        // With nothing to read under the root only the CPU speaks, and the
+        // verdict is the CPUID one (Windows and macOS combine the same way).
+        let empty = tempfile::tempdir().unwrap();
+        if cpu.signature.and_then(|s| cpuid_vendor(&s)) != Some("Xen") {
+            assert_eq!(detect_with(empty.path(), &cpu), combine(Dmi::None, &cpu));
+        }
+        // Without a hypervisor bit and with nothing to read, it is bare metal.
+        assert_eq!(detect_with(empty.path(), &NO_CPU), None);
     }
 }

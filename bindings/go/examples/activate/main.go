@@ -3,14 +3,17 @@
 //
 //	OPENLEX_PRODUCT_DATA=... OPENLEX_PRODUCT_ID=... OPENLEX_LICENSE_KEY=... \
 //	OPENLEX_SERVER_URL=https://licenses.example.com \
-//	OPENLEX_LIBRARY=/path/to/libLexActivator.so ./activate
+//	OPENLEX_LIBRARY=/path/to/libLexActivator.so ./activate [--deactivate]
+//
+// Without OPENLEX_LIBRARY it loads the library next to itself, else the system's
+// (see lexactivator.Load); it prints the file it loaded.
 package main
 
 import (
 	"fmt"
 	"os"
 
-	"github.com/openlex/openlex/bindings/go"
+	lexactivator "github.com/openlex/openlex/bindings/go/v3"
 )
 
 func main() {
@@ -18,6 +21,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	fmt.Println("library:", lexactivator.LibraryPath())
 	check := func(what string, status int) {
 		if status != lexactivator.LA_OK {
 			fmt.Fprintf(os.Stderr, "%s failed: status %d\n", what, status)
@@ -28,6 +32,12 @@ func main() {
 	check("SetProductId", lexactivator.SetProductId(os.Getenv("OPENLEX_PRODUCT_ID"), lexactivator.LA_USER))
 	if url := os.Getenv("OPENLEX_SERVER_URL"); url != "" {
 		check("SetCryptlexHost", lexactivator.SetCryptlexHost(url))
+	}
+
+	if len(os.Args) > 1 && os.Args[1] == "--deactivate" {
+		check("DeactivateLicense", lexactivator.DeactivateLicense())
+		fmt.Println("deactivated")
+		return
 	}
 
 	status := lexactivator.IsLicenseGenuine()
