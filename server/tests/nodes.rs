@@ -185,6 +185,7 @@ fn pg_ctl(args: &str) {
 
 #[test]
 fn a_killed_node_and_a_postgres_restart_lose_nothing_acknowledged() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let Some((mut a, b)) = two_nodes() else {
         return;
     };
