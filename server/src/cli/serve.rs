@@ -123,6 +123,10 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
         clock,
         a.public_url.clone(),
     )?);
+    // The last reference to the app (and so to its database pool) must be
+    // dropped outside the runtime: the PostgreSQL driver's blocking client
+    // may not be dropped inside one.
+    let app_outlives_runtime = app.clone();
     let state = AppState {
         app,
         limiter: limit.map(|l| Arc::new(Limiter::new(l))),
@@ -134,7 +138,7 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
         .max_blocking_threads(a.worker_threads)
         .build()
         .map_err(|e| e.to_string())?;
-    rt.block_on(async move {
+    let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(a.listen)
             .await
             .map_err(|e| format!("binding {}: {e}", a.listen))?;
@@ -149,7 +153,10 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
             _ = stop_signal() => {},
         }
         Ok::<(), String>(())
-    })
+    });
+    drop(rt);
+    drop(app_outlives_runtime);
+    served
 }
 
 async fn stop_signal() {
