@@ -199,6 +199,8 @@ fn a_killed_node_and_a_postgres_restart_lose_nothing_acknowledged() {
     let acknowledged = Mutex::new(Vec::<String>::new());
     let unavailable = Mutex::new(Vec::<Duration>::new());
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let succeeded = std::sync::atomic::AtomicUsize::new(0);
+    let active = std::sync::atomic::AtomicUsize::new(6);
     let stop = std::sync::atomic::AtomicBool::new(false);
     let phase = |n: &Server, t: usize, ops: usize| {
         // bounded: `ops` requests, or until told to stop
@@ -217,11 +219,15 @@ fn a_killed_node_and_a_postgres_restart_lose_nothing_acknowledged() {
                 200 => {
                     let c = claims(&r.s("activationToken"), p["publicKey"].as_str().unwrap());
                     acknowledged.lock().unwrap().push(c.aid);
+                    succeeded.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
                 503 => {
                     assert_eq!(r.code(), "SERVICE_UNAVAILABLE", "{}", r.text);
                     assert!(r.body["message"].is_string(), "{}", r.text);
                     unavailable.lock().unwrap().push(began.elapsed());
+                    // back off as a client would, so the outage does not use
+                    // up this thread's requests
+                    std::thread::sleep(Duration::from_millis(20));
                 }
                 s => panic!("unexpected {s}: {}", r.text),
             }
@@ -229,9 +235,15 @@ fn a_killed_node_and_a_postgres_restart_lose_nothing_acknowledged() {
     };
     std::thread::scope(|sc| {
         for t in 0..3 {
-            let (phase, a, b) = (&phase, &a, &b);
-            sc.spawn(move || phase(a, t, 400));
-            sc.spawn(move || phase(b, t, 400));
+            let (phase, a, b, active) = (&phase, &a, &b, &active);
+            sc.spawn(move || {
+                phase(a, t, 400);
+                active.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            });
+            sc.spawn(move || {
+                phase(b, t, 400);
+                active.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            });
         }
         // mid-load: kill node A, then restart PostgreSQL
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -247,13 +259,16 @@ fn a_killed_node_and_a_postgres_restart_lose_nothing_acknowledged() {
         assert!(st.success());
         let before = done.load(std::sync::atomic::Ordering::SeqCst);
         while done.load(std::sync::atomic::Ordering::SeqCst) < before + 30
+            && active.load(std::sync::atomic::Ordering::SeqCst) > 0
             && Instant::now() < deadline
         {
             std::thread::sleep(Duration::from_millis(10));
         }
         pg_ctl("restart -m fast -w -t 30");
-        let before = done.load(std::sync::atomic::Ordering::SeqCst);
-        while done.load(std::sync::atomic::Ordering::SeqCst) < before + 60
+        // until 60 more activations succeed at node B after the restart
+        let before = succeeded.load(std::sync::atomic::Ordering::SeqCst);
+        while succeeded.load(std::sync::atomic::Ordering::SeqCst) < before + 60
+            && active.load(std::sync::atomic::Ordering::SeqCst) > 0
             && Instant::now() < deadline
         {
             std::thread::sleep(Duration::from_millis(10));
