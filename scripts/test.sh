@@ -32,6 +32,7 @@ stages() {
   stage lint "format, lints, header freshness" stage_lint
   stage build "build the library and openlex-server" ensure_built
   stage rust "Rust tests: unit, contract, wire, end-to-end against openlex-server, server integration" stage_rust
+  stage postgres "openlex-server integration tests again on PostgreSQL (throwaway cluster; two nodes, faults, db copy)" stage_postgres
   stage c "C: header compiles as C99 and C++, contract test under valgrind and ASan" stage_c
   stage demo "C examples end to end against openlex-server (the README demo, debug build, ASan + UBSan); nothing outlives it" stage_demo
   stage docs "docs/MIGRATING.md's license import script against openlex-server" stage_docs
@@ -84,6 +85,13 @@ stage_rust() {
   need nm:binutils   # tests/exports.rs reads the library's symbol table
   ensure_built
   cargo test --workspace
+}
+
+stage_postgres() {
+  need python3
+  ensure_built
+  # with-postgres.sh installs Debian's postgresql when its binaries are missing
+  bash scripts/with-postgres.sh cargo test -p openlex-server --tests
 }
 
 stage_c() {

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::DataDir;
+use crate::config::{DataDir, Database};
 use crate::error::{ApiError, ApiResult};
 use crate::keys::KeyCache;
 use crate::passwords::PasswordGate;
 use crate::resources::{products, settings};
+use crate::store::postgres::PgStore;
 use crate::store::sqlite::{Durability, SqliteStore};
 use crate::store::Store;
 
@@ -50,22 +51,26 @@ impl App {
         self
     }
 
-    /// Opens the SQLite database of an initialised data directory. With
-    /// `public_url`, stores it for later runs; without, uses the stored one.
+    /// Opens the database of an initialised data directory (SQLite) or the
+    /// PostgreSQL database `db` names, with at most `connections` pooled
+    /// connections. With `public_url`, stores it for later runs; without,
+    /// uses the stored one.
     pub fn open(
         dir: &DataDir,
+        db: &Database,
         durability: Durability,
+        connections: usize,
         clock: Arc<dyn Clock>,
         public_url: Option<String>,
     ) -> Result<App, String> {
-        if !dir.db().exists() {
+        if matches!(db, Database::Sqlite(path) if !path.exists()) {
             return Err(format!(
                 "{} is not initialised; run `openlex-server init --data-dir {}`",
                 dir.root.display(),
                 dir.root.display()
             ));
         }
-        let store: Arc<dyn Store> = Arc::new(open_sqlite(&dir.db(), durability)?);
+        let store = open_store(db, durability, connections, false)?;
         let url = match public_url {
             Some(u) => {
                 store
@@ -82,8 +87,8 @@ impl App {
     }
 
     /// An app on the system clock (the CLI).
-    pub fn open_cli(dir: &DataDir) -> Result<App, String> {
-        App::open(dir, Durability::Full, Arc::new(SystemClock), None)
+    pub fn open_cli(dir: &DataDir, db: &Database) -> Result<App, String> {
+        App::open(dir, db, Durability::Full, 2, Arc::new(SystemClock), None)
     }
 
     /// The current time (unix seconds) from the injected clock.
@@ -117,6 +122,23 @@ impl App {
 /// Opens (creating) the SQLite database at `path`.
 pub fn open_sqlite(path: &Path, durability: Durability) -> Result<SqliteStore, String> {
     SqliteStore::open(path, durability).map_err(cli_error)
+}
+
+/// Opens either engine. `create` applies PostgreSQL's migrations to an
+/// empty database (`init`); without it an uninitialised one is refused.
+/// SQLite creates and migrates its file in any case.
+pub fn open_store(
+    db: &Database,
+    durability: Durability,
+    connections: usize,
+    create: bool,
+) -> Result<Arc<dyn Store>, String> {
+    Ok(match db {
+        Database::Sqlite(path) => Arc::new(open_sqlite(path, durability)?),
+        Database::Postgres(url) => {
+            Arc::new(PgStore::open(url, connections, create).map_err(cli_error)?)
+        }
+    })
 }
 
 /// An error as the CLI prints it: `CODE: message`.

@@ -40,6 +40,30 @@ impl DataDir {
     }
 }
 
+/// Where the records live: the embedded SQLite file of the data directory,
+/// or a PostgreSQL database shared by several nodes (`--database-url`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// DIR/openlex.db.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// The database of `dir`, or the one `url` names (`postgres://` or
+    /// `postgresql://`); any other scheme is refused.
+    pub fn select(dir: &DataDir, url: Option<&str>) -> Result<Self, String> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Database::Sqlite(dir.db())),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Ok(Database::Postgres(u.to_owned()))
+            }
+            Some(_) => Err("--database-url must be a postgres:// or postgresql:// URL".into()),
+        }
+    }
+}
+
 /// Writes a file readable by its owner only (secrets).
 pub fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
     use std::io::Write;

@@ -437,9 +437,14 @@ fn init_twice_and_http_off_loopback_refused() {
             0o600
         );
     }
-    for f in ["ca.pem", "server.pem", "server-key.pem", "openlex.db"] {
+    for f in ["ca.pem", "server.pem", "server-key.pem"] {
         assert!(dir.join(f).exists(), "{f}");
     }
+    // the SQLite file, unless the suite runs on PostgreSQL
+    assert_eq!(
+        dir.join("openlex.db").exists(),
+        test_database_server().is_none()
+    );
     assert!(!cli(&dir, &["init"]).0);
     let (ok, _, err) = cli(&dir, &["serve", "--http", "--listen", "0.0.0.0:0"]);
     assert!(!ok && err.contains("loopback"), "{err}");
@@ -452,9 +457,8 @@ fn plain_http_on_loopback() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("d");
     assert!(cli(&dir, &["init"]).0);
-    let mut child = std::process::Command::new(BIN)
-        .args(["serve", "--http", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&dir)
+    let mut child = command_for(&dir)
+        .args(["serve", "--http", "--listen", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();

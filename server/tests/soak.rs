@@ -11,7 +11,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -27,10 +27,8 @@ struct Proc {
 }
 
 fn serve(dir: &Path) -> Proc {
-    let mut child = Command::new(BIN)
+    let mut child = command_for(dir)
         .arg("serve")
-        .arg("--data-dir")
-        .arg(dir)
         .args(["--listen", "127.0.0.1:0", "--rate-limit", "off"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

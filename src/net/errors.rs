@@ -112,6 +112,9 @@ fn others(code: &str) -> Option<Status> {
         "INVALID_OS_USER" => Status::OsUser,
         "TOO_MANY_REQUESTS" => Status::RateLimit,
         "INTERNAL_SERVER_ERROR" => Status::Server,
+        // openlex-server's database is unreachable (HTTP 503; the status
+        // alone gives the same answer on every call)
+        "SERVICE_UNAVAILABLE" => Status::Server,
         _ => return None,
     })
 }

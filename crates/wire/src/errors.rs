@@ -120,6 +120,8 @@ codes! {
     TooManyRequests = "TOO_MANY_REQUESTS", 429;
     /// Something failed on the server.
     InternalServerError = "INTERNAL_SERVER_ERROR", 500;
+    /// The server cannot reach its database right now; retry shortly.
+    ServiceUnavailable = "SERVICE_UNAVAILABLE", 503;
 }
 
 impl ErrorBody {

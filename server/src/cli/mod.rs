@@ -4,6 +4,7 @@
 //! request structs as the admin API (`#[command(flatten)]`), so a flag
 //! cannot drift from the field it sets.
 
+mod db;
 mod run;
 mod serve;
 
@@ -33,6 +34,10 @@ pub struct Cli {
     /// Data directory (database, admin token, certificates).
     #[arg(long, global = true, env = "OPENLEX_DATA_DIR", default_value = ".")]
     pub data_dir: PathBuf,
+    /// PostgreSQL database shared by every node (`postgres://user@host/db`);
+    /// without it, the SQLite database in the data directory.
+    #[arg(long, global = true, env = "OPENLEX_DATABASE_URL")]
+    pub database_url: Option<String>,
     /// The command.
     #[command(subcommand)]
     pub cmd: Cmd,
@@ -70,6 +75,22 @@ pub enum Cmd {
     /// Manage releases.
     #[command(subcommand)]
     Release(ReleaseCmd),
+    /// Database maintenance.
+    #[command(subcommand)]
+    Db(DbCmd),
+}
+
+/// `db ...`.
+#[derive(Debug, Subcommand)]
+pub enum DbCmd {
+    /// Copy every record of this node's database (the SQLite file, or
+    /// `--database-url`) into an empty PostgreSQL database, creating its
+    /// schema, then verify row counts and checksums of every table.
+    Copy {
+        /// The target: `postgres://user@host/db`.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// `serve` options.

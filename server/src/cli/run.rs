@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{ActivationCmd, Cli, Cmd, LicenseCmd, ProductCmd, ReleaseCmd, TokenCmd, UserCmd};
 use crate::app::{cli_error, App};
-use crate::config::DataDir;
+use crate::config::{DataDir, Database};
 use crate::error::ApiResult;
 use crate::http::extract::parse_json;
 use crate::resources::activations::Activation;
@@ -26,14 +26,15 @@ pub type CliResult = Result<(), String>;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let dir = DataDir::new(&cli.data_dir);
-    let result = match cli.cmd {
+    let result = Database::select(&dir, cli.database_url.as_deref()).and_then(|db| match cli.cmd {
         Cmd::Init {
             public_url,
             cert_names,
-        } => super::serve::init(&dir, public_url, &cert_names),
-        Cmd::Serve(a) => super::serve::serve(&dir, a),
-        other => App::open_cli(&dir).and_then(|app| manage(&app, other)),
-    };
+        } => super::serve::init(&dir, &db, public_url, &cert_names),
+        Cmd::Serve(a) => super::serve::serve(&dir, &db, a),
+        Cmd::Db(c) => super::db::run(&dir, &db, c),
+        other => App::open_cli(&dir, &db).and_then(|app| manage(&app, other)),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -140,7 +141,7 @@ fn manage(app: &App, cmd: Cmd) -> CliResult {
             print(&r, json, |v| format!("release id: {}", s(v, "id")));
             Ok(())
         }
-        Cmd::Init { .. } | Cmd::Serve(_) => Err("unreachable".into()),
+        Cmd::Init { .. } | Cmd::Serve(_) | Cmd::Db(_) => Err("unreachable".into()),
     }
 }
 

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 use super::ServeArgs;
-use crate::app::{cli_error, open_sqlite, App};
+use crate::app::{cli_error, open_store, App};
 use crate::clock::{Clock, SystemClock, TestClock};
-use crate::config::{write_private, DataDir};
+use crate::config::{write_private, DataDir, Database};
 use crate::http::log::RequestLog;
 use crate::http::{self, AppState};
 use crate::ratelimit::{Limiter, RateLimit};
@@ -17,11 +17,23 @@ use crate::tls;
 
 use super::run::CliResult;
 
-/// Creates a data directory: database, admin token, development CA and
-/// server certificate.
-pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) -> CliResult {
+/// Creates a data directory: database (or the schema of the PostgreSQL
+/// database `db` names), admin token, development CA and server
+/// certificate.
+pub fn init(
+    dir: &DataDir,
+    db: &Database,
+    public_url: Option<String>,
+    cert_names: &[String],
+) -> CliResult {
     if dir.db().exists() {
         return Err(format!("{} already holds a database", dir.root.display()));
+    }
+    if dir.admin_token().exists() {
+        return Err(format!(
+            "{} is already initialised (it holds an admin token)",
+            dir.root.display()
+        ));
     }
     std::fs::create_dir_all(&dir.root)
         .map_err(|e| format!("creating {}: {e}", dir.root.display()))?;
@@ -30,10 +42,18 @@ pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) ->
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&dir.root, std::fs::Permissions::from_mode(0o700));
     }
-    let store: Arc<dyn Store> = Arc::new(open_sqlite(&dir.db(), Durability::Full)?);
+    let store: Arc<dyn Store> = open_store(db, Durability::Full, 2, true)?;
     let account = crate::ids::uuid();
     store
         .write(|tx| {
+            if let Some(existing) = settings::get(tx, settings::ACCOUNT_ID)? {
+                // A second node joins with a copy of the first one's data
+                // directory (or its TLS files), not with a second `init`.
+                return Err(crate::error::ApiError::new(
+                    openlex_wire::ErrorCode::Conflict,
+                    format!("the database is already initialised (account {existing}); give further nodes the same --database-url and a copy of the first node's data directory"),
+                ));
+            }
             settings::put(tx, settings::ACCOUNT_ID, &account)?;
             if let Some(u) = &public_url {
                 settings::put(tx, settings::PUBLIC_URL, u)?;
@@ -67,8 +87,8 @@ pub fn init(dir: &DataDir, public_url: Option<String>, cert_names: &[String]) ->
 }
 
 /// Runs the server until SIGINT or SIGTERM.
-pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
-    if !dir.db().exists() {
+pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
+    if matches!(db, Database::Sqlite(path) if !path.exists()) {
         return Err(format!(
             "{} is not initialised; run `openlex-server init --data-dir {}` first",
             dir.root.display(),
@@ -110,10 +130,23 @@ pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
     if password_threads == 0 {
         return Err("--password-threads must be at least 1".into());
     }
-    let app = App::open(dir, durability, clock, a.public_url.clone())?
-        .with_password_threads(password_threads);
+    let app = Arc::new(
+        App::open(
+            dir,
+            db,
+            durability,
+            a.worker_threads,
+            clock,
+            a.public_url.clone(),
+        )?
+        .with_password_threads(password_threads),
+    );
+    // The last reference to the app (and so to its database pool) must be
+    // dropped outside the runtime: the PostgreSQL driver's blocking client
+    // may not be dropped inside one.
+    let app_outlives_runtime = app.clone();
     let state = AppState {
-        app: Arc::new(app),
+        app,
         limiter: limit.map(|l| Arc::new(Limiter::new(l))),
         test_clock,
         trusted_proxies: a.trusted_proxies.clone().into(),
@@ -128,7 +161,7 @@ pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
         .max_blocking_threads(a.worker_threads)
         .build()
         .map_err(|e| e.to_string())?;
-    rt.block_on(async move {
+    let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(a.listen)
             .await
             .map_err(|e| format!("binding {}: {e}", a.listen))?;
@@ -143,7 +176,10 @@ pub fn serve(dir: &DataDir, a: ServeArgs) -> CliResult {
             _ = stop_signal() => {},
         }
         Ok::<(), String>(())
-    })
+    });
+    drop(rt);
+    drop(app_outlives_runtime);
+    served
 }
 
 async fn stop_signal() {

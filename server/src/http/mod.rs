@@ -6,6 +6,7 @@
 
 pub mod extract;
 pub mod forwarded;
+pub mod health;
 pub mod log;
 pub mod serve;
 
@@ -235,5 +236,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), front))
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .with_state(state)
 }

@@ -172,7 +172,10 @@ pub fn activate(
     policy::validate_trial(req)?;
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
-        let product: Product = tx.load(&req.product_id)?.ok_or_else(invalid_product)?;
+        // locked: the trial count below must not race another node's
+        let product: Product = tx
+            .load_locked(&req.product_id)?
+            .ok_or_else(invalid_product)?;
         let product = super::trial_policies::effective(tx, product)?;
         check_policy(&product, req)?;
         let mut found: Option<TrialActivation> = None;

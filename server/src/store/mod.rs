@@ -9,9 +9,10 @@
 //!
 //! * SQLite ([`sqlite`]): one writer at a time (`BEGIN IMMEDIATE`), group
 //!   commit, answers only after the fsync.
-//! * A server engine (PostgreSQL, a later issue): short transactions where
-//!   the queries that read a row before changing it say `FOR UPDATE`, so
-//!   concurrent requests for one license serialise on its row, on any node.
+//! * PostgreSQL ([`postgres`]): short READ COMMITTED transactions where
+//!   the queries that read a row before changing it say `FOR UPDATE`
+//!   ([`load`](Tx::load) does in write units of work), so concurrent
+//!   requests for one license serialise on its row, on any node.
 //!
 //! Queries are portable SQL in one convention ([`dialect`]): numbered `?N`
 //! placeholders, `ON CONFLICT ... DO UPDATE` upserts, row locks written as a
@@ -22,8 +23,10 @@
 //! Records are JSON documents plus indexed columns ([`Doc`]), so a new
 //! policy field needs no migration.
 
+pub mod copy;
 pub mod dialect;
 pub mod fpdigest;
+pub mod postgres;
 pub mod sqlite;
 
 use std::sync::OnceLock;
@@ -197,6 +200,7 @@ pub struct Table {
 
 struct TableSql {
     get: String,
+    get_locked: String,
     update_data: String,
     upsert: String,
     delete: String,
@@ -230,7 +234,18 @@ impl Table {
                 .collect();
             set.push("data = excluded.data".into());
             TableSql {
-                get: format!("SELECT data FROM {t} WHERE id = ?1"),
+                // Loads in a write unit of work lock the row on a server
+                // engine, so read-modify-write of a document (a license's
+                // deactivation count, an activation's meter uses) never
+                // loses a concurrent update. Products are read by every
+                // activation and changed only by administrators: their
+                // plain load takes no lock (see `load_locked`).
+                get: if t == "products" {
+                    format!("SELECT data FROM {t} WHERE id = ?1")
+                } else {
+                    format!("SELECT data FROM {t} WHERE id = ?1 FOR UPDATE")
+                },
+                get_locked: format!("SELECT data FROM {t} WHERE id = ?1 FOR UPDATE"),
                 update_data,
                 upsert: format!(
                     "INSERT INTO {t} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
@@ -352,9 +367,17 @@ impl<'a> dyn Tx + 'a {
         self.query_all(sql, params, |r| parse_doc(r.str(0)?))
     }
 
-    /// Loads a document by id.
+    /// Loads a document by id; in a write unit of work the row stays
+    /// locked until the commit (products excepted: [`load_locked`](Self::load_locked)).
     pub fn load<T: Doc>(&mut self, id: &str) -> ApiResult<Option<T>> {
         self.doc(&T::table().sql().get, params![id])
+    }
+
+    /// Loads a document by id and locks its row in a write unit of work,
+    /// whatever its table: for checks that count rows belonging to it (a
+    /// product's trial activations).
+    pub fn load_locked<T: Doc>(&mut self, id: &str) -> ApiResult<Option<T>> {
+        self.doc(&T::table().sql().get_locked, params![id])
     }
 
     /// Whether a document with `id` exists.

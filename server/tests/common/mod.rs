@@ -45,6 +45,8 @@ pub struct Server {
     pub dir: PathBuf,
     pub url: String,
     pub admin: String,
+    /// The PostgreSQL database the node uses (None on SQLite).
+    pub database_url: Option<String>,
     child: Child,
     pub agent: ureq::Agent,
 }
@@ -56,13 +58,64 @@ impl Drop for Server {
     }
 }
 
+/// The PostgreSQL server the suite runs against, if any
+/// (`scripts/with-postgres.sh` sets `OPENLEX_TEST_DATABASE_URL`); without
+/// it every server uses SQLite in its data directory.
+pub fn test_database_server() -> Option<String> {
+    std::env::var("OPENLEX_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// `url` with its database name replaced by `name`.
+pub fn with_database_name(url: &str, name: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("url with a database name");
+    format!("{base}/{name}")
+}
+
+/// The database of the node whose data directory is `dir`: one PostgreSQL
+/// database per data directory (named after its path), created on first
+/// use, so tests never share records; None on SQLite.
+pub fn database_for(dir: &std::path::Path) -> Option<String> {
+    use sha2::Digest;
+    let server = test_database_server()?;
+    let name = format!(
+        "olt_{}",
+        &hex::encode(sha2::Sha256::digest(dir.to_string_lossy().as_bytes()))[..24]
+    );
+    static CREATED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut created = CREATED.lock().unwrap_or_else(|e| e.into_inner());
+    if !created.contains(&name) {
+        let mut admin = postgres::Client::connect(&server, postgres::NoTls)
+            .expect("connect to the test PostgreSQL");
+        let exists = admin
+            .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+            .expect("pg_database")
+            .is_some();
+        if !exists {
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
+        }
+        created.push(name.clone());
+    }
+    Some(with_database_name(&server, &name))
+}
+
+/// The `openlex-server` command for the node in `dir`: `--data-dir DIR`, and
+/// its PostgreSQL database when the suite runs on one.
+pub fn command_for(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir").arg(dir);
+    match database_for(dir) {
+        Some(url) => cmd.env("OPENLEX_DATABASE_URL", url),
+        None => cmd.env_remove("OPENLEX_DATABASE_URL"),
+    };
+    cmd
+}
+
 pub fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("run cli");
+    let out = command_for(dir).args(args).output().expect("run cli");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -108,14 +161,105 @@ impl Server {
         let dir = tmp.path().join("data");
         let (ok, _, err) = cli(&dir, &["init"]);
         assert!(ok, "init failed: {err}");
+        Self::serve_dir(tmp, dir, serve_args, env, stderr)
+    }
+
+    /// A node on SQLite whatever the suite runs on (a source for `db copy`).
+    pub fn start_on_sqlite() -> Server {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        let out = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&dir)
+            .arg("init")
+            .env_remove("OPENLEX_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Self::serve_dir(
+            tmp,
+            dir,
+            &["--rate-limit", "off"],
+            &[("OPENLEX_DATABASE_URL", "")],
+            None,
+        )
+    }
+
+    /// A node on `database_url` with a copy of this node's data directory.
+    pub fn join_database(&self, database_url: &str) -> Server {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        std::fs::create_dir(&dir).unwrap();
+        for f in ["admin-token", "ca.pem", "server.pem", "server-key.pem"] {
+            std::fs::copy(self.dir.join(f), dir.join(f)).unwrap();
+        }
+        Self::serve_dir(
+            tmp,
+            dir,
+            &["--rate-limit", "off"],
+            &[("OPENLEX_DATABASE_URL", database_url)],
+            None,
+        )
+    }
+
+    /// A second node on this node's PostgreSQL database, with a copy of
+    /// its data directory (admin token, CA, TLS files), as an operator
+    /// adds one. None on SQLite.
+    pub fn join(&self, serve_args: &[&str]) -> Option<Server> {
+        let url = self.database_url.clone()?;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path().join("data");
+        std::fs::create_dir(&dir).unwrap();
+        for f in ["admin-token", "ca.pem", "server.pem", "server-key.pem"] {
+            std::fs::copy(self.dir.join(f), dir.join(f)).unwrap();
+        }
+        Some(Self::serve_dir(
+            tmp,
+            dir,
+            serve_args,
+            &[("OPENLEX_DATABASE_URL", &url)],
+            None,
+        ))
+    }
+
+    /// The node's process id (for kill -9).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the node with SIGKILL and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn serve_dir(
+        tmp: tempfile::TempDir,
+        dir: PathBuf,
+        serve_args: &[&str],
+        env: &[(&str, &str)],
+        stderr: Option<std::fs::File>,
+    ) -> Server {
         let admin = std::fs::read_to_string(dir.join("admin-token"))
             .unwrap()
             .trim()
             .to_string();
+        // an explicit OPENLEX_DATABASE_URL wins (empty: SQLite)
+        let database_url = match env.iter().find(|(k, _)| *k == "OPENLEX_DATABASE_URL") {
+            Some((_, v)) => Some(v.to_string()).filter(|v| !v.is_empty()),
+            None => database_for(&dir),
+        };
         let mut cmd = Command::new(BIN);
+        cmd.arg("--data-dir").arg(&dir);
+        match &database_url {
+            Some(url) => cmd.env("OPENLEX_DATABASE_URL", url),
+            None => cmd.env_remove("OPENLEX_DATABASE_URL"),
+        };
         cmd.arg("serve")
-            .arg("--data-dir")
-            .arg(&dir)
             .args(["--listen", "127.0.0.1:0"])
             .args(serve_args);
         if !serve_args.contains(&"--log-level") {
@@ -150,6 +294,7 @@ impl Server {
             dir,
             url,
             admin,
+            database_url,
             child,
             agent,
         }

@@ -6,9 +6,12 @@
 //! reports activations/s and latency percentiles.
 //!
 //! ```text
-//! openlex-server-load --data-dir DIR [--url URL] [--threads 32] [--requests 20000] [--licenses 200]
+//! openlex-server-load --data-dir DIR [--url URL[,URL...]] [--threads 32] [--requests 20000] [--licenses 200]
 //!                     [--password-flood ADDRESSES]
 //! ```
+//!
+//! Several URLs (nodes on one database) share the threads round-robin; the
+//! product and licenses are created through the first.
 //!
 //! `--password-flood N` runs, while the activations are measured, a password
 //! spray beside them: N simulated addresses (`X-Forwarded-For: 10.77.0.i`; the
@@ -226,7 +229,11 @@ fn run() -> Result<(), String> {
     };
     let token = read("admin-token")?.trim().to_string();
     let ca = read("ca.pem")?;
-    let target = Arc::new(http::Target::new(&url, ca.as_bytes())?);
+    let targets = url
+        .split(',')
+        .map(|u| http::Target::new(u.trim(), ca.as_bytes()).map(Arc::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let target = targets[0].clone();
     let mut admin = target.connect().map_err(|e| format!("{url}: {e}"))?;
     let product = admin_post(
         &mut admin,
@@ -252,6 +259,7 @@ fn run() -> Result<(), String> {
     let total = per_thread * o.threads;
     let bodies: Vec<Vec<Vec<u8>>> = (0..o.threads)
         .map(|t| {
+            let target = &targets[t % targets.len()];
             (0..per_thread)
                 .map(|i| {
                     let key = &keys[(t * per_thread + i) % keys.len()];
@@ -268,8 +276,9 @@ fn run() -> Result<(), String> {
     let barrier = Arc::new(Barrier::new(o.threads + 1));
     let handles: Vec<_> = bodies
         .into_iter()
-        .map(|reqs| {
-            let (target, barrier) = (target.clone(), barrier.clone());
+        .enumerate()
+        .map(|(t, reqs)| {
+            let (target, barrier) = (targets[t % targets.len()].clone(), barrier.clone());
             std::thread::spawn(move || client(&target, reqs, &barrier))
         })
         .collect();

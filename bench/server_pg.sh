@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Activations/s and p99 on SQLite, PostgreSQL with one node, and PostgreSQL
+# with two nodes behind the same load, side by side in one run, alternating
+# rounds so drift on a shared machine hits every engine alike.
+#
+#   scripts/with-postgres.sh bench/server_pg.sh [BIN_DIR] [ROUNDS] [REQUESTS]
+#
+# BIN_DIR (default target/release) holds a release openlex-server and
+# openlex-server-load. Needs OPENLEX_TEST_DATABASE_URL (with-postgres.sh sets
+# it); each PostgreSQL run gets a fresh database in that cluster. Prints one
+# line per run, a median per configuration and PostgreSQL-one-node as a share
+# of SQLite. Loopback only; every server is stopped when its run ends.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="${1:-$root/target/release}"; rounds="${2:-3}"; requests="${3:-8000}"
+: "${OPENLEX_TEST_DATABASE_URL:?run under scripts/with-postgres.sh}"
+base="${OPENLEX_TEST_DATABASE_URL%/*}"
+tmp="$(mktemp -d)"
+pids=()
+stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
+cleanup() { stop; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+psql_admin() { psql -q -X "$OPENLEX_TEST_DATABASE_URL" -c "$1" >/dev/null; }
+
+start() { # $1 = data dir; serve it (env decides the database) and wait for its URL
+  "$bin/openlex-server" serve --data-dir "$1" --listen 127.0.0.1:0 --rate-limit off >"$1.out" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do [ -s "$1/server.url" ] && return; sleep 0.1; done
+  cat "$1.out" >&2; exit 1
+}
+
+run() { # $1 = label (sqlite | pg1 | pg2)
+  local d="$tmp/$1-$RANDOM" urls
+  if [ "$1" = sqlite ]; then
+    unset OPENLEX_DATABASE_URL
+    "$bin/openlex-server" init --data-dir "$d" >/dev/null
+    start "$d"; urls="$(cat "$d/server.url")"
+  else
+    local db="bench_$RANDOM$RANDOM"
+    psql_admin "CREATE DATABASE $db"
+    export OPENLEX_DATABASE_URL="$base/$db"
+    "$bin/openlex-server" init --data-dir "$d" >/dev/null
+    start "$d"; urls="$(cat "$d/server.url")"
+    if [ "$1" = pg2 ]; then
+      mkdir "$d-b"; cp "$d"/{admin-token,ca.pem,server.pem,server-key.pem} "$d-b/"
+      start "$d-b"; urls="$urls,$(cat "$d-b/server.url")"
+    fi
+  fi
+  local line
+  line="$("$bin/openlex-server-load" --data-dir "$d" --url "$urls" --threads 8 --requests "$requests" --licenses 50 2>/dev/null | tail -1)"
+  stop
+  unset OPENLEX_DATABASE_URL
+  echo "$1: $line"
+}
+
+for _ in $(seq "$rounds"); do
+  run sqlite
+  run pg1
+  run pg2
+done | tee "$tmp/runs"
+
+for b in sqlite pg1 pg2; do
+  grep "^$b:" "$tmp/runs" | sed -E 's/.*= ([0-9]+) activations\/s.*p99 ([0-9.]+) ms.*/\1 \2/' |
+    sort -n | awk -v b="$b" '{r[NR]=$1; p[NR]=$2} END {m=int((NR+1)/2); printf "%s: median %d activations/s (runs %d..%d), p99 of the median run %s ms\n", b, r[m], r[1], r[NR], p[m]}'
+done | tee "$tmp/medians"
+awk '/^sqlite:/ {s=$3} /^pg1:/ {p=$3} END {if (s > 0) printf "PostgreSQL one node / SQLite: %.0f%%\n", 100 * p / s}' "$tmp/medians"

@@ -1,0 +1,55 @@
+//! Versioned PostgreSQL schema migrations, recorded in `schema_migrations`.
+//!
+//! The same tables as SQLite's (`store::sqlite::migrations`, both versions
+//! folded into the first here), with PostgreSQL types: `BIGINT` times,
+//! `BYTEA` blobs, and an identity column `rowid` giving the insertion order
+//! the portable SQL sorts by. Several nodes may start at once: [`super`]
+//! applies these inside one transaction holding an advisory lock, so exactly
+//! one node migrates and the others see the result.
+
+/// `(version, SQL)` pairs; append only, never edit a released entry.
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
+CREATE TABLE products (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, name TEXT NOT NULL, private_key BYTEA, public_key BYTEA, data TEXT NOT NULL);
+CREATE TABLE licenses (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, product_id TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL DEFAULT '', data TEXT NOT NULL);
+CREATE INDEX licenses_product ON licenses(product_id, created_at);
+CREATE INDEX licenses_user ON licenses(user_id);
+CREATE TABLE activations (rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, license_id TEXT NOT NULL, product_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL, lease_expires_at BIGINT NOT NULL DEFAULT 0,
+    fp_digest BYTEA NOT NULL DEFAULT '\x'::bytea, data TEXT NOT NULL);
+CREATE INDEX activations_by_license ON activations(license_id, lease_expires_at, created_at) INCLUDE (fp_digest, rowid);
+CREATE INDEX activations_product ON activations(product_id, created_at);
+CREATE TABLE trial_activations (rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, product_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    fp_digest BYTEA NOT NULL DEFAULT '\x'::bytea, data TEXT NOT NULL);
+CREATE INDEX trials_by_product ON trial_activations(product_id, created_at) INCLUDE (fp_digest, rowid);
+CREATE TABLE users (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, email TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE user_sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE TABLE releases (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, product_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX releases_product ON releases(product_id);
+CREATE TABLE entitlement_sets (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, product_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE admin_tokens (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, token_hash TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"#,
+    ),
+    (
+        2,
+        // License and trial policies (SQLite's version 3): documents only.
+        r#"
+CREATE TABLE license_policies (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE trial_policies (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, data TEXT NOT NULL);
+"#,
+    ),
+];
