@@ -115,6 +115,17 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
     } else {
         let cert = a.tls_cert.clone().unwrap_or_else(|| dir.server_cert());
         let key = a.tls_key.clone().unwrap_or_else(|| dir.server_key());
+        if a.tls_cert.is_none() && !cert.exists() {
+            // A node on a shared PostgreSQL database has no SQLite file to
+            // test for; its missing TLS files say the same thing.
+            return Err(format!(
+                "{} is not initialised; run `openlex-server init --data-dir {}` first \
+                 (a further node on the same --database-url needs a copy of the first \
+                 node's data directory, or --tls-cert and --tls-key)",
+                dir.root.display(),
+                dir.root.display()
+            ));
+        }
         Some(tls::server_config(&cert, &key)?)
     };
     let test_clock = a
