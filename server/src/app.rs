@@ -29,6 +29,9 @@ pub struct App {
     pub public_url: String,
     /// Every password check: attempt counter, lockout, hashing threads.
     pub passwords: PasswordGate,
+    /// Whether client attempts are written to the activation log
+    /// (`serve --activation-log off` turns it off; on by default).
+    pub activation_log: bool,
 }
 
 impl App {
@@ -40,6 +43,7 @@ impl App {
             keys: KeyCache::default(),
             public_url,
             passwords: PasswordGate::new(1),
+            activation_log: true,
         }
     }
 

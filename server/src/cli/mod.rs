@@ -140,6 +140,14 @@ pub struct ServeArgs {
     /// queue holds 4 checks per thread, more get 429. Default: half the CPUs.
     #[arg(long)]
     pub password_threads: Option<usize>,
+    /// Activation log: `on` writes every client activation, sync and
+    /// deactivation attempt (`GET /v3/activation-logs`); `off` writes none.
+    #[arg(long, value_parser = ["on", "off"], default_value = "on")]
+    pub activation_log: String,
+    /// Days that log rows are kept (older ones are deleted in the
+    /// background); 0 keeps them forever.
+    #[arg(long, default_value_t = crate::resources::retention::DEFAULT_DAYS)]
+    pub log_retention_days: i64,
 }
 
 /// `product ...`.

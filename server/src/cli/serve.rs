@@ -141,17 +141,21 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
     if password_threads == 0 {
         return Err("--password-threads must be at least 1".into());
     }
-    let app = Arc::new(
-        App::open(
-            dir,
-            db,
-            durability,
-            a.worker_threads,
-            clock,
-            a.public_url.clone(),
-        )?
-        .with_password_threads(password_threads),
-    );
+    if a.log_retention_days < 0 {
+        return Err("--log-retention-days must be 0 (keep forever) or more".into());
+    }
+    let mut app = App::open(
+        dir,
+        db,
+        durability,
+        a.worker_threads,
+        clock,
+        a.public_url.clone(),
+    )?
+    .with_password_threads(password_threads);
+    app.activation_log = a.activation_log == "on";
+    let app = Arc::new(app);
+    let retention_app = app.clone();
     // The last reference to the app (and so to its database pool) must be
     // dropped outside the runtime: the PostgreSQL driver's blocking client
     // may not be dropped inside one.
@@ -182,6 +186,10 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
         std::fs::write(dir.server_url(), format!("{url}\n")).map_err(|e| e.to_string())?;
         println!("listening on {url}");
         let _ = std::io::stdout().flush();
+        tokio::spawn(crate::resources::retention::run_forever(
+            retention_app,
+            a.log_retention_days,
+        ));
         tokio::select! {
             _ = http::serve::run(router, listener, tls_cfg) => {},
             _ = stop_signal() => {},

@@ -18,13 +18,16 @@ macro_rules! overlay {
 
 pub mod access_tokens;
 pub mod accounts;
+pub mod activation_logs;
 pub mod activations;
+pub mod analytics;
 pub mod entitlement_sets;
 pub mod license_policies;
 pub mod licenses;
 pub mod offline;
 pub mod products;
 pub mod releases;
+pub mod retention;
 pub mod settings;
 pub mod trial_policies;
 pub mod trials;
@@ -52,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .merge(entitlement_sets::routes())
         .merge(access_tokens::routes())
         .merge(offline::routes())
+        .merge(activation_logs::routes())
+        .merge(analytics::routes())
 }
 
 /// Loads a record or answers 404 NOT_FOUND naming `what`.

@@ -71,7 +71,14 @@ pub struct TrialActivation {
 
 static TRIALS: Table = Table::new(
     "trial_activations",
-    &["product_id", "fingerprint", "fp_digest"],
+    &[
+        "product_id",
+        "fingerprint",
+        "fp_digest",
+        "os",
+        "os_version",
+        "vm_name",
+    ],
 );
 
 impl Doc for TrialActivation {
@@ -86,7 +93,14 @@ impl Doc for TrialActivation {
     }
     fn with_index(&self, f: &mut dyn FnMut(&[Param<'_>]) -> ApiResult<()>) -> ApiResult<()> {
         let digest = fpdigest::digest(&self.fingerprint);
-        f(params![&self.product_id, &self.fingerprint, &digest])
+        f(params![
+            &self.product_id,
+            &self.fingerprint,
+            &digest,
+            &self.os,
+            &self.os_version,
+            &self.vm_name
+        ])
     }
 }
 

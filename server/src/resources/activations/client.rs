@@ -14,6 +14,7 @@ use super::{claims, mode, store, Activation};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
+use crate::resources::activation_logs::{self, Attempt as LogAttempt, Subject};
 use crate::resources::entitlement_sets::EntitlementSetRec;
 use crate::resources::licenses::{self, LeasingStrategy, License};
 use crate::resources::products::Product;
@@ -180,12 +181,35 @@ pub async fn activate_online(
     req: ActivationRequest,
     source: IpAddr,
 ) -> ApiResult<(String, String)> {
+    let log = app
+        .activation_log
+        .then(|| Arc::new(LogAttempt::activation(&req, source)));
     let req = Arc::new(req);
+    let answer = activate_with_password(app, req, source, log.clone()).await;
+    if let (Err(e), Some(log)) = (&answer, log) {
+        let e = e.clone();
+        // A separate small write (the activation's unit of work rolled back).
+        let _ = app
+            .run(move |app| {
+                activation_logs::record_refusal(app, &log, &e);
+                Ok(())
+            })
+            .await;
+    }
+    answer
+}
+
+async fn activate_with_password(
+    app: &Arc<App>,
+    req: Arc<ActivationRequest>,
+    source: IpAddr,
+    log: Option<Arc<LogAttempt>>,
+) -> ApiResult<(String, String)> {
     let mut verified: Option<String> = None;
     for _ in 0..2 {
-        let (r, v) = (req.clone(), verified.clone());
+        let (r, v, l) = (req.clone(), verified.clone(), log.clone());
         match app
-            .run(move |app| activate_as(app, &r, None, v.as_deref()))
+            .run(move |app| activate_as(app, &r, None, v.as_deref(), l.as_deref()))
             .await?
         {
             Attempt::Issued { token, license_id } => return Ok((token, license_id)),
@@ -218,19 +242,21 @@ pub fn activate(
     req: &ActivationRequest,
     offline: Option<&OfflineOpts>,
 ) -> ApiResult<String> {
-    match activate_as(app, req, offline, None)? {
+    match activate_as(app, req, offline, None, None)? {
         Attempt::Issued { token, .. } => Ok(token),
         Attempt::NeedsPassword(_) => Err(authentication_failed()),
     }
 }
 
 /// One activation pass; `verified` is the user whose password the caller
-/// checked through the gate.
+/// checked through the gate; with `log`, a success writes its activation
+/// log row in the same unit of work (the caller records refusals).
 pub fn activate_as(
     app: &App,
     req: &ActivationRequest,
     offline: Option<&OfflineOpts>,
     verified: Option<&str>,
+    log: Option<&LogAttempt>,
 ) -> ApiResult<Attempt> {
     policy::validate_activation(req)?;
     let now = app.now();
@@ -297,6 +323,9 @@ pub fn activate_as(
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        if let Some(log) = log {
+            activation_logs::record(tx, now, log, subject(&lic, &act), None)?;
+        }
         Ok(Checked::Claims(claims::load_and_build(
             tx, &product, &lic, &act, now,
         )?))
@@ -326,11 +355,32 @@ pub fn activate_as(
 /// `PATCH /v3/activations/{id}`: re-checks the license, renews the lease
 /// and returns a fresh token.
 pub fn sync(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<String> {
-    sync_issued(app, id, req).map(|(token, _)| token)
+    sync_issued(app, id, req, None).map(|(token, _)| token)
 }
 
-/// [`sync`], also returning the license id (for the request log).
-pub fn sync_issued(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<(String, String)> {
+/// [`sync`], also returning the license id (for the request log); with
+/// `log`, the attempt is written to the activation log (a success in its
+/// unit of work, a refusal after it).
+pub fn sync_issued(
+    app: &App,
+    id: &str,
+    req: &ActivationRequest,
+    log: Option<&LogAttempt>,
+) -> ApiResult<(String, String)> {
+    let log = log.filter(|_| app.activation_log);
+    let answer = sync_once(app, id, req, log);
+    if let (Err(e), Some(log)) = (&answer, log) {
+        activation_logs::record_refusal(app, log, e);
+    }
+    answer
+}
+
+fn sync_once(
+    app: &App,
+    id: &str,
+    req: &ActivationRequest,
+    log: Option<&LogAttempt>,
+) -> ApiResult<(String, String)> {
     policy::validate_activation(req)?;
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
@@ -367,6 +417,9 @@ pub fn sync_issued(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<(S
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        if let Some(log) = log {
+            activation_logs::record(tx, now, log, subject(&lic, &act), None)?;
+        }
         let product: Product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
         claims::load_and_build(tx, &product, &lic, &act, now)
     };
@@ -384,6 +437,33 @@ pub fn deactivate(
     req: Option<&DeactivationRequest>,
     license_id: Option<&str>,
 ) -> ApiResult<()> {
+    deactivate_logged(app, id, req, license_id, None)
+}
+
+/// [`deactivate`]; with `log`, the attempt is written to the activation log
+/// (a success in its unit of work, a refusal after it).
+pub fn deactivate_logged(
+    app: &App,
+    id: &str,
+    req: Option<&DeactivationRequest>,
+    license_id: Option<&str>,
+    log: Option<&LogAttempt>,
+) -> ApiResult<()> {
+    let log = log.filter(|_| app.activation_log);
+    let answer = deactivate_once(app, id, req, license_id, log);
+    if let (Err(e), Some(log)) = (&answer, log) {
+        activation_logs::record_refusal(app, log, e);
+    }
+    answer
+}
+
+fn deactivate_once(
+    app: &App,
+    id: &str,
+    req: Option<&DeactivationRequest>,
+    license_id: Option<&str>,
+    log: Option<&LogAttempt>,
+) -> ApiResult<()> {
     if let Some(r) = req {
         policy::validate_deactivation(r)?;
     }
@@ -394,6 +474,11 @@ pub fn deactivate(
             tx.delete::<Activation>(id)?;
             return Ok(());
         };
+        if let Some(log) = log {
+            // Rolled back with the unit of work when the deactivation is
+            // refused below; the refusal is then recorded on its own.
+            activation_logs::record(tx, now, log, subject(&lic, &act), None)?;
+        }
         if license_id.is_some_and(|l| !l.is_empty() && l != lic.id) {
             return Err(licenses::invalid_key());
         }
@@ -423,6 +508,16 @@ pub fn deactivate(
         tx.delete::<Activation>(id)?;
         Ok(())
     })
+}
+
+/// The license and activation a logged attempt acted on.
+fn subject<'a>(lic: &'a License, act: &'a Activation) -> Subject<'a> {
+    Subject {
+        license_id: &lic.id,
+        license_key: &lic.key,
+        product_id: &lic.product_id,
+        activation_id: &act.id,
+    }
 }
 
 /// `POST /v3/activations/meter-attributes/{name}`.

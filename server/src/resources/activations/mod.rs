@@ -92,6 +92,10 @@ static ACTIVATIONS: Table = Table::new(
         "fingerprint",
         "lease_expires_at",
         "fp_digest",
+        "os",
+        "os_version",
+        "app_version",
+        "vm_name",
     ],
 );
 
@@ -112,7 +116,11 @@ impl Doc for Activation {
             &self.product_id,
             &self.fingerprint,
             self.lease_expires_at,
-            &digest
+            &digest,
+            &self.os,
+            &self.os_version,
+            &self.app_version,
+            &self.vm_name
         ])
     }
 }

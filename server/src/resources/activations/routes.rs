@@ -8,13 +8,16 @@ use axum::Router;
 use openlex_wire::requests::*;
 use serde::Deserialize;
 
-use super::{activate_online, deactivate, feature_entitlements, meter, sync_issued, Activation};
+use super::{
+    activate_online, deactivate_logged, feature_entitlements, meter, sync_issued, Activation,
+};
 use crate::auth::scope;
 use crate::error::ApiResult;
 use crate::http::extract::{Admin, ApiJson, ApiQuery, Bearer, Paging};
 use crate::http::forwarded::ClientAddr;
 use crate::http::log::RequestNote;
 use crate::http::{list_response, no_content, ok, AppState};
+use crate::resources::activation_logs::Attempt as LogAttempt;
 use crate::resources::filters;
 
 /// Filters of `GET /v3/activations`.
@@ -63,11 +66,18 @@ async fn activate_route(
 
 async fn sync_route(
     State(st): State<AppState>,
+    ClientAddr(source): ClientAddr,
     note: RequestNote,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ActivationRequest>,
 ) -> ApiResult<Response> {
-    let (token, license_id) = st.app.run(move |app| sync_issued(app, &id, &req)).await?;
+    let (token, license_id) = st
+        .app
+        .run(move |app| {
+            let log = LogAttempt::sync(&id, &req, source);
+            sync_issued(app, &id, &req, Some(&log))
+        })
+        .await?;
     note.license(&license_id);
     ok(&ActivationResponse {
         activation_token: token,
@@ -76,11 +86,15 @@ async fn sync_route(
 
 async fn deactivate_route(
     State(st): State<AppState>,
+    ClientAddr(source): ClientAddr,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<DeactivationRequest>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| deactivate(app, &id, Some(&req), None))
+        .run(move |app| {
+            let log = LogAttempt::deactivation(&id, Some(&req), source);
+            deactivate_logged(app, &id, Some(&req), None, Some(&log))
+        })
         .await?;
     Ok(StatusCode::OK.into_response())
 }
@@ -90,6 +104,7 @@ async fn deactivate_route(
 /// legacy client deactivation.
 async fn delete_route(
     State(st): State<AppState>,
+    ClientAddr(source): ClientAddr,
     note: RequestNote,
     Bearer(bearer): Bearer,
     Path(id): Path<String>,
@@ -103,7 +118,10 @@ async fn delete_route(
         return no_content();
     }
     st.app
-        .run(move |app| deactivate(app, &id, None, None))
+        .run(move |app| {
+            let log = LogAttempt::deactivation(&id, None, source);
+            deactivate_logged(app, &id, None, None, Some(&log))
+        })
         .await?;
     no_content()
 }

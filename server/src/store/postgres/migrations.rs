@@ -52,4 +52,34 @@ CREATE TABLE trial_policies (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT 
     created_at BIGINT NOT NULL, data TEXT NOT NULL);
 "#,
     ),
+    (
+        4,
+        // Activation logs and the analytics columns (SQLite's version 5).
+        r#"
+CREATE TABLE activation_logs (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, action TEXT NOT NULL,
+    error_code TEXT NOT NULL DEFAULT '', license_id TEXT NOT NULL DEFAULT '',
+    license_key TEXT NOT NULL DEFAULT '', product_id TEXT NOT NULL DEFAULT '',
+    activation_id TEXT NOT NULL DEFAULT '', os TEXT NOT NULL DEFAULT '', os_version TEXT NOT NULL DEFAULT '',
+    app_version TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', vm_name TEXT NOT NULL DEFAULT '',
+    container BIGINT NOT NULL DEFAULT 0, ip_address TEXT NOT NULL DEFAULT '');
+CREATE INDEX activation_logs_by_time ON activation_logs(created_at, rowid);
+CREATE INDEX activation_logs_by_license ON activation_logs(license_id, created_at, rowid);
+CREATE INDEX activation_logs_by_product ON activation_logs(product_id, created_at, rowid);
+ALTER TABLE activations ADD COLUMN os TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN os_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN app_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN vm_name TEXT NOT NULL DEFAULT '';
+UPDATE activations SET os = COALESCE(data::jsonb->>'os', ''),
+    os_version = COALESCE(data::jsonb->>'osVersion', ''),
+    app_version = COALESCE(data::jsonb->>'appVersion', ''),
+    vm_name = COALESCE(data::jsonb->>'vmName', '');
+ALTER TABLE trial_activations ADD COLUMN os TEXT NOT NULL DEFAULT '';
+ALTER TABLE trial_activations ADD COLUMN os_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE trial_activations ADD COLUMN vm_name TEXT NOT NULL DEFAULT '';
+UPDATE trial_activations SET os = COALESCE(data::jsonb->>'os', ''),
+    os_version = COALESCE(data::jsonb->>'osVersion', ''),
+    vm_name = COALESCE(data::jsonb->>'vmName', '');
+"#,
+    ),
 ];

@@ -56,4 +56,36 @@ CREATE TABLE license_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
 CREATE TABLE trial_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, data TEXT NOT NULL);
 "#,
     ),
+    (
+        5,
+        // Activation logs (resources::activation_logs): plain columns, one
+        // index per way they are read (time for pages and retention, license,
+        // product). The analytics columns of activations and trials
+        // (resources::analytics groups by them), filled from the documents.
+        r#"
+CREATE TABLE activation_logs (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, action TEXT NOT NULL,
+    error_code TEXT NOT NULL DEFAULT '', license_id TEXT NOT NULL DEFAULT '',
+    license_key TEXT NOT NULL DEFAULT '', product_id TEXT NOT NULL DEFAULT '',
+    activation_id TEXT NOT NULL DEFAULT '', os TEXT NOT NULL DEFAULT '', os_version TEXT NOT NULL DEFAULT '',
+    app_version TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', vm_name TEXT NOT NULL DEFAULT '',
+    container INTEGER NOT NULL DEFAULT 0, ip_address TEXT NOT NULL DEFAULT '');
+CREATE INDEX activation_logs_by_time ON activation_logs(created_at);
+CREATE INDEX activation_logs_by_license ON activation_logs(license_id, created_at);
+CREATE INDEX activation_logs_by_product ON activation_logs(product_id, created_at);
+ALTER TABLE activations ADD COLUMN os TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN os_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN app_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE activations ADD COLUMN vm_name TEXT NOT NULL DEFAULT '';
+UPDATE activations SET os = COALESCE(json_extract(data, '$.os'), ''),
+    os_version = COALESCE(json_extract(data, '$.osVersion'), ''),
+    app_version = COALESCE(json_extract(data, '$.appVersion'), ''),
+    vm_name = COALESCE(json_extract(data, '$.vmName'), '');
+ALTER TABLE trial_activations ADD COLUMN os TEXT NOT NULL DEFAULT '';
+ALTER TABLE trial_activations ADD COLUMN os_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE trial_activations ADD COLUMN vm_name TEXT NOT NULL DEFAULT '';
+UPDATE trial_activations SET os = COALESCE(json_extract(data, '$.os'), ''),
+    os_version = COALESCE(json_extract(data, '$.osVersion'), ''),
+    vm_name = COALESCE(json_extract(data, '$.vmName'), '');
+"#,
+    ),
 ];

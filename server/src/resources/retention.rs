@@ -1,0 +1,77 @@
+//! Log retention: rows of the log tables older than the retention period
+//! are deleted by a background job (`serve --log-retention-days`, default
+//! 365; 0 keeps logs forever).
+//!
+//! The job is safe to run on every node at once and to repeat: each pass
+//! deletes, in its own short write unit of work, at most [`BATCH`] rows
+//! older than the cutoff, so it never holds the writer (SQLite) or many row
+//! locks (PostgreSQL) for long, and two nodes deleting the same rows merely
+//! find them gone. The cutoff comes from the injected clock, so tests move
+//! time instead of waiting.
+
+use crate::app::App;
+use crate::error::ApiResult;
+use crate::params;
+
+/// Every pruned table and its time column. A new log table is one line
+/// here (and its migration).
+pub const PRUNED: &[(&str, &str)] = &[("activation_logs", "created_at")];
+
+/// Rows deleted per unit of work.
+pub const BATCH: i64 = 1_000;
+
+/// Units of work per table in one run (bounds a run; the next run goes on).
+pub const MAX_BATCHES: usize = 10_000;
+
+/// Default `--log-retention-days`.
+pub const DEFAULT_DAYS: i64 = 365;
+
+/// How often `serve` runs [`prune`] (seconds of real time).
+pub const INTERVAL_SECS: u64 = 600;
+
+/// Rows deleted by one run, per table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// `(table, rows deleted)` in [`PRUNED`] order.
+    pub tables: Vec<(&'static str, i64)>,
+}
+
+/// Deletes log rows older than `days` days before the clock's now (none
+/// when `days` is 0), in batches of [`BATCH`].
+pub fn prune(app: &App, days: i64) -> ApiResult<Pruned> {
+    let mut out = Pruned::default();
+    if days <= 0 {
+        return Ok(out);
+    }
+    let cutoff = app.now().saturating_sub(days.saturating_mul(86_400));
+    for &(table, column) in PRUNED {
+        let sql = format!(
+            "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < ?1 ORDER BY {column} LIMIT {BATCH})"
+        );
+        let mut deleted = 0i64;
+        for _ in 0..MAX_BATCHES {
+            let n = app.store.write(|tx| tx.execute(&sql, params![cutoff]))? as i64;
+            deleted += n;
+            if n < BATCH {
+                break;
+            }
+        }
+        out.tables.push((table, deleted));
+    }
+    Ok(out)
+}
+
+/// Runs [`prune`] every [`INTERVAL_SECS`] until the runtime stops; errors
+/// are reported on stderr and the next run tries again.
+pub async fn run_forever(app: std::sync::Arc<App>, days: i64) {
+    if days <= 0 {
+        return;
+    }
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(INTERVAL_SECS));
+    loop {
+        tick.tick().await;
+        if let Err(e) = app.run(move |app| prune(app, days)).await {
+            eprintln!("openlex-server: log retention: {e}");
+        }
+    }
+}
