@@ -75,3 +75,62 @@ pub async fn run_forever(app: std::sync::Arc<App>, days: i64) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::clock::TestClock;
+    use crate::resources::activation_logs::{record, Action, Attempt, Subject};
+    use crate::store::sqlite::{Durability, SqliteStore};
+
+    const T0: i64 = 1_700_000_000;
+
+    fn count(app: &App) -> i64 {
+        app.store
+            .read(|tx| tx.count("SELECT COUNT(*) FROM activation_logs", &[]))
+            .unwrap()
+    }
+
+    #[test]
+    fn prunes_old_rows_in_batches_by_the_injected_clock_and_repeats_safely() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.db"), Durability::Normal).unwrap();
+        let clock = Arc::new(TestClock::frozen(T0));
+        let app = App::new(Arc::new(store), clock.clone(), String::new());
+        let attempt = Attempt {
+            action: Some(Action::Activation),
+            ..Default::default()
+        };
+        // 2,500 rows on day 0 (three batches to delete), 10 on day 5.
+        let write = |n: usize| {
+            app.store
+                .write(|tx| {
+                    for _ in 0..n {
+                        record(tx, app.now(), &attempt, Subject::default(), None)?;
+                    }
+                    Ok(())
+                })
+                .unwrap()
+        };
+        write(2_500);
+        clock.advance(5 * 86_400);
+        write(10);
+        assert_eq!(prune(&app, 0).unwrap(), Pruned::default(), "0 keeps forever");
+        // 5 days later nothing is older than 7 days yet
+        assert_eq!(prune(&app, 7).unwrap().tables, vec![("activation_logs", 0)]);
+        clock.advance(3 * 86_400);
+        // now day 0 is 8 days old: gone, day 5 (3 days old) kept
+        assert_eq!(
+            prune(&app, 7).unwrap().tables,
+            vec![("activation_logs", 2_500)]
+        );
+        assert_eq!(count(&app), 10);
+        // running again (another node, the next tick) deletes nothing more
+        assert_eq!(prune(&app, 7).unwrap().tables, vec![("activation_logs", 0)]);
+        clock.advance(5 * 86_400);
+        assert_eq!(prune(&app, 7).unwrap().tables, vec![("activation_logs", 10)]);
+        assert_eq!(count(&app), 0);
+    }
+}
