@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark gate as CI runs it: builds the release library and server,
-# makes sure pip can fetch the vendor wheel, runs bench/compare.py --short.
+# makes sure pip can fetch the vendor wheel, runs bench/compare.py --short
+# and bench/scale.py --short.
 # Exits non-zero when any of our targets is missed or a ratio regresses.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,4 +14,7 @@ for tool in nm strip readelf; do
 done
 cargo build --release --quiet --lib
 cargo build --release --quiet -p openlex-server --bins
-exec python3 bench/compare.py --short "$@"
+python3 bench/compare.py --short "$@"
+# Issue 16 point 5 at CI size: query p99s on a generated data set and
+# activations/s with the activation log on vs off (docs/BENCHMARKS.md).
+exec python3 bench/scale.py --short

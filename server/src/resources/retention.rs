@@ -117,7 +117,11 @@ mod tests {
         write(2_500);
         clock.advance(5 * 86_400);
         write(10);
-        assert_eq!(prune(&app, 0).unwrap(), Pruned::default(), "0 keeps forever");
+        assert_eq!(
+            prune(&app, 0).unwrap(),
+            Pruned::default(),
+            "0 keeps forever"
+        );
         // 5 days later nothing is older than 7 days yet
         assert_eq!(prune(&app, 7).unwrap().tables, vec![("activation_logs", 0)]);
         clock.advance(3 * 86_400);
@@ -130,7 +134,10 @@ mod tests {
         // running again (another node, the next tick) deletes nothing more
         assert_eq!(prune(&app, 7).unwrap().tables, vec![("activation_logs", 0)]);
         clock.advance(5 * 86_400);
-        assert_eq!(prune(&app, 7).unwrap().tables, vec![("activation_logs", 10)]);
+        assert_eq!(
+            prune(&app, 7).unwrap().tables,
+            vec![("activation_logs", 10)]
+        );
         assert_eq!(count(&app), 0);
     }
 }

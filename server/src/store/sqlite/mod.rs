@@ -122,6 +122,43 @@ impl Store for SqliteStore {
     }
 }
 
+/// Bulk loading for the scale generator (`openlex-server-scale`): the
+/// server's own schema (migrations) and statements ([`Tx`]), with neither
+/// journal nor fsync while it loads, so millions of rows go in at disk
+/// speed. A crash while loading leaves a database to throw away; never use
+/// it on a database that holds real data. [`finish`](Self::finish) puts the
+/// database back in WAL mode for the server.
+pub struct BulkLoader {
+    conn: Connection,
+}
+
+impl BulkLoader {
+    /// Opens (creating and migrating) the database at `path` for loading.
+    pub fn open(path: &Path) -> ApiResult<Self> {
+        drop(SqliteStore::open(path, Durability::Normal)?);
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "OFF")?;
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        // 2 GiB of page cache at most: the indexes being filled stay in memory.
+        conn.pragma_update(None, "cache_size", -2_097_152)?;
+        Ok(BulkLoader { conn })
+    }
+
+    /// Runs `work` in one transaction.
+    pub fn chunk(&mut self, work: impl FnOnce(&mut dyn Tx) -> ApiResult<()>) -> ApiResult<()> {
+        let tx = self.conn.transaction()?;
+        work(&mut SqliteTx { conn: &tx })?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Back to WAL mode, as the server opens it.
+    pub fn finish(self) -> ApiResult<()> {
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        Ok(())
+    }
+}
+
 /// Statements run inside the transaction [`GroupCommit`] opened.
 struct SqliteTx<'a> {
     conn: &'a Connection,
