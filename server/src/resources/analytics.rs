@@ -242,7 +242,7 @@ pub fn by_os(app: &App, source: Source, range: &Range) -> ApiResult<Vec<ByOs>> {
             activations: other,
             os: None,
         });
-        out.sort_by(|a, b| b.activations.cmp(&a.activations));
+        out.sort_by_key(|g| std::cmp::Reverse(g.activations));
     }
     Ok(out)
 }
