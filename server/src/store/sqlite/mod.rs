@@ -291,7 +291,9 @@ mod tests {
             })
             .unwrap()
             .unwrap();
-        assert_eq!(v, MIGRATIONS.len() as i64);
+        // The latest version (numbers are reserved per branch, so the list
+        // may have a gap until the branches merge).
+        assert_eq!(v, MIGRATIONS.last().unwrap().0);
         let s: &dyn Store = &sq;
         let back: Rec = s
             .read(|tx| {
