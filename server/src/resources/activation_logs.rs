@@ -168,7 +168,7 @@ pub struct Location {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationLog {
-    /// Log id (time-ordered UUID).
+    /// Log id (a version 7 UUID carrying the creation time).
     pub id: String,
     /// When the attempt was made.
     #[serde(with = "crate::dates::iso")]
@@ -241,8 +241,9 @@ impl ActivationLog {
     }
 }
 
-/// A time-ordered (version 7 layout) UUID: the log's primary key grows with
-/// time, so inserts append to the index instead of touching random pages.
+/// A time-ordered (version 7 layout) UUID whose first 48 bits are the
+/// creation time in milliseconds: the row is found by id through the time
+/// index ([`get_one`]), so `id` needs no index of its own.
 fn time_ordered_id(now: i64) -> String {
     let ms = (now.max(0) as u64).wrapping_mul(1000);
     let r = crate::ids::random::<10>();
@@ -380,15 +381,31 @@ pub fn list(app: &App, filter: &LogFilter, page: Page) -> ApiResult<(Vec<Activat
     app.store.read(|tx| store::list(tx, filter, page))
 }
 
-/// One row by id, or 404.
+/// The creation time (unix seconds) a log id carries (see
+/// [`time_ordered_id`]); `None` for a string that is no such id.
+fn id_time(id: &str) -> Option<i64> {
+    let u = uuid::Uuid::parse_str(id).ok()?;
+    if u.get_version_num() != 7 {
+        return None;
+    }
+    let b = u.as_bytes();
+    let mut ms = [0u8; 8];
+    ms[2..].copy_from_slice(&b[..6]);
+    Some((u64::from_be_bytes(ms) / 1000) as i64)
+}
+
+/// One row by id, or 404. The table has no index on `id`: the id carries
+/// its creation time, so the row is found through the time index.
 pub fn get_one(app: &App, id: &str) -> ApiResult<ActivationLog> {
+    let missing = || ApiError::not_found("activation log");
+    let at = id_time(id).ok_or_else(missing)?;
     app.store.read(|tx| {
         tx.query_opt(
-            &format!("SELECT {COLUMNS} FROM activation_logs WHERE id = ?1"),
-            params![id],
+            &format!("SELECT {COLUMNS} FROM activation_logs WHERE created_at = ?1 AND id = ?2"),
+            params![at, id],
             ActivationLog::from_row,
         )?
-        .ok_or_else(|| ApiError::not_found("activation log"))
+        .ok_or_else(missing)
     })
 }
 
@@ -434,9 +451,11 @@ pub mod store {
         let order = if page.newest_first { "DESC" } else { "ASC" };
         let limit = page.limit.clamp(1, 100) as i64;
         let offset = (page.page.max(1) as i64 - 1) * limit;
+        // Rows picked from the index alone, then read (deep pages skip
+        // index entries only).
         let rows = tx.query_all(
             &format!(
-                "SELECT {COLUMNS} FROM activation_logs{where_sql} ORDER BY created_at {order}, rowid {order} LIMIT {limit} OFFSET {offset}"
+                "SELECT {COLUMNS} FROM activation_logs WHERE rowid IN (SELECT rowid FROM activation_logs{where_sql} ORDER BY created_at {order}, rowid {order} LIMIT {limit} OFFSET {offset}) ORDER BY created_at {order}, rowid {order}"
             ),
             &vals,
             ActivationLog::from_row,

@@ -14,7 +14,8 @@ use crate::error::ApiResult;
 use crate::params;
 
 /// Every pruned table and its time column. A new log table is one line
-/// here (and its migration).
+/// here (and its migration: an index on the time column, and on PostgreSQL
+/// a unique `rowid`, which the batches delete by).
 pub const PRUNED: &[(&str, &str)] = &[("activation_logs", "created_at")];
 
 /// Rows deleted per unit of work.
@@ -46,7 +47,7 @@ pub fn prune(app: &App, days: i64) -> ApiResult<Pruned> {
     let cutoff = app.now().saturating_sub(days.saturating_mul(86_400));
     for &(table, column) in PRUNED {
         let sql = format!(
-            "DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < ?1 ORDER BY {column} LIMIT {BATCH})"
+            "DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {column} < ?1 ORDER BY {column} LIMIT {BATCH})"
         );
         let mut deleted = 0i64;
         for _ in 0..MAX_BATCHES {

@@ -55,8 +55,18 @@ CREATE TABLE trial_policies (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT 
     (
         4,
         // Activation logs and the analytics columns (SQLite's version 5).
+        // Unique rowid indexes: a list page picks its rows' rowids from an
+        // index, then reads those rows by rowid (`Tx::list`).
         r#"
-CREATE TABLE activation_logs (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+CREATE UNIQUE INDEX products_rowid ON products(rowid);
+CREATE UNIQUE INDEX licenses_rowid ON licenses(rowid);
+CREATE UNIQUE INDEX users_rowid ON users(rowid);
+CREATE UNIQUE INDEX releases_rowid ON releases(rowid);
+CREATE UNIQUE INDEX entitlement_sets_rowid ON entitlement_sets(rowid);
+CREATE UNIQUE INDEX admin_tokens_rowid ON admin_tokens(rowid);
+CREATE UNIQUE INDEX license_policies_rowid ON license_policies(rowid);
+CREATE UNIQUE INDEX trial_policies_rowid ON trial_policies(rowid);
+CREATE TABLE activation_logs (rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, id TEXT NOT NULL,
     created_at BIGINT NOT NULL, action TEXT NOT NULL,
     error_code TEXT NOT NULL DEFAULT '', license_id TEXT NOT NULL DEFAULT '',
     license_key TEXT NOT NULL DEFAULT '', product_id TEXT NOT NULL DEFAULT '',
