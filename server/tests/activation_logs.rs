@@ -204,6 +204,27 @@ fn every_attempt_is_logged_with_its_outcome() {
 }
 
 #[test]
+fn hostile_refusals_are_logged_bounded_on_every_engine() {
+    let s = Server::start();
+    let p = s.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    let mut b = activation_body(pid, "placeholder", &fingerprint("h", 0));
+    b["key"] = json!("KEY\u{0}WITH-NUL");
+    b["hostname"] = json!("h".repeat(10_000));
+    b["osVersion"] = json!("nul\u{0}inside");
+    let r = s.activate(&b);
+    assert_eq!(r.status / 100, 4, "{}", r.text);
+    let (rows, n) = logs(&s, "");
+    assert_eq!(n, 1, "the refusal is logged");
+    let row = &rows[0];
+    assert_eq!(row["errorCode"], json!(r.code()));
+    assert_eq!(row["hostname"].as_str().unwrap().len(), 256);
+    assert_eq!(row["osVersion"], json!("nul\u{fffd}inside"));
+    assert_eq!(row["licenseKey"], json!("KEY\u{fffd}WITH-NUL"));
+    assert_eq!(row["licenseId"], Value::Null);
+}
+
+#[test]
 fn activation_log_off_writes_nothing() {
     let s = Server::start_with(&["--rate-limit", "off", "--activation-log", "off"], &[]);
     let p = s.product(1, json!({}));

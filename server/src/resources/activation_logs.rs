@@ -255,6 +255,21 @@ fn time_ordered_id(now: i64) -> String {
     uuid::Uuid::from_bytes(b).to_string()
 }
 
+/// Longest text kept per field: a refused request may carry fields its
+/// validation rejected (up to the 64 KiB body), which the log bounds.
+pub const FIELD_MAX: usize = 256;
+
+/// A field as stored: at most [`FIELD_MAX`] bytes (cut at a character
+/// boundary) and NUL replaced (PostgreSQL text cannot hold it), so a
+/// refusal of hostile input is still logged on every engine.
+fn clean(v: &str) -> String {
+    let mut end = v.len().min(FIELD_MAX);
+    while !v.is_char_boundary(end) {
+        end -= 1;
+    }
+    v[..end].replace('\0', "\u{fffd}")
+}
+
 /// Writes the attempt's row in `tx`: inside the unit of work of a success,
 /// or alone for a refusal. `error`: the code answered, `None` on success.
 pub fn record(
@@ -274,9 +289,16 @@ pub fn record(
     let id = time_ordered_id(now);
     let action = attempt.action.unwrap_or(Action::Activation).as_str();
     let code = error.map(|e| e.code.as_str()).unwrap_or("");
-    let key = or(subject.license_key, &attempt.license_key);
-    let product = or(subject.product_id, &attempt.product_id);
-    let activation = or(subject.activation_id, &attempt.activation_id);
+    let key = clean(&or(subject.license_key, &attempt.license_key));
+    let product = clean(&or(subject.product_id, &attempt.product_id));
+    let activation = clean(&or(subject.activation_id, &attempt.activation_id));
+    let (os, os_version, app_version, hostname, vm_name) = (
+        clean(&attempt.os),
+        clean(&attempt.os_version),
+        clean(&attempt.app_version),
+        clean(&attempt.hostname),
+        clean(&attempt.vm_name),
+    );
     tx.execute(
         &format!(
             "INSERT INTO activation_logs ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
@@ -290,11 +312,11 @@ pub fn record(
             &key,
             &product,
             &activation,
-            &attempt.os,
-            &attempt.os_version,
-            &attempt.app_version,
-            &attempt.hostname,
-            &attempt.vm_name,
+            &os,
+            &os_version,
+            &app_version,
+            &hostname,
+            &vm_name,
             attempt.container as i64,
             &attempt.ip_address
         ],
@@ -310,21 +332,24 @@ pub fn record_refusal(app: &App, attempt: &Attempt, error: &ApiError) {
         return;
     }
     let now = app.now();
+    // Looked up as stored: hostile input (NUL) must not fail the lookups.
+    let (presented_key, activation_id) =
+        (clean(&attempt.license_key), clean(&attempt.activation_id));
     let written = app.store.write(|tx| {
         let (mut license_id, mut key, mut product) = (String::new(), String::new(), String::new());
-        if !attempt.activation_id.is_empty() {
+        if !activation_id.is_empty() {
             if let Some((l, p)) = tx.query_opt(
                 "SELECT license_id, product_id FROM activations WHERE id = ?1",
-                params![&attempt.activation_id],
+                params![&activation_id],
                 |r| Ok((r.str(0)?.to_owned(), r.str(1)?.to_owned())),
             )? {
                 (license_id, product) = (l, p);
             }
         }
-        if license_id.is_empty() && !attempt.license_key.is_empty() {
+        if license_id.is_empty() && !presented_key.is_empty() {
             if let Some((l, p)) = tx.query_opt(
                 "SELECT id, product_id FROM licenses WHERE key = ?1",
-                params![&attempt.license_key],
+                params![&presented_key],
                 |r| Ok((r.str(0)?.to_owned(), r.str(1)?.to_owned())),
             )? {
                 (license_id, product) = (l, p);
