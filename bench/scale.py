@@ -11,8 +11,9 @@
 3. Activations/s with the activation log on and off, side by side:
    `openlex-server-load` (8 threads) against fresh servers alternating
    `--activation-log on|off`, median of the rounds. Target: "on" within 10%
-   of "off" (the --short gate allows 20%: a few seconds of a shared CI
-   machine are noisier than the full run).
+   of "off" in the full run. The --short gate is 0.60: two rounds of a few
+   seconds on a shared machine scatter by 20% (0.75-0.94 seen), so CI
+   catches a log write gone badly wrong, not the 10% target.
 
 Usage: python3 bench/scale.py [--short] [--keep DIR] [--bin target/release]
 Build first: cargo build --release -p openlex-server --bins
@@ -177,7 +178,7 @@ def main():
     a = ap.parse_args()
     if a.short:
         size = dict(licenses=2000, activations=4000, logs=20000)
-        samples, rounds, requests, ratio_gate = 200, 2 if a.rounds is None else a.rounds, 2000, 0.80
+        samples, rounds, requests, ratio_gate = 200, 2 if a.rounds is None else a.rounds, 2000, 0.60
     else:
         size = dict(licenses=1_000_000, activations=2_000_000, logs=10_000_000)
         samples, rounds, requests, ratio_gate = 1000, 3 if a.rounds is None else a.rounds, 10000, 0.90
