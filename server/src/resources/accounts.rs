@@ -152,7 +152,7 @@ pub fn user_licenses(
                 total_activations: seats.max(0) as u32,
                 total_deactivations: l.total_deactivations.max(0) as u32,
                 r#type: l.r#type.as_str().to_owned(),
-                metadata: l.metadata.clone(),
+                metadata: l.wire_metadata(),
             });
         }
         Ok(out)

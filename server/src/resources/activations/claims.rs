@@ -145,7 +145,7 @@ pub fn build_claims(c: &TokenContext<'_>) -> ActivationClaims {
         email: c.user.map(|u| u.email.clone()).unwrap_or_default(),
         company: c.user.map(|u| u.company.clone()).unwrap_or_default(),
         pmd: c.product.metadata.clone(),
-        lmd: l.metadata.clone(),
+        lmd: l.wire_metadata(),
         umd: c.user.map(|u| u.metadata.clone()).unwrap_or_default(),
         amd: a.metadata.clone(),
         lma: l
