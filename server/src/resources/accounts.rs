@@ -77,7 +77,7 @@ pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResu
     let email = req.email.to_lowercase();
     let invalid = || ApiError::new(ErrorCode::AuthenticationFailed, "invalid email or password");
     let now = app.now();
-    app.passwords.ensure_unlocked(&email, source, now)?;
+    app.passwords.ensure_unlocked(&email, source, now).await?;
     let user = {
         let email = email.clone();
         app.run(move |app| app.store.read(|tx| store::user_by_email(tx, &email)))
@@ -101,12 +101,12 @@ pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResu
                     ErrorCode::TwoFactorCodeInvalid,
                     "invalid two-factor authentication code",
                 );
-                return Err(app.passwords.failed(&email, source, now, e));
+                return Err(app.passwords.failed(&email, source, now, e).await);
             }
             Some(_) => {}
         }
     }
-    app.passwords.succeeded(&email, source);
+    app.passwords.succeeded(&email, source).await?;
     let token = crate::ids::secret_token("olu_");
     let hash = crate::ids::token_hash(&token);
     app.run(move |app| {

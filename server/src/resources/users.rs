@@ -285,7 +285,7 @@ pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
         Ok((u, shown))
     })?;
     if req.unlock == Some(true) {
-        app.passwords.unlock(&u.email.to_lowercase());
+        app.passwords.unlock(&u.email.to_lowercase())?;
     }
     Ok(view(&u, shown))
 }
@@ -421,8 +421,7 @@ pub fn reset_password(app: &App, id: &str, req: &PasswordReset) -> ApiResult<()>
         set_password(tx, &mut u, hash.clone(), now)?;
         Ok(u.email)
     })?;
-    app.passwords.unlock(&email.to_lowercase());
-    Ok(())
+    app.passwords.unlock(&email.to_lowercase())
 }
 
 /// Changes a user's password as that user: `session` must be one of the
@@ -477,7 +476,7 @@ pub async fn update_password(
             wrong,
         )
         .await?;
-    app.passwords.succeeded(&email, source);
+    app.passwords.succeeded(&email, source).await?;
     let new_password = req.new_password;
     app.run(move |app| {
         let hash = crate::passwords::hash_password(&new_password);

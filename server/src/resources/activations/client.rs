@@ -201,7 +201,7 @@ pub async fn activate_online(
                         authentication_failed,
                     )
                     .await?;
-                app.passwords.succeeded(&check.account, source);
+                app.passwords.succeeded(&check.account, source).await?;
                 verified = Some(check.user_id);
             }
             // The license's user changed between the passes.

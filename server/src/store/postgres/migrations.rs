@@ -52,4 +52,13 @@ CREATE TABLE trial_policies (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT 
     created_at BIGINT NOT NULL, data TEXT NOT NULL);
 "#,
     ),
+    (
+        6,
+        // Password attempt counters (SQLite's version 7).
+        r#"
+CREATE TABLE password_attempts (account TEXT NOT NULL, source TEXT NOT NULL, failures BIGINT NOT NULL,
+    locked_until BIGINT NOT NULL, last_failure BIGINT NOT NULL, PRIMARY KEY (account, source));
+CREATE INDEX password_attempts_stale ON password_attempts(last_failure);
+"#,
+    ),
 ];

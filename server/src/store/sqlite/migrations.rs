@@ -56,4 +56,14 @@ CREATE TABLE license_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,
 CREATE TABLE trial_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, data TEXT NOT NULL);
 "#,
     ),
+    (
+        7,
+        // Password attempt counters (passwords::PasswordGate), shared by
+        // every node: one row per (account, source address).
+        r#"
+CREATE TABLE password_attempts (account TEXT NOT NULL, source TEXT NOT NULL, failures INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL, last_failure INTEGER NOT NULL, PRIMARY KEY (account, source));
+CREATE INDEX password_attempts_stale ON password_attempts(last_failure);
+"#,
+    ),
 ];

@@ -254,7 +254,7 @@ mod tests {
             })
             .unwrap()
             .unwrap();
-        assert_eq!(v, MIGRATIONS.len() as i64);
+        assert_eq!(v, MIGRATIONS[MIGRATIONS.len() - 1].0);
         let s: &dyn Store = &sq;
         let back: Rec = s
             .read(|tx| {
