@@ -8,8 +8,10 @@
 # BIN_DIR (default target/release) holds a release openlex-server and
 # openlex-server-load. Needs OPENLEX_TEST_DATABASE_URL (with-postgres.sh sets
 # it); each PostgreSQL run gets a fresh database in that cluster. Prints one
-# line per run, a median per configuration and PostgreSQL-one-node as a share
-# of SQLite. Loopback only; every server is stopped when its run ends.
+# line per run (with the CPU milliseconds per activation spent by the
+# openlex-server processes and by the PostgreSQL processes: where the time
+# goes), a median per configuration and PostgreSQL-one-node as a share of
+# SQLite. Loopback only; every server is stopped when its run ends.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${1:-$root/target/release}"; rounds="${2:-3}"; requests="${3:-8000}"
@@ -20,6 +22,19 @@ pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
 cleanup() { stop; rm -rf "$tmp"; }
 trap cleanup EXIT
+
+# CPU seconds (user + system) used so far by the given processes.
+cpu_of() {
+  local ticks=0 p f
+  for p in "$@"; do
+    f="/proc/$p/stat"
+    [ -r "$f" ] || continue
+    # fields 14 and 15 (utime, stime), after the parenthesised command name
+    ticks=$((ticks + $(sed -E 's/^.*\) //' "$f" | awk '{print $12 + $13}')))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f", t / hz}'
+}
+postgres_pids() { pgrep -x postgres || true; }
 
 psql_admin() { psql -q -X "$OPENLEX_TEST_DATABASE_URL" -c "$1" >/dev/null; }
 
@@ -47,11 +62,14 @@ run() { # $1 = label (sqlite | pg1 | pg2)
       start "$d-b"; urls="$urls,$(cat "$d-b/server.url")"
     fi
   fi
-  local line
+  local line s0 s1 p0 p1 pg
+  pg="$(postgres_pids)"
+  s0="$(cpu_of "${pids[@]}")"; p0="$(cpu_of $pg)"
   line="$("$bin/openlex-server-load" --data-dir "$d" --url "$urls" --threads 8 --requests "$requests" --licenses 50 2>/dev/null | tail -1)"
+  s1="$(cpu_of "${pids[@]}")"; p1="$(cpu_of $pg)"
   stop
   unset OPENLEX_DATABASE_URL
-  echo "$1: $line"
+  echo "$1: $line; cpu/activation: server $(awk -v a="$s0" -v b="$s1" -v n="$requests" 'BEGIN {printf "%.3f", (b - a) * 1000 / n}') ms, postgres $(awk -v a="$p0" -v b="$p1" -v n="$requests" 'BEGIN {printf "%.3f", (b - a) * 1000 / n}') ms"
 }
 
 for _ in $(seq "$rounds"); do

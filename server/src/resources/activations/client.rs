@@ -252,6 +252,10 @@ pub fn activate_as(
         let per_instance =
             lic.is_floating() && lic.leasing_strategy == LeasingStrategy::PerInstance;
         let mut existing: Option<Activation> = None;
+        // Seats in use once a new activation is saved: the count checked
+        // under the license's row lock, plus the new one (whose lease, if
+        // any, runs from now), so the token needs no second count.
+        let mut seats_after: Option<i64> = None;
         if !per_instance {
             let rule = lic.fingerprint_matching_strategy.rule();
             for id in store::matching(tx, &lic.id, &req.fingerprint, rule)? {
@@ -273,6 +277,7 @@ pub fn activate_as(
                         "the license has reached its allowed activations",
                     ));
                 }
+                seats_after = Some(seats + 1);
                 Activation {
                     id: crate::ids::uuid(),
                     license_id: lic.id.clone(),
@@ -297,8 +302,13 @@ pub fn activate_as(
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
-        Ok(Checked::Claims(claims::load_and_build(
-            tx, &product, &lic, &act, now,
+        Ok(Checked::Claims(claims::load_and_build_with_seats(
+            tx,
+            &product,
+            &lic,
+            &act,
+            now,
+            seats_after,
         )?))
     };
     let sign = |checked: Checked| {

@@ -356,6 +356,12 @@ impl ToSql for Param<'_> {
 }
 
 impl Tx for PgTx<'_, '_> {
+    /// One round trip per save: a new document (an activation) is one
+    /// statement, not a missed `UPDATE` and then the `INSERT`.
+    fn upsert_in_one_statement(&self) -> bool {
+        true
+    }
+
     fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> ApiResult<usize> {
         let st = self.statement(sql)?;
         let args: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
