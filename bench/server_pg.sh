@@ -23,18 +23,22 @@ stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/d
 cleanup() { stop; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-# CPU seconds (user + system) used so far by the given processes.
-cpu_of() {
-  local ticks=0 p f
+# "pid ticks" (user + system clock ticks so far) of each given process.
+ticks_of() {
+  local p f
   for p in "$@"; do
     f="/proc/$p/stat"
     [ -r "$f" ] || continue
     # fields 14 and 15 (utime, stime), after the parenthesised command name
-    ticks=$((ticks + $(sed -E 's/^.*\) //' "$f" | awk '{print $12 + $13}')))
+    echo "$p $(sed -E 's/^.*\) //' "$f" | awk '{print $12 + $13}')"
   done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f", t / hz}'
 }
 postgres_pids() { pgrep -x postgres || true; }
+# CPU milliseconds per request between two snapshots ($1 before, $2 after;
+# a process started in between counts from zero).
+cpu_ms() {
+  awk -v n="$3" -v hz="$(getconf CLK_TCK)" 'NR == FNR {t0[$1] = $2; next} {d += $2 - t0[$1]} END {printf "%.3f", d * 1000 / hz / n}' "$1" "$2"
+}
 
 psql_admin() { psql -q -X "$OPENLEX_TEST_DATABASE_URL" -c "$1" >/dev/null; }
 
@@ -62,14 +66,13 @@ run() { # $1 = label (sqlite | pg1 | pg2)
       start "$d-b"; urls="$urls,$(cat "$d-b/server.url")"
     fi
   fi
-  local line s0 s1 p0 p1 pg
-  pg="$(postgres_pids)"
-  s0="$(cpu_of "${pids[@]}")"; p0="$(cpu_of $pg)"
+  local line
+  ticks_of "${pids[@]}" >"$tmp/s0"; ticks_of $(postgres_pids) >"$tmp/p0"
   line="$("$bin/openlex-server-load" --data-dir "$d" --url "$urls" --threads 8 --requests "$requests" --licenses 50 2>/dev/null | tail -1)"
-  s1="$(cpu_of "${pids[@]}")"; p1="$(cpu_of $pg)"
+  ticks_of "${pids[@]}" >"$tmp/s1"; ticks_of $(postgres_pids) >"$tmp/p1"
   stop
   unset OPENLEX_DATABASE_URL
-  echo "$1: $line; cpu/activation: server $(awk -v a="$s0" -v b="$s1" -v n="$requests" 'BEGIN {printf "%.3f", (b - a) * 1000 / n}') ms, postgres $(awk -v a="$p0" -v b="$p1" -v n="$requests" 'BEGIN {printf "%.3f", (b - a) * 1000 / n}') ms"
+  echo "$1: $line; cpu/activation: server $(cpu_ms "$tmp/s0" "$tmp/s1" "$requests") ms, postgres $(cpu_ms "$tmp/p0" "$tmp/p1" "$requests") ms"
 }
 
 for _ in $(seq "$rounds"); do
