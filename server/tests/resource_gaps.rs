@@ -277,3 +277,81 @@ fn exports_roles_and_password_reset() {
     );
     assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
 }
+
+#[test]
+fn me_answers_the_session_user_and_only_their_devices() {
+    let s = Server::start();
+    let p = s.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    let u = s.admin(
+        "POST",
+        "/v3/users",
+        Some(&json!({"email": "me@example.com", "password": "password 1", "name": "Me Too"})),
+    );
+    let uid = u.s("id");
+    let mine = s.license(pid, json!({"userId": uid, "allowedActivations": 2}));
+    let other = s.license(pid, json!({}));
+    for (l, d) in [(&mine, "m1"), (&mine, "m2"), (&other, "o1")] {
+        let r = s.activate(&activation_body(
+            pid,
+            l["key"].as_str().unwrap(),
+            &fingerprint(d, 0),
+        ));
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let login = s.req(
+        "POST",
+        "/v3/accounts/login",
+        Some(&json!({"email": "me@example.com", "password": "password 1"})),
+    );
+    let session = login.s("accessToken");
+    let me = s.raw("GET", "/v3/me", None, Some(&session));
+    assert_eq!(me.status, 200, "{}", me.text);
+    assert_eq!(
+        keys(&me.body),
+        [
+            "company",
+            "createdAt",
+            "email",
+            "firstName",
+            "id",
+            "lastName",
+            "metadata",
+            "name",
+            "role",
+            "roles",
+            "twoFactorEnabled",
+            "updatedAt"
+        ]
+    );
+    let r = s.raw(
+        "PATCH",
+        "/v3/me",
+        Some(r#"{"firstName":"Me","lastName":"Three","email":"ME@example.com"}"#),
+        Some(&session),
+    );
+    assert_eq!((r.status, &r.body["name"]), (200, &json!("Me Three")));
+    let r = s.raw("GET", "/v3/me/activations?limit=1", None, Some(&session));
+    assert_eq!(r.header("X-Total-Count"), Some("2"));
+    assert_eq!(r.body[0]["licenseId"], mine["id"]);
+    let theirs = s.admin(
+        "GET",
+        &format!(
+            "/v3/activations?licenseId={}",
+            other["id"].as_str().unwrap()
+        ),
+        None,
+    );
+    let tid = theirs.body[0]["id"].as_str().unwrap();
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/activations/{tid}"),
+        None,
+        Some(&session),
+    );
+    assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+    let r = s.raw("GET", "/v3/me", None, Some(&s.admin));
+    assert_eq!((r.status, r.code()), (401, "USER_NOT_AUTHENTICATED"));
+    let r = s.raw("GET", "/v3/me/activations?query=x", None, Some(&session));
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+}

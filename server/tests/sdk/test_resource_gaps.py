@@ -392,3 +392,47 @@ def test_release_files_get_and_delete(client):
         f"{client.base_url}/v3/releases/{rel.id}", headers=client.get_headers(), verify=client.verify_ssl
     ).json()
     assert [f["id"] for f in left["files"]] == [b.id] and left["totalFiles"] == 1
+
+
+def test_me_the_logged_in_user_and_their_devices(client):
+    from cryptlex_web_api_client.api.users import getv3me, getv3meactivations, getv3meactivationsid, patchv3me
+    from cryptlex_web_api_client.models import ActivationDto, MeUpdateRequestModel
+
+    email = f"sdk-{uuid.uuid4().hex[:8]}@example.com"
+    u = parsed(
+        postv3users.sync_detailed(
+            client=client,
+            json_body=Postv3UsersJsonBody(first_name="Mary", last_name="S", email=email, password="correct horse 1"),
+        ),
+        201,
+        UserDto,
+    )
+    p = new_product(client)
+    lic = new_license(client, p.id, user_id=u.id, allowed_activations=3)
+    other = new_license(client, p.id, allowed_activations=1)
+    activate(client, p.id, lic.key, fingerprint(21))
+    activate(client, p.id, lic.key, fingerprint(22))
+    activate(client, p.id, other.key, fingerprint(23))
+    session = login(client, email, "correct horse 1")
+    assert session.status_code == 200, session.text
+    me = AuthenticatedClient(base_url=client.base_url, token=session.json()["accessToken"], verify_ssl=client.verify_ssl)
+    got = parsed(getv3me.sync_detailed(client=me), 200, UserDto)
+    assert (got.id, got.email, got.first_name) == (u.id, email, "Mary")
+    upd = parsed(
+        patchv3me.sync_detailed(
+            client=me, json_body=MeUpdateRequestModel(first_name="Mary", last_name="Shelley", email=email, company="F")
+        ),
+        200,
+        UserDto,
+    )
+    assert (upd.name, upd.company) == ("Mary Shelley", "F")
+    mine = parsed(getv3meactivations.sync_detailed(client=me), 200, list)
+    assert len(mine) == 2 and all(isinstance(a, ActivationDto) and a.license_id == lic.id for a in mine)
+    page2 = parsed(getv3meactivations.sync_detailed(client=me, limit=1, page=2), 200, list)
+    assert len(page2) == 1 and page2[0].id in {a.id for a in mine}
+    one = parsed(getv3meactivationsid.sync_detailed(mine[0].id, client=me), 200, ActivationDto)
+    assert one.id == mine[0].id
+    # another user's device is not found; no session is 401
+    theirs = parsed(getv3activations.sync_detailed(client=client, license_id=other.id), 200, list)[0]
+    error(getv3meactivationsid.sync_detailed(theirs.id, client=me), 404, "NOT_FOUND")
+    error(getv3me.sync_detailed(client=client), 401, "USER_NOT_AUTHENTICATED")
