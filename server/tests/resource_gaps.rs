@@ -155,6 +155,38 @@ fn license_entries_tokens_and_release_files_by_id() {
         (&f.body["releaseId"], &f.body["extension"]),
         (&json!(rid), &json!("zip"))
     );
+    // the list: pages (newest first by default) and the name filter
+    for name in ["b.zip", "c.zip"] {
+        let r = s.admin(
+            "POST",
+            "/v3/release-files",
+            Some(&json!({"releaseId": rid, "name": name, "url": "https://x/f"})),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let r = s.admin(
+        "GET",
+        &format!("/v3/release-files?releaseId={rid}&limit=2&page=2"),
+        None,
+    );
+    assert_eq!(r.header("X-Total-Count"), Some("3"));
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+    assert_eq!(r.body[0]["name"], "a.zip");
+    let r = s.admin(
+        "GET",
+        &format!("/v3/release-files?releaseId={rid}&name=b.zip"),
+        None,
+    );
+    assert_eq!(
+        (r.header("X-Total-Count"), &r.body[0]["name"]),
+        (Some("1"), &json!("b.zip"))
+    );
+    let r = s.admin(
+        "GET",
+        &format!("/v3/release-files?releaseId={rid}&query=x"),
+        None,
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
     assert_eq!(
         s.admin("DELETE", &format!("/v3/release-files/{fid}"), None)
             .status,
@@ -166,7 +198,7 @@ fn license_entries_tokens_and_release_files_by_id() {
         404
     );
     let r = s.admin("GET", &format!("/v3/releases/{rid}"), None);
-    assert_eq!(r.body["totalFiles"], 0);
+    assert_eq!(r.body["totalFiles"], 2);
 }
 
 #[test]

@@ -229,6 +229,12 @@ pub struct ReleaseFileQuery {
     /// The release whose files to list (required).
     #[serde(alias = "releaseId[eq]")]
     pub release_id: String,
+    /// Only files with this name.
+    #[serde(alias = "name[eq]")]
+    pub name: Option<String>,
+    /// The other query keys (`query` is refused).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 fn validate(r: &ReleaseRec) -> ApiResult<()> {
@@ -637,14 +643,28 @@ async fn list_files_route(
     _: Admin<scope::ReleaseRead>,
     State(st): State<AppState>,
     ApiQuery(q): ApiQuery<ReleaseFileQuery>,
+    Paging(page): Paging,
 ) -> ApiResult<Response> {
     validate::len_in("releaseId", &q.release_id, 1, 256)?;
+    super::reject_unsupported_filters(&q.rest, &["query"])?;
+    let id = q.release_id.clone();
     let r: ReleaseRec = st
         .app
-        .run(move |app| super::get_doc(app, &q.release_id, "release"))
+        .run(move |app| super::get_doc(app, &id, "release"))
         .await?;
-    let total = r.files.len() as i64;
-    list_response((r.files, total))
+    // A release keeps its files in the order they were added (oldest first).
+    let mut files: Vec<ReleaseFile> = r
+        .files
+        .into_iter()
+        .filter(|f| q.name.as_ref().is_none_or(|n| *n == f.name))
+        .collect();
+    if page.newest_first {
+        files.reverse();
+    }
+    let total = files.len() as i64;
+    let limit = page.limit.clamp(1, 100) as usize;
+    let skip = (page.page.max(1) as usize - 1).saturating_mul(limit);
+    list_response((files.into_iter().skip(skip).take(limit).collect(), total))
 }
 
 async fn get_file_route(
