@@ -38,11 +38,11 @@ impl App {
     /// An app over `store` with `clock`.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, public_url: String) -> Self {
         App {
+            passwords: PasswordGate::new(1, store.clone()),
             store,
             clock,
             keys: KeyCache::default(),
             public_url,
-            passwords: PasswordGate::new(1),
             activation_log: true,
         }
     }
@@ -50,7 +50,7 @@ impl App {
     /// The same app with `threads` password-hashing threads (and the dummy
     /// hash made now, not in the first unknown login).
     pub fn with_password_threads(mut self, threads: usize) -> Self {
-        self.passwords = PasswordGate::new(threads);
+        self.passwords = PasswordGate::new(threads, self.store.clone());
         self.passwords.dummy();
         self
     }

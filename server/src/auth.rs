@@ -180,7 +180,13 @@ pub fn authorize(
     let token = store
         .read(|tx| access_tokens::store::by_hash(tx, &hash))?
         .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "invalid bearer token"))?;
-    if token.expires_at != 0 && token.expires_at <= now {
+    if token.revoked {
+        return Err(ApiError::new(
+            ErrorCode::Unauthorized,
+            "bearer token revoked",
+        ));
+    }
+    if !token.live(now) {
         return Err(ApiError::new(
             ErrorCode::Unauthorized,
             "bearer token expired",

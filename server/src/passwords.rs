@@ -4,9 +4,9 @@
 //! the same work for unknown accounts, and a bounded hashing pool outside
 //! any database lock.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +14,8 @@ use openlex_wire::ErrorCode;
 use ring::pbkdf2;
 
 use crate::error::{ApiError, ApiResult};
+use crate::params;
+use crate::store::Store;
 
 /// PBKDF2 iterations for new password hashes (stored with each hash, so it
 /// can be raised later without breaking old hashes).
@@ -73,16 +75,59 @@ pub const LOCK_SECONDS: i64 = 300;
 /// Pending checks per hashing thread beyond which new ones are refused
 /// (429): a flood is turned away instead of queueing without bound.
 pub const QUEUE_PER_THREAD: usize = 4;
-/// Most (account, address) entries kept; beyond it stale ones are dropped,
-/// then the oldest.
-const MAX_ENTRIES: usize = 100_000;
+/// Every this many reserved attempts, counts idle for [`LOCK_SECONDS`]
+/// (which no longer count, see [`PasswordGate`]) are deleted.
+const PRUNE_EVERY: u64 = 1024;
 
-/// Failures of one account from one source address.
-#[derive(Debug, Clone, Copy, Default)]
-struct Attempts {
-    failures: u32,
-    locked_until: i64,
-    last_failure: i64,
+/// Takes one attempt of `account` from `source` before its password is
+/// hashed, in one short transaction holding the counter's row lock:
+/// LOGIN_TEMPORARILY_LOCKED while locked; otherwise the attempt counts
+/// as a failure until [`PasswordGate::succeeded`] clears the count, and
+/// the attempt that reaches [`MAX_FAILURES`] locks (returns true).
+/// Counting first makes the limit exact however many checks run at
+/// once, on however many nodes: at most five guesses are ever hashed
+/// per lock period.
+fn reserve(
+    store: &dyn Store,
+    account: &str,
+    source: &str,
+    now: i64,
+    prune: bool,
+) -> ApiResult<bool> {
+    store.write(|tx| {
+        if prune {
+            tx.execute(
+                "DELETE FROM password_attempts WHERE last_failure <= ?1 AND locked_until <= ?2",
+                params![now - LOCK_SECONDS, now],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO password_attempts (account, source, failures, locked_until, last_failure) VALUES (?1, ?2, 0, 0, ?3) ON CONFLICT (account, source) DO NOTHING",
+            params![account, source, now],
+        )?;
+        let (failures, locked_until, last_failure) = tx
+            .query_opt(
+                "SELECT failures, locked_until, last_failure FROM password_attempts WHERE account = ?1 AND source = ?2 FOR UPDATE",
+                params![account, source],
+                |r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)),
+            )?
+            .unwrap_or((0, 0, now));
+        if locked_until > now {
+            return Err(PasswordGate::locked_error());
+        }
+        // A count idle for a lock period starts over.
+        let before = if last_failure + LOCK_SECONDS <= now { 0 } else { failures };
+        let (failures, locked_until, locks) = if before + 1 >= i64::from(MAX_FAILURES) {
+            (0, now + LOCK_SECONDS, true)
+        } else {
+            (before + 1, 0, false)
+        };
+        tx.execute(
+            "UPDATE password_attempts SET failures = ?3, locked_until = ?4, last_failure = ?5 WHERE account = ?1 AND source = ?2",
+            params![account, source, failures, locked_until, now],
+        )?;
+        Ok(locks)
+    })
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -102,7 +147,10 @@ fn lower_priority() {
 ///
 /// * Attempts are counted per (account, source address): five consecutive
 ///   failures lock the account *for that address* for five minutes, so an
-///   outsider cannot lock the real user out; any success clears the count.
+///   outsider cannot lock the real user out; any success clears the count,
+///   and a count idle for five minutes starts over. Counts are rows of the
+///   database (`password_attempts`), taken before each hash under a row
+///   lock, so the limit is exact across concurrent checks and nodes.
 /// * Unknown accounts are checked against a dummy hash of the same cost and
 ///   counted and locked alike, so answers and their timing do not tell
 ///   whether an e-mail is registered.
@@ -111,13 +159,18 @@ fn lower_priority() {
 ///   own threads while activations keep the database and the blocking pool.
 pub struct PasswordGate {
     jobs: SyncSender<Job>,
-    attempts: Mutex<HashMap<(String, IpAddr), Attempts>>,
+    /// Where the counts live (table `password_attempts`): in the database,
+    /// so every node of one database shares them.
+    store: Arc<dyn Store>,
+    /// Attempts reserved by this node (every [`PRUNE_EVERY`]th prunes).
+    reserved: AtomicU64,
     dummy_hash: std::sync::OnceLock<Arc<str>>,
 }
 
 impl PasswordGate {
-    /// A gate with `threads` hashing threads (at least one).
-    pub fn new(threads: usize) -> Self {
+    /// A gate with `threads` hashing threads (at least one), counting in
+    /// `store`.
+    pub fn new(threads: usize, store: Arc<dyn Store>) -> Self {
         let threads = threads.max(1);
         let (jobs, rx) = sync_channel::<Job>(threads * QUEUE_PER_THREAD);
         let rx = Arc::new(Mutex::new(rx));
@@ -142,7 +195,8 @@ impl PasswordGate {
         }
         PasswordGate {
             jobs,
-            attempts: Mutex::new(HashMap::new()),
+            store,
+            reserved: AtomicU64::new(0),
             dummy_hash: std::sync::OnceLock::new(),
         }
     }
@@ -163,11 +217,35 @@ impl PasswordGate {
         )
     }
 
+    /// Runs `f` on the blocking pool (the counts are database rows).
+    async fn blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> ApiResult<R> + Send + 'static,
+    ) -> ApiResult<R> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&*store))
+            .await
+            .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
+    }
+
+    /// Whether `account` is locked for `source` at `now`.
+    fn locked(store: &dyn Store, account: &str, source: &str, now: i64) -> ApiResult<bool> {
+        Ok(store
+            .read(|tx| {
+                tx.query_opt(
+                    "SELECT locked_until FROM password_attempts WHERE account = ?1 AND source = ?2",
+                    params![account, source],
+                    |r| r.int(0),
+                )
+            })?
+            .is_some_and(|until| until > now))
+    }
+
     /// Checks `password` of `account` (a lower-case e-mail) from `source`
     /// against `stored` (None: an unknown account, checked against the dummy
-    /// hash). Locked → LOGIN_TEMPORARILY_LOCKED; wrong → the failure is
-    /// counted and `wrong()` returned (or the lock error if this failure
-    /// locks). A right password does not clear the count: call
+    /// hash). Locked → LOGIN_TEMPORARILY_LOCKED; wrong → `wrong()` (or the
+    /// lock error if this attempt locks). The attempt stays counted as a
+    /// failure even when the password is right: call
     /// [`PasswordGate::succeeded`] once every factor passed.
     pub async fn check(
         &self,
@@ -178,7 +256,14 @@ impl PasswordGate {
         now: i64,
         wrong: impl FnOnce() -> ApiError,
     ) -> ApiResult<()> {
-        self.ensure_unlocked(account, source, now)?;
+        let prune = self
+            .reserved
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(PRUNE_EVERY);
+        let (acc, src) = (account.to_owned(), source.to_string());
+        let locks = self
+            .blocking(move |store| reserve(store, &acc, &src, now, prune))
+            .await?;
         let known = stored.is_some();
         let hash: Arc<str> = match stored {
             Some(h) => Arc::from(h),
@@ -187,64 +272,61 @@ impl PasswordGate {
         let matches = self.verify(password.to_owned(), hash).await?;
         if matches && known {
             Ok(())
+        } else if locks {
+            Err(Self::locked_error())
         } else {
-            Err(self.failed(account, source, now, wrong()))
+            Err(wrong())
         }
     }
 
     /// LOGIN_TEMPORARILY_LOCKED while `account` is locked for `source`.
-    pub fn ensure_unlocked(&self, account: &str, source: IpAddr, now: i64) -> ApiResult<()> {
-        let map = self
-            .attempts
-            .lock()
-            .map_err(|_| ApiError::internal("attempt counter poisoned"))?;
-        match map.get(&(account.to_owned(), source)) {
-            Some(a) if a.locked_until > now => Err(Self::locked_error()),
-            _ => Ok(()),
+    pub async fn ensure_unlocked(&self, account: &str, source: IpAddr, now: i64) -> ApiResult<()> {
+        let (account, source) = (account.to_owned(), source.to_string());
+        if self
+            .blocking(move |store| Self::locked(store, &account, &source, now))
+            .await?
+        {
+            return Err(Self::locked_error());
         }
+        Ok(())
     }
 
-    /// Counts a failed check (a wrong password or second factor); returns
-    /// the lock error if it locks, else `err`.
-    pub fn failed(&self, account: &str, source: IpAddr, now: i64, err: ApiError) -> ApiError {
-        let Ok(mut map) = self.attempts.lock() else {
-            return Self::locked_error();
-        };
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|_, a| a.locked_until > now || a.last_failure + LOCK_SECONDS > now);
-            if map.len() >= MAX_ENTRIES {
-                if let Some(oldest) = map
-                    .iter()
-                    .min_by_key(|(_, a)| a.last_failure)
-                    .map(|(k, _)| k.clone())
-                {
-                    map.remove(&oldest);
-                }
-            }
+    /// A failed second factor after a right password: that attempt was
+    /// counted when its password was checked, so this answers the lock
+    /// error if the account is locked now (the attempt locked it), else
+    /// `err`.
+    pub async fn failed(&self, account: &str, source: IpAddr, now: i64, err: ApiError) -> ApiError {
+        match self.ensure_unlocked(account, source, now).await {
+            Ok(()) => err,
+            Err(locked) => locked,
         }
-        let a = map.entry((account.to_owned(), source)).or_default();
-        a.failures += 1;
-        a.last_failure = now;
-        if a.failures >= MAX_FAILURES {
-            a.failures = 0;
-            a.locked_until = now + LOCK_SECONDS;
-            return Self::locked_error();
-        }
-        err
     }
 
     /// Clears the count of `account` from `source` after a full success.
-    pub fn succeeded(&self, account: &str, source: IpAddr) {
-        if let Ok(mut map) = self.attempts.lock() {
-            map.remove(&(account.to_owned(), source));
-        }
+    pub async fn succeeded(&self, account: &str, source: IpAddr) -> ApiResult<()> {
+        let (account, source) = (account.to_owned(), source.to_string());
+        self.blocking(move |store| {
+            store.write(|tx| {
+                tx.execute(
+                    "DELETE FROM password_attempts WHERE account = ?1 AND source = ?2",
+                    params![&account, &source],
+                )?;
+                Ok(())
+            })
+        })
+        .await
     }
 
-    /// Clears every lock and count of `account` (an administrator's unlock).
-    pub fn unlock(&self, account: &str) {
-        if let Ok(mut map) = self.attempts.lock() {
-            map.retain(|(acc, _), _| acc != account);
-        }
+    /// Clears every lock and count of `account` (an administrator's unlock;
+    /// blocking: call it from an operation).
+    pub fn unlock(&self, account: &str) -> ApiResult<()> {
+        self.store.write(|tx| {
+            tx.execute(
+                "DELETE FROM password_attempts WHERE account = ?1",
+                params![account],
+            )?;
+            Ok(())
+        })
     }
 
     /// Verifies on the hashing threads; 429 TOO_MANY_REQUESTS when their
@@ -283,6 +365,17 @@ mod tests {
         assert!(!verify_password("x", "garbage"));
     }
 
+    /// A gate counting in a fresh SQLite database (kept by the TempDir).
+    fn gate() -> (tempfile::TempDir, PasswordGate) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::sqlite::SqliteStore::open(
+            &dir.path().join("t.db"),
+            crate::store::sqlite::Durability::Normal,
+        )
+        .unwrap();
+        (dir, PasswordGate::new(1, Arc::new(store)))
+    }
+
     fn rt() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread()
             .build()
@@ -291,7 +384,7 @@ mod tests {
 
     #[test]
     fn lock_is_per_account_and_address_and_unknown_accounts_lock_alike() {
-        let gate = PasswordGate::new(1);
+        let (_db, gate) = gate();
         let h = hash_password("correct horse");
         let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
         let wrong = || ApiError::new(ErrorCode::AuthenticationFailed, "no");
@@ -334,7 +427,7 @@ mod tests {
             code("nobody", b, "openlex dummy password", None, 0),
             Some(ErrorCode::AuthenticationFailed)
         );
-        gate.unlock("nobody");
+        gate.unlock("nobody").unwrap();
         assert_eq!(
             code("nobody", a, "bad", None, 1),
             Some(ErrorCode::AuthenticationFailed)
@@ -342,8 +435,54 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_checks_take_exactly_five_attempts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::sqlite::SqliteStore::open(
+            &dir.path().join("t.db"),
+            crate::store::sqlite::Durability::Normal,
+        )
+        .unwrap();
+        let gate = Arc::new(PasswordGate::new(8, Arc::new(store)));
+        let h: Arc<str> = hash_password("correct horse").into();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .build()
+            .unwrap();
+        let ip: IpAddr = "10.0.0.9".parse().unwrap();
+        let codes: Vec<Option<ErrorCode>> = rt.block_on(async {
+            let tasks: Vec<_> = (0..20)
+                .map(|_| {
+                    let (gate, h) = (gate.clone(), h.clone());
+                    tokio::spawn(async move {
+                        let wrong = || ApiError::new(ErrorCode::AuthenticationFailed, "no");
+                        gate.check("ann", ip, "bad", Some(&h), 0, wrong)
+                            .await
+                            .err()
+                            .map(|e| e.code)
+                    })
+                })
+                .collect();
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.unwrap());
+            }
+            out
+        });
+        let failed = codes
+            .iter()
+            .filter(|c| **c == Some(ErrorCode::AuthenticationFailed))
+            .count();
+        let locked = codes
+            .iter()
+            .filter(|c| **c == Some(ErrorCode::LoginTemporarilyLocked))
+            .count();
+        assert_eq!((failed, locked), (4, 16), "{codes:?}");
+    }
+
+    #[test]
     fn hashing_is_bounded_to_its_threads_and_queue() {
-        let gate = Arc::new(PasswordGate::new(1));
+        let (_db, gate) = gate();
+        let gate = Arc::new(gate);
         // Occupy the one thread until released.
         let (release, wait) = std::sync::mpsc::channel::<()>();
         let (started_tx, started) = std::sync::mpsc::channel::<()>();

@@ -5,6 +5,9 @@
 //! * Concurrent activations, trial activations and meter increments for one
 //!   license (one product) fired at two nodes at once never exceed its
 //!   limits; a user session made at one node works at the other.
+//! * Concurrent deactivations of one license and wrong passwords for one
+//!   account at two nodes at once: the deactivation limit and the password
+//!   lockout (five attempts per address) stay exact.
 //! * A node killed with SIGKILL and a PostgreSQL restart in the middle of a
 //!   load: requests fail fast with 503 in the vendor's `{code, message}`
 //!   shape (or, at the killed node, at the transport), the nodes recover by
@@ -169,6 +172,89 @@ fn two_nodes_keep_seat_trial_and_meter_limits_exact() {
         None,
         Some(&session),
     );
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[test]
+fn two_nodes_keep_deactivation_limits_and_password_lockouts_exact() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((a, b)) = two_nodes() else { return };
+    // deactivations: 12 devices, 3 deactivations allowed, all 12 at once
+    let p = a.product(1, json!({}));
+    let l = a.license(
+        pid(&p),
+        json!({"allowedActivations": 12, "allowedDeactivations": 3}),
+    );
+    let key = l["key"].as_str().unwrap().to_string();
+    let pem = p["publicKey"].as_str().unwrap();
+    let devices: Vec<(String, String)> = (0..12)
+        .map(|i| {
+            let fp = fingerprint(&format!("deact{i}"), 0);
+            let node = if i % 2 == 0 { &a } else { &b };
+            let r = node.activate(&activation_body(pid(&p), &key, &fp));
+            assert_eq!(r.status, 200, "{}", r.text);
+            (claims(&r.s("activationToken"), pem).aid, fp)
+        })
+        .collect();
+    let results = fire([&a, &b], 6, 1, |n, i| {
+        let (aid, fp) = &devices[i];
+        n.req(
+            "POST",
+            &format!("/v3/activations/{aid}/deactivate"),
+            Some(&deactivation_body(pid(&p), fp)),
+        )
+    });
+    assert_eq!(count(&results, 200), 3, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .all(|r| r.1 == 200 || r.2 == "DEACTIVATION_LIMIT_REACHED"),
+        "{results:?}"
+    );
+    for node in [&a, &b] {
+        let r = node.admin("GET", &format!("/v3/licenses/{}", pid(&l)), None);
+        assert_eq!(r.body["totalDeactivations"], 3, "{}", r.text);
+        assert_eq!(r.body["totalActivations"], 9, "{}", r.text);
+    }
+
+    // the password lockout: 12 wrong logins for one account from one
+    // address, half at each node, all at once: five attempts are taken in
+    // all (four wrong answers, the fifth locks), not five per node
+    let u = a.admin(
+        "POST",
+        "/v3/users",
+        Some(&json!({"email": "lock@example.com", "password": "correct horse"})),
+    );
+    assert_eq!(u.status, 201, "{}", u.text);
+    let login = |n: &Server, pw: &str| {
+        n.req(
+            "POST",
+            "/v3/accounts/login",
+            Some(&json!({"email": "lock@example.com", "password": pw})),
+        )
+    };
+    let results = fire([&a, &b], 3, 2, |n, _| login(n, "wrong horse"));
+    let answered: Vec<_> = results
+        .iter()
+        .filter(|r| r.2 != "LOGIN_TEMPORARILY_LOCKED")
+        .collect();
+    assert_eq!(answered.len(), 4, "{results:?}");
+    assert!(
+        answered.iter().all(|r| r.2 == "AUTHENTICATION_FAILED"),
+        "{results:?}"
+    );
+    // locked at both nodes, for the right password too
+    for n in [&a, &b] {
+        assert_eq!(login(n, "correct horse").code(), "LOGIN_TEMPORARILY_LOCKED");
+    }
+    // an administrator's unlock at one node frees the other
+    let r = a.admin(
+        "PATCH",
+        &format!("/v3/users/{}", u.s("id")),
+        Some(&json!({"unlock": true})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = login(&b, "correct horse");
     assert_eq!(r.status, 200, "{}", r.text);
 }
 

@@ -155,6 +155,7 @@ fn license_create_flags_set_their_fields() {
             maintenance_expires_at: Some(7),
             metadata: Some(vec![md("a", "b"), md("c", "d")]),
             meter_attributes: Some(vec![MeterAttribute {
+                id: String::new(),
                 name: "m".into(),
                 allowed_uses: -1,
                 total_uses: 0,
@@ -273,6 +274,8 @@ fn user_release_and_token_flags_set_their_fields() {
         "JBSWY3DP",
         "--enable-two-factor",
         "true",
+        "--role",
+        "user",
         "--license-id",
         "L1",
         "--license-id",
@@ -302,6 +305,7 @@ fn user_release_and_token_flags_set_their_fields() {
                 metadata: Some(vec![md("k", "v")]),
                 two_factor_secret: Some("JBSWY3DP".into()),
                 enable_two_factor: Some(true),
+                role: Some("user".into()),
             },
         }
     );

@@ -88,6 +88,40 @@ pub fn no_content() -> ApiResult<Response> {
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// 200 with a CSV body (the vendor's `/export` endpoints): a header row
+/// and one row per record, fields quoted where RFC 4180 needs it.
+pub fn csv_response(header: &[&str], rows: &[Vec<String>]) -> ApiResult<Response> {
+    fn field(out: &mut String, f: &str) {
+        if f.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    let mut out = String::new();
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        for (i, f) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, f);
+        }
+        out.push_str("\r\n");
+    }
+    Ok((
+        StatusCode::OK,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        )],
+        out,
+    )
+        .into_response())
+}
+
 /// A JSON list response with `X-Total-Count`.
 pub fn list_response<T: Serialize>((items, total): (Vec<T>, i64)) -> ApiResult<Response> {
     let mut r = json_response(StatusCode::OK, &items);
@@ -110,7 +144,7 @@ async fn is_admin(st: &AppState, bearer: Option<String>) -> bool {
             Ok(app
                 .store
                 .read(|tx| access_tokens::store::by_hash(tx, &hash))?
-                .is_some_and(|t| t.expires_at == 0 || t.expires_at > now))
+                .is_some_and(|t| t.live(now)))
         })
         .await
         .unwrap_or(false)

@@ -1,11 +1,13 @@
 //! Personal access tokens of the admin API (the secret is stored hashed and
 //! shown once).
 //!
-//! `POST|GET /v3/personal-access-tokens`, `DELETE /v3/personal-access-tokens/{id}`.
+//! `POST|GET /v3/personal-access-tokens`,
+//! `GET|PATCH|DELETE /v3/personal-access-tokens/{id}` (`PATCH {"revoked": true}`
+//! revokes, for good: the vendor's revocation; `DELETE` removes the record).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::{delete, get};
+use axum::routing::get;
 use axum::Router;
 use openlex_wire::ErrorCode;
 use serde::{Deserialize, Serialize};
@@ -14,7 +16,7 @@ use crate::app::App;
 use crate::auth::{self, scope};
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Admin, ApiJson, Paging};
-use crate::http::{created, list_response, no_content, AppState};
+use crate::http::{created, list_response, no_content, ok, AppState};
 use crate::params;
 use crate::store::{Doc, Page, Param, Table, Tx};
 
@@ -33,9 +35,21 @@ pub struct AdminToken {
     /// Expires at; 0 = never.
     #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
+    /// Revoked: refused like an unknown token, kept for the record.
+    pub revoked: bool,
     /// Created at.
     #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
+    /// Updated at (0 in records written before tokens could be revoked).
+    #[serde(with = "crate::dates::iso")]
+    pub updated_at: i64,
+}
+
+impl AdminToken {
+    /// Whether the token authenticates at `now`: not revoked, not expired.
+    pub fn live(&self, now: i64) -> bool {
+        !self.revoked && (self.expires_at == 0 || self.expires_at > now)
+    }
 }
 
 static TOKENS: Table = Table::new("admin_tokens", &["token_hash"]);
@@ -98,9 +112,14 @@ pub struct TokenView {
     /// Expires at.
     #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
+    /// Revoked.
+    pub revoked: bool,
     /// Created at.
     #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
+    /// Updated at.
+    #[serde(with = "crate::dates::iso")]
+    pub updated_at: i64,
     /// The secret, shown once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -116,7 +135,9 @@ pub fn view(t: &AdminToken, secret: Option<String>) -> TokenView {
         name: t.name.clone(),
         scopes: t.scopes.clone(),
         expires_at: t.expires_at,
+        revoked: t.revoked,
         created_at: t.created_at,
+        updated_at: t.updated_at.max(t.created_at),
         access_token: secret.clone(),
         token: secret,
     }
@@ -155,7 +176,9 @@ pub fn create(app: &App, req: &TokenCreate, granter: &[String]) -> ApiResult<Tok
         scopes: req.scopes.clone(),
         token_hash: crate::ids::token_hash(&secret),
         expires_at: req.expires_at,
+        revoked: false,
         created_at: app.now(),
+        updated_at: app.now(),
     };
     app.store.write(|tx| tx.save(&t))?;
     Ok(view(&t, Some(secret)))
@@ -167,6 +190,44 @@ pub fn list(app: &App, page: Page) -> ApiResult<(Vec<TokenView>, i64)> {
     Ok((items.iter().map(|t| view(t, None)).collect(), total))
 }
 
+/// One token (never its secret).
+pub fn get_one(app: &App, id: &str) -> ApiResult<TokenView> {
+    let t: AdminToken = super::get_doc(app, id, "personal access token")?;
+    Ok(view(&t, None))
+}
+
+/// `PATCH /v3/personal-access-tokens/{id}` (the vendor's
+/// `PersonalAccessTokenRevokeRequestModel`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenRevoke {
+    /// `true` revokes the token; a revoked token stays revoked.
+    pub revoked: bool,
+}
+
+/// Revokes a token (`revoked: true`); `false` on a revoked token is 400,
+/// since a revoked secret never authenticates again.
+pub fn revoke(app: &App, id: &str, req: &TokenRevoke) -> ApiResult<TokenView> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut t: AdminToken = super::load_or_404(tx, id, "personal access token")?;
+        match (t.revoked, req.revoked) {
+            (true, false) => {
+                return Err(ApiError::validation(
+                    "a revoked token cannot be restored; create a new one",
+                ))
+            }
+            (false, true) => {
+                t.revoked = true;
+                t.updated_at = now;
+                tx.save(&t)?;
+            }
+            _ => {}
+        }
+        Ok(view(&t, None))
+    })
+}
+
 /// Token routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -174,7 +235,10 @@ pub fn routes() -> Router<AppState> {
             "/v3/personal-access-tokens",
             get(list_route).post(create_route),
         )
-        .route("/v3/personal-access-tokens/{id}", delete(delete_route))
+        .route(
+            "/v3/personal-access-tokens/{id}",
+            get(get_route).patch(revoke_route).delete(delete_route),
+        )
 }
 
 async fn create_route(
@@ -192,6 +256,23 @@ async fn list_route(
     Paging(page): Paging,
 ) -> ApiResult<Response> {
     list_response(st.app.run(move |app| list(app, page)).await?)
+}
+
+async fn get_route(
+    _: Admin<scope::TokenWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| get_one(app, &id)).await?)
+}
+
+async fn revoke_route(
+    _: Admin<scope::TokenWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<TokenRevoke>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| revoke(app, &id, &req)).await?)
 }
 
 async fn delete_route(

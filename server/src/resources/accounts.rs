@@ -2,12 +2,13 @@
 //! user's licenses.
 //!
 //! `POST /v3/accounts/login`, `POST /v3/accounts/login-oidc`,
-//! `GET /v3/me/licenses`.
+//! `GET /v3/me/licenses`; the logged-in user's own record and devices:
+//! `GET|PATCH /v3/me`, `GET /v3/me/activations`, `GET /v3/me/activations/{id}`.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -15,16 +16,16 @@ use openlex_wire::requests::{LoginRequest, LoginResponse, OidcLoginRequest, User
 use openlex_wire::ErrorCode;
 use serde::Deserialize;
 
-use super::activations;
+use super::activations::{self, Activation};
 use super::licenses;
-use super::users::User;
+use super::users::{self, User, UserFields, UserView};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extract::{ApiJson, ApiQuery, Bearer};
+use crate::http::extract::{ApiJson, ApiQuery, Bearer, Paging};
 use crate::http::forwarded::ClientAddr;
-use crate::http::{ok, AppState};
+use crate::http::{list_response, ok, AppState};
 use crate::params;
-use crate::store::Tx;
+use crate::store::{Page, Tx};
 use crate::validate;
 
 /// How long a session lasts (seconds).
@@ -77,7 +78,7 @@ pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResu
     let email = req.email.to_lowercase();
     let invalid = || ApiError::new(ErrorCode::AuthenticationFailed, "invalid email or password");
     let now = app.now();
-    app.passwords.ensure_unlocked(&email, source, now)?;
+    app.passwords.ensure_unlocked(&email, source, now).await?;
     let user = {
         let email = email.clone();
         app.run(move |app| app.store.read(|tx| store::user_by_email(tx, &email)))
@@ -101,12 +102,12 @@ pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResu
                     ErrorCode::TwoFactorCodeInvalid,
                     "invalid two-factor authentication code",
                 );
-                return Err(app.passwords.failed(&email, source, now, e));
+                return Err(app.passwords.failed(&email, source, now, e).await);
             }
             Some(_) => {}
         }
     }
-    app.passwords.succeeded(&email, source);
+    app.passwords.succeeded(&email, source).await?;
     let token = crate::ids::secret_token("olu_");
     let hash = crate::ids::token_hash(&token);
     app.run(move |app| {
@@ -115,6 +116,124 @@ pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResu
     })
     .await?;
     Ok(token)
+}
+
+/// The user whose unexpired session `bearer` is (401 USER_NOT_AUTHENTICATED
+/// otherwise).
+pub fn session_user(tx: &mut dyn Tx, bearer: Option<&str>, now: i64) -> ApiResult<User> {
+    let unauth = || ApiError::new(ErrorCode::UserNotAuthenticated, "user not authenticated");
+    let bearer = bearer.filter(|b| !b.is_empty()).ok_or_else(unauth)?;
+    let (uid, exp) = store::session(tx, &crate::ids::token_hash(bearer))?.ok_or_else(unauth)?;
+    if exp <= now {
+        return Err(unauth());
+    }
+    tx.load::<User>(&uid)?.ok_or_else(unauth)
+}
+
+/// `PATCH /v3/me` (the vendor's `MeUpdateRequestModel`; its two-factor and
+/// SSO fields are not taken here).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MeUpdate {
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Email (unique; 409 CONFLICT if another user has it).
+    pub email: Option<String>,
+    /// Company.
+    pub company: Option<String>,
+    /// Metadata.
+    pub metadata: Option<Vec<openlex_wire::claims::Metadata>>,
+}
+
+/// Changes the session user's name, email, company or metadata.
+pub fn update_me(app: &App, bearer: Option<&str>, req: &MeUpdate) -> ApiResult<UserView> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut u = session_user(tx, bearer, now)?;
+        if let Some(email) = req.email.as_deref().map(str::to_lowercase) {
+            if email != u.email {
+                validate::len_in("email", &email, 3, 256)?;
+                if !email.contains('@') {
+                    return Err(ApiError::validation("email must contain @"));
+                }
+                if store::user_by_email(tx, &email)?.is_some() {
+                    return Err(ApiError::new(
+                        ErrorCode::Conflict,
+                        "another user has this email",
+                    ));
+                }
+                u.email = email;
+            }
+        }
+        let fields = UserFields {
+            first_name: req.first_name.clone(),
+            last_name: req.last_name.clone(),
+            company: req.company.clone(),
+            metadata: req.metadata.clone(),
+            ..Default::default()
+        };
+        fields.apply(&mut u)?;
+        u.updated_at = now;
+        tx.save(&u)?;
+        Ok(users::view(&u, None))
+    })
+}
+
+/// Query of `GET /v3/me/activations`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MyActivationsQuery {
+    /// Only this license's activations.
+    pub license_id: Option<String>,
+    /// The other query keys (`query` is refused).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
+}
+
+/// One page of the activations of the session user's licenses.
+pub fn my_activations(
+    app: &App,
+    bearer: Option<&str>,
+    q: &MyActivationsQuery,
+    page: Page,
+) -> ApiResult<(Vec<Activation>, i64)> {
+    super::reject_unsupported_filters(&q.rest, &["query"])?;
+    let now = app.now();
+    app.store.read(|tx| {
+        let u = session_user(tx, bearer, now)?;
+        let mut all = Vec::new();
+        for l in licenses::store::of_user(tx, &u.id)? {
+            if q.license_id.as_ref().is_some_and(|id| *id != l.id) {
+                continue;
+            }
+            all.extend(tx.find_all::<Activation>(&[("license_id", l.id.clone())])?);
+        }
+        all.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        if page.newest_first {
+            all.reverse();
+        }
+        let total = all.len() as i64;
+        let limit = page.limit.clamp(1, 100) as usize;
+        let skip = (page.page.max(1) as usize - 1).saturating_mul(limit);
+        Ok((all.into_iter().skip(skip).take(limit).collect(), total))
+    })
+}
+
+/// One activation of the session user's licenses (404 for any other).
+pub fn my_activation(app: &App, bearer: Option<&str>, id: &str) -> ApiResult<Activation> {
+    let now = app.now();
+    app.store.read(|tx| {
+        let u = session_user(tx, bearer, now)?;
+        let a = tx
+            .load::<Activation>(id)?
+            .ok_or_else(|| ApiError::not_found("activation"))?;
+        match tx.load::<licenses::License>(&a.license_id)? {
+            Some(l) if l.user_id == u.id => Ok(a),
+            _ => Err(ApiError::not_found("activation")),
+        }
+    })
 }
 
 /// Query of `GET /v3/me/licenses`.
@@ -152,7 +271,7 @@ pub fn user_licenses(
                 total_activations: seats.max(0) as u32,
                 total_deactivations: l.total_deactivations.max(0) as u32,
                 r#type: l.r#type.as_str().to_owned(),
-                metadata: l.metadata.clone(),
+                metadata: l.wire_metadata(),
             });
         }
         Ok(out)
@@ -165,6 +284,55 @@ pub fn routes() -> Router<AppState> {
         .route("/v3/accounts/login", post(login_route))
         .route("/v3/accounts/login-oidc", post(login_oidc))
         .route("/v3/me/licenses", get(me_licenses))
+        .route("/v3/me", get(me_route).patch(update_me_route))
+        .route("/v3/me/activations", get(my_activations_route))
+        .route("/v3/me/activations/{id}", get(my_activation_route))
+}
+
+async fn me_route(State(st): State<AppState>, Bearer(token): Bearer) -> ApiResult<Response> {
+    let u = st
+        .app
+        .run(move |app| {
+            let now = app.now();
+            app.store.read(|tx| session_user(tx, token.as_deref(), now))
+        })
+        .await?;
+    ok(&users::view(&u, None))
+}
+
+async fn update_me_route(
+    State(st): State<AppState>,
+    Bearer(token): Bearer,
+    ApiJson(req): ApiJson<MeUpdate>,
+) -> ApiResult<Response> {
+    ok(&st
+        .app
+        .run(move |app| update_me(app, token.as_deref(), &req))
+        .await?)
+}
+
+async fn my_activations_route(
+    State(st): State<AppState>,
+    Bearer(token): Bearer,
+    ApiQuery(q): ApiQuery<MyActivationsQuery>,
+    Paging(page): Paging,
+) -> ApiResult<Response> {
+    list_response(
+        st.app
+            .run(move |app| my_activations(app, token.as_deref(), &q, page))
+            .await?,
+    )
+}
+
+async fn my_activation_route(
+    State(st): State<AppState>,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&st
+        .app
+        .run(move |app| my_activation(app, token.as_deref(), &id))
+        .await?)
 }
 
 async fn login_route(

@@ -2,7 +2,8 @@
 //!
 //! Admin: `POST|GET /v3/releases`, `GET|PATCH|DELETE /v3/releases/{id}`,
 //! `POST /v3/releases/{id}/publish`, `POST /v3/releases/{id}/files`, and the
-//! vendor's `POST|GET /v3/release-files` (files live inside their release). Client: `GET /v3/releases/update`,
+//! vendor's `POST|GET /v3/release-files` and `GET|DELETE /v3/release-files/{id}`
+//! (files live inside their release). Client: `GET /v3/releases/update`,
 //! `GET /v3/releases/latest`.
 
 use std::cmp::Ordering;
@@ -25,7 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
 use crate::http::{created, list_response, no_content, ok, AppState};
 use crate::params;
-use crate::store::{Doc, Param, Table};
+use crate::store::{Doc, Param, Table, Tx};
 use crate::validate;
 
 /// A release: the wire `Release` plus its registry keys.
@@ -228,6 +229,12 @@ pub struct ReleaseFileQuery {
     /// The release whose files to list (required).
     #[serde(alias = "releaseId[eq]")]
     pub release_id: String,
+    /// Only files with this name.
+    #[serde(alias = "name[eq]")]
+    pub name: Option<String>,
+    /// The other query keys (`query` is refused).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 fn validate(r: &ReleaseRec) -> ApiResult<()> {
@@ -241,9 +248,19 @@ fn validate(r: &ReleaseRec) -> ApiResult<()> {
     Ok(())
 }
 
+/// A new file id: `{releaseId}.{16 hex}`, so `GET|DELETE
+/// /v3/release-files/{id}` finds the release by primary key.
+fn new_file_id(release_id: &str) -> String {
+    let mut id = format!("{release_id}.");
+    for b in crate::ids::random::<8>() {
+        id.push_str(&format!("{b:02x}"));
+    }
+    id
+}
+
 fn fill_file(f: &mut ReleaseFile, release_id: &str, now: i64) {
     if f.id.is_empty() {
-        f.id = crate::ids::uuid();
+        f.id = new_file_id(release_id);
     }
     f.release_id = release_id.to_owned();
     if f.extension.is_empty() {
@@ -464,6 +481,46 @@ pub struct ReleaseFilter {
     pub rest: std::collections::HashMap<String, String>,
 }
 
+/// The release holding file `file_id` (locked in a write unit of work), or
+/// 404. Files made before ids named their release (plain UUIDs) are found
+/// by reading the releases (a vendor has few).
+fn release_of_file(tx: &mut dyn Tx, file_id: &str) -> ApiResult<ReleaseRec> {
+    let has = |r: &ReleaseRec| r.files.iter().any(|f| f.id == file_id);
+    if let Some((release_id, _)) = file_id.rsplit_once('.') {
+        if let Some(r) = tx.load::<ReleaseRec>(release_id)?.filter(has) {
+            return Ok(r);
+        }
+    }
+    let found = tx.find_all::<ReleaseRec>(&[])?.into_iter().find(has);
+    match found {
+        // Reloaded so that a write unit of work holds its row lock.
+        Some(r) => load_or_404(tx, &r.id, "release file"),
+        None => Err(ApiError::not_found("release file")),
+    }
+}
+
+/// One release file (the vendor's `ReleaseFileDto`).
+pub fn get_file(app: &App, file_id: &str) -> ApiResult<ReleaseFile> {
+    app.store.read(|tx| {
+        let r = release_of_file(tx, file_id)?;
+        r.files
+            .into_iter()
+            .find(|f| f.id == file_id)
+            .ok_or_else(|| ApiError::not_found("release file"))
+    })
+}
+
+/// Removes one file from its release.
+pub fn delete_file(app: &App, file_id: &str) -> ApiResult<()> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut r = release_of_file(tx, file_id)?;
+        r.files.retain(|f| f.id != file_id);
+        r.updated_at = now;
+        tx.save(&r)
+    })
+}
+
 /// Release routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -477,6 +534,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/v3/release-files",
             get(list_files_route).post(create_file_route),
+        )
+        .route(
+            "/v3/release-files/{id}",
+            get(get_file_route).delete(delete_file_route),
         )
         .route("/v3/releases/update", get(update_check))
         .route("/v3/releases/latest", get(latest))
@@ -582,14 +643,45 @@ async fn list_files_route(
     _: Admin<scope::ReleaseRead>,
     State(st): State<AppState>,
     ApiQuery(q): ApiQuery<ReleaseFileQuery>,
+    Paging(page): Paging,
 ) -> ApiResult<Response> {
     validate::len_in("releaseId", &q.release_id, 1, 256)?;
+    super::reject_unsupported_filters(&q.rest, &["query"])?;
+    let id = q.release_id.clone();
     let r: ReleaseRec = st
         .app
-        .run(move |app| super::get_doc(app, &q.release_id, "release"))
+        .run(move |app| super::get_doc(app, &id, "release"))
         .await?;
-    let total = r.files.len() as i64;
-    list_response((r.files, total))
+    // A release keeps its files in the order they were added (oldest first).
+    let mut files: Vec<ReleaseFile> = r
+        .files
+        .into_iter()
+        .filter(|f| q.name.as_ref().is_none_or(|n| *n == f.name))
+        .collect();
+    if page.newest_first {
+        files.reverse();
+    }
+    let total = files.len() as i64;
+    let limit = page.limit.clamp(1, 100) as usize;
+    let skip = (page.page.max(1) as usize - 1).saturating_mul(limit);
+    list_response((files.into_iter().skip(skip).take(limit).collect(), total))
+}
+
+async fn get_file_route(
+    _: Admin<scope::ReleaseRead>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| get_file(app, &id)).await?)
+}
+
+async fn delete_file_route(
+    _: Admin<scope::ReleaseWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    st.app.run(move |app| delete_file(app, &id)).await?;
+    no_content()
 }
 
 async fn update_check(

@@ -2,7 +2,8 @@
 //!
 //! Client: `POST /v3/trial-activations`, `PATCH /v3/trial-activations/{id}`.
 //! Admin: `GET /v3/trial-activations`, `GET|DELETE
-//! /v3/trial-activations/{id}`, `POST|PATCH .../{id}/expires-at`.
+//! /v3/trial-activations/{id}`, `POST|PATCH .../{id}/expires-at`,
+//! `GET /v3/trial-activations/export` (CSV).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -332,6 +333,70 @@ pub fn routes() -> Router<AppState> {
             post(expiry_route).patch(expiry_route),
         )
         .route("/v3/trial-activations/{id}/extend", post(extend_route))
+        .route("/v3/trial-activations/export", get(export_route))
+}
+
+/// Query of `GET /v3/trial-activations/export`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TrialExportFilter {
+    /// By product.
+    pub product_id: Option<String>,
+}
+
+/// The CSV columns of the trial export, in order.
+pub const EXPORT_COLUMNS: &[&str] = &[
+    "id",
+    "productId",
+    "os",
+    "osVersion",
+    "hostname",
+    "vmName",
+    "container",
+    "expiresAt",
+    "lastSyncedAt",
+    "createdAt",
+];
+
+/// Every trial activation matching `f` as CSV rows, oldest first.
+pub fn export(app: &App, f: &TrialExportFilter) -> ApiResult<Vec<Vec<String>>> {
+    let filter = filters(&[("product_id", &f.product_id)]);
+    let trials = app
+        .store
+        .read(|tx| tx.find_all::<TrialActivation>(&filter))?;
+    let date = |t: i64| {
+        if t == 0 {
+            String::new()
+        } else {
+            crate::dates::format(t)
+        }
+    };
+    Ok(trials
+        .into_iter()
+        .map(|t| {
+            vec![
+                t.id,
+                t.product_id,
+                t.os,
+                t.os_version,
+                t.hostname,
+                t.vm_name,
+                t.container.to_string(),
+                date(t.expires_at),
+                date(t.last_synced_at),
+                date(t.created_at),
+            ]
+        })
+        .collect())
+}
+
+async fn export_route(
+    _: Admin<scope::ActivationRead>,
+    State(st): State<AppState>,
+    ApiQuery(f): ApiQuery<TrialExportFilter>,
+) -> ApiResult<Response> {
+    let rows = st.app.run(move |app| export(app, &f)).await?;
+    crate::http::csv_response(EXPORT_COLUMNS, &rows)
 }
 
 async fn extend_route(

@@ -1,10 +1,12 @@
 //! Users: license owners who can log in from the client.
 //!
-//! `POST|GET /v3/users`, `GET|PATCH|DELETE /v3/users/{id}`.
+//! `POST|GET /v3/users`, `GET|PATCH|DELETE /v3/users/{id}`,
+//! `GET /v3/users/export` (CSV), `POST /v3/users/{id}/reset-password-token`,
+//! `POST /v3/users/{id}/reset-password`, `POST /v3/users/{id}/update-password`.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
@@ -13,10 +15,11 @@ use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
 use crate::error::{ApiError, ApiResult};
-use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
-use crate::http::{created, list_response, no_content, ok, AppState};
+use crate::http::extract::{Admin, ApiJson, ApiQuery, Bearer, Paging};
+use crate::http::forwarded::ClientAddr;
+use crate::http::{created, csv_response, list_response, no_content, ok, AppState};
 use crate::params;
-use crate::store::{Doc, Page, Param, Table};
+use crate::store::{Doc, Page, Param, Table, Tx};
 use crate::validate;
 
 /// A user (license owner) who can log in from the client.
@@ -37,12 +40,36 @@ pub struct User {
     pub password_hash: String,
     /// Base32 TOTP secret; empty = no two-factor (never returned).
     pub two_factor_secret: String,
+    /// Role name (the vendor's `role`); empty is [`DEFAULT_ROLE`].
+    pub role: String,
+    /// SHA-256 of the pending password reset token (never returned).
+    pub reset_token_hash: String,
+    /// When the pending reset token stops working (unix seconds).
+    pub reset_token_expires_at: i64,
     /// Created at.
     #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
     /// Updated at.
     #[serde(with = "crate::dates::iso")]
     pub updated_at: i64,
+}
+
+/// The role of a user made without one: a license owner (the vendor's
+/// `user` role, the one role password reset tokens are issued for).
+pub const DEFAULT_ROLE: &str = "user";
+
+/// How long a password reset token works (seconds).
+pub const RESET_TOKEN_SECONDS: i64 = 86_400;
+
+impl User {
+    /// The user's role (the default when none was set).
+    pub fn role(&self) -> &str {
+        if self.role.is_empty() {
+            DEFAULT_ROLE
+        } else {
+            &self.role
+        }
+    }
 }
 
 static USERS: Table = Table::new("users", &["email"]);
@@ -90,6 +117,10 @@ pub struct UserFields {
     /// Generate a TOTP secret (returned once) or, false, remove it.
     #[arg(long)]
     pub enable_two_factor: Option<bool>,
+    /// Role name (default `user`; it grants nothing on openlex-server,
+    /// where administrators use tokens).
+    #[arg(long)]
+    pub role: Option<String>,
 }
 
 /// `POST /v3/users`.
@@ -136,6 +167,10 @@ pub struct UserView {
     pub metadata: Vec<Metadata>,
     /// Whether a TOTP secret is set.
     pub two_factor_enabled: bool,
+    /// Role name.
+    pub role: String,
+    /// The role as the vendor's list of roles.
+    pub roles: Vec<String>,
     /// Created at.
     #[serde(with = "crate::dates::iso")]
     pub created_at: i64,
@@ -159,6 +194,8 @@ pub fn view(u: &User, shown: Option<String>) -> UserView {
         company: u.company.clone(),
         metadata: u.metadata.clone(),
         two_factor_enabled: !u.two_factor_secret.is_empty(),
+        role: u.role().to_owned(),
+        roles: vec![u.role().to_owned()],
         created_at: u.created_at,
         updated_at: u.updated_at,
         two_factor_secret: shown,
@@ -179,6 +216,10 @@ impl UserFields {
             u.name = format!("{first} {last}").trim().to_owned();
         }
         overlay!(self, u, name, company, metadata);
+        if let Some(role) = self.role {
+            validate::len_in("role", &role, 1, 64)?;
+            u.role = role;
+        }
         if let Some(s) = self.two_factor_secret {
             if !s.is_empty() && crate::totp::base32_decode(&s).is_none() {
                 return Err(ApiError::validation("twoFactorSecret must be base32"));
@@ -244,7 +285,7 @@ pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
         Ok((u, shown))
     })?;
     if req.unlock == Some(true) {
-        app.passwords.unlock(&u.email.to_lowercase());
+        app.passwords.unlock(&u.email.to_lowercase())?;
     }
     Ok(view(&u, shown))
 }
@@ -285,6 +326,203 @@ pub fn list(app: &App, f: &UserFilter, page: Page) -> ApiResult<(Vec<UserView>, 
     Ok((items.iter().map(|u| view(u, None)).collect(), total))
 }
 
+/// The vendor's `ResetPasswordTokenDto`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetTokenView {
+    /// The token (URL-safe), shown once; it works for
+    /// [`RESET_TOKEN_SECONDS`] and once.
+    pub reset_password_token: String,
+}
+
+/// Issues a password reset token for a user with the `user` role (409
+/// CONFLICT for another role, as the vendor's tokens are for customer
+/// portals); a new token replaces the pending one.
+pub fn reset_token(app: &App, id: &str) -> ApiResult<ResetTokenView> {
+    let now = app.now();
+    let token = crate::ids::secret_token("olr_");
+    let hash = crate::ids::token_hash(&token);
+    app.store.write(|tx| {
+        let mut u: User = load_or_404(tx, id, "user")?;
+        if u.role() != DEFAULT_ROLE {
+            return Err(ApiError::new(
+                openlex_wire::ErrorCode::Conflict,
+                format!("password reset tokens are for users with the `{DEFAULT_ROLE}` role"),
+            ));
+        }
+        u.reset_token_hash = hash.clone();
+        u.reset_token_expires_at = now + RESET_TOKEN_SECONDS;
+        u.updated_at = now;
+        tx.save(&u)
+    })?;
+    Ok(ResetTokenView {
+        reset_password_token: token,
+    })
+}
+
+/// `POST /v3/users/{id}/reset-password`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PasswordReset {
+    /// The new password (8..256 characters).
+    pub new_password: String,
+    /// The token from `reset-password-token`.
+    pub token: String,
+}
+
+/// `POST /v3/users/{id}/update-password`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PasswordUpdate {
+    /// The current password.
+    pub old_password: String,
+    /// The new password (8..256 characters).
+    pub new_password: String,
+}
+
+/// Sets `u`'s password hash, ends its sessions and pending reset token.
+fn set_password(tx: &mut dyn Tx, u: &mut User, hash: String, now: i64) -> ApiResult<()> {
+    u.password_hash = hash;
+    u.reset_token_hash.clear();
+    u.reset_token_expires_at = 0;
+    u.updated_at = now;
+    tx.save(u)?;
+    tx.execute(
+        "DELETE FROM user_sessions WHERE user_id = ?1",
+        params![&u.id],
+    )?;
+    Ok(())
+}
+
+/// Sets a new password with a reset token (no bearer: the token is the
+/// credential; it works once). The user's sessions end and its password
+/// lockouts clear.
+pub fn reset_password(app: &App, id: &str, req: &PasswordReset) -> ApiResult<()> {
+    validate::len_in("newPassword", &req.new_password, 8, 256)?;
+    validate::len_in("token", &req.token, 1, 256)?;
+    let now = app.now();
+    let presented = crate::ids::token_hash(&req.token);
+    let invalid = || ApiError::validation("invalid or expired password reset token");
+    let stored = app.store.read(|tx| load_or_404::<User>(tx, id, "user"))?;
+    if stored.reset_token_hash.is_empty()
+        || stored.reset_token_hash != presented
+        || stored.reset_token_expires_at <= now
+    {
+        return Err(invalid());
+    }
+    // Hashed before the unit of work: password hashing never holds the database.
+    let hash = crate::passwords::hash_password(&req.new_password);
+    let email = app.store.write(|tx| {
+        let mut u: User = load_or_404(tx, id, "user")?;
+        // Checked again under the row lock: the token works once.
+        if u.reset_token_hash != presented || u.reset_token_expires_at <= now {
+            return Err(invalid());
+        }
+        set_password(tx, &mut u, hash.clone(), now)?;
+        Ok(u.email)
+    })?;
+    app.passwords.unlock(&email.to_lowercase())
+}
+
+/// Changes a user's password as that user: `session` must be one of the
+/// user's sessions (`POST /v3/accounts/login`) and `oldPassword` is checked
+/// through the one password gate (counted and locked like a login).
+pub async fn update_password(
+    app: &std::sync::Arc<App>,
+    id: String,
+    session: Option<String>,
+    source: std::net::IpAddr,
+    req: PasswordUpdate,
+) -> ApiResult<()> {
+    let unauth = || {
+        ApiError::new(
+            openlex_wire::ErrorCode::Unauthorized,
+            "a session of this user is required",
+        )
+    };
+    let session = session.filter(|s| !s.is_empty()).ok_or_else(unauth)?;
+    validate::len_in("newPassword", &req.new_password, 8, 256)?;
+    validate::len_in("oldPassword", &req.old_password, 1, 256)?;
+    let now = app.now();
+    let user = {
+        let id = id.clone();
+        app.run(move |app| {
+            app.store.read(|tx| {
+                let (uid, exp) =
+                    super::accounts::store::session(tx, &crate::ids::token_hash(&session))?
+                        .ok_or_else(unauth)?;
+                if uid != id || exp <= now {
+                    return Err(unauth());
+                }
+                load_or_404::<User>(tx, &id, "user")
+            })
+        })
+        .await?
+    };
+    let email = user.email.to_lowercase();
+    let wrong = || {
+        ApiError::new(
+            openlex_wire::ErrorCode::AuthenticationFailed,
+            "invalid password",
+        )
+    };
+    app.passwords
+        .check(
+            &email,
+            source,
+            &req.old_password,
+            Some(&user.password_hash),
+            now,
+            wrong,
+        )
+        .await?;
+    app.passwords.succeeded(&email, source).await?;
+    let new_password = req.new_password;
+    app.run(move |app| {
+        let hash = crate::passwords::hash_password(&new_password);
+        app.store.write(|tx| {
+            let mut u: User = load_or_404(tx, &id, "user")?;
+            set_password(tx, &mut u, hash.clone(), now)
+        })
+    })
+    .await
+}
+
+/// The CSV columns of `GET /v3/users/export`, in order.
+pub const EXPORT_COLUMNS: &[&str] = &[
+    "id",
+    "email",
+    "name",
+    "firstName",
+    "lastName",
+    "company",
+    "role",
+    "twoFactorEnabled",
+    "createdAt",
+];
+
+/// Every user as CSV rows, oldest first.
+pub fn export(app: &App) -> ApiResult<Vec<Vec<String>>> {
+    let users = app.store.read(|tx| tx.find_all::<User>(&[]))?;
+    Ok(users
+        .iter()
+        .map(|u| {
+            let v = view(u, None);
+            vec![
+                v.id,
+                v.email,
+                v.name,
+                v.first_name,
+                v.last_name,
+                v.company,
+                v.role,
+                v.two_factor_enabled.to_string(),
+                crate::dates::format(v.created_at),
+            ]
+        })
+        .collect())
+}
+
 /// User routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -293,6 +531,54 @@ pub fn routes() -> Router<AppState> {
             "/v3/users/{id}",
             get(get_route).patch(update_route).delete(delete_route),
         )
+        .route("/v3/users/export", get(export_route))
+        .route(
+            "/v3/users/{id}/reset-password-token",
+            post(reset_token_route),
+        )
+        .route("/v3/users/{id}/reset-password", post(reset_password_route))
+        .route(
+            "/v3/users/{id}/update-password",
+            post(update_password_route),
+        )
+}
+
+async fn export_route(
+    _: Admin<scope::UserRead>,
+    State(st): State<AppState>,
+) -> ApiResult<Response> {
+    let rows = st.app.run(export).await?;
+    csv_response(EXPORT_COLUMNS, &rows)
+}
+
+async fn reset_token_route(
+    _: Admin<scope::UserWrite>,
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(move |app| reset_token(app, &id)).await?)
+}
+
+async fn reset_password_route(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PasswordReset>,
+) -> ApiResult<Response> {
+    st.app
+        .run(move |app| reset_password(app, &id, &req))
+        .await?;
+    no_content()
+}
+
+async fn update_password_route(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Bearer(session): Bearer,
+    ClientAddr(source): ClientAddr,
+    ApiJson(req): ApiJson<PasswordUpdate>,
+) -> ApiResult<Response> {
+    update_password(&st.app, id, session, source, req).await?;
+    no_content()
 }
 
 async fn create_route(

@@ -143,6 +143,16 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("ip_address", Text),
         ],
     ),
+    (
+        "password_attempts",
+        &[
+            ("account", Text),
+            ("source", Text),
+            ("failures", Int),
+            ("locked_until", Int),
+            ("last_failure", Int),
+        ],
+    ),
 ];
 
 /// One column value read from the source.

@@ -105,6 +105,15 @@ pub trait Tx {
         params: &[Param<'_>],
         row: &mut dyn FnMut(&dyn Row) -> ApiResult<bool>,
     ) -> ApiResult<()>;
+
+    /// Whether [`save`](Self::save) writes with the one upsert statement.
+    /// An engine that pays a round trip per statement and keeps index
+    /// entries of unchanged values in place (PostgreSQL's HOT updates) says
+    /// yes; SQLite, where the upsert rewrites index pages that a data-only
+    /// `UPDATE` leaves clean, tries that `UPDATE` first.
+    fn upsert_in_one_statement(&self) -> bool {
+        false
+    }
 }
 
 /// Whether a unit of work changes data.
@@ -400,7 +409,7 @@ impl<'a> dyn Tx + 'a {
             vals.push(Param::Text(doc.id()));
             vals.push(Param::Text(&json));
             vals.extend(index.iter().copied());
-            if self.execute(&sql.update_data, &vals)? == 1 {
+            if !self.upsert_in_one_statement() && self.execute(&sql.update_data, &vals)? == 1 {
                 return Ok(());
             }
             vals.clear();

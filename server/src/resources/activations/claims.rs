@@ -22,6 +22,20 @@ pub fn load_and_build(
     activation: &Activation,
     now: i64,
 ) -> ApiResult<ActivationClaims> {
+    load_and_build_with_seats(tx, product, license, activation, now, None)
+}
+
+/// [`load_and_build`] with the license's seats in use when the caller
+/// already knows them (a new activation: the count it checked, plus one),
+/// saving a query.
+pub fn load_and_build_with_seats(
+    tx: &mut dyn Tx,
+    product: &Product,
+    license: &License,
+    activation: &Activation,
+    now: i64,
+    seats: Option<i64>,
+) -> ApiResult<ActivationClaims> {
     let user: Option<User> = if license.user_id.is_empty() {
         None
     } else {
@@ -32,7 +46,10 @@ pub fn load_and_build(
     } else {
         tx.load(&license.entitlement_set_id)?
     };
-    let seats = store::count_seats(tx, &license.id, now)?;
+    let seats = match seats {
+        Some(n) => n,
+        None => store::count_seats(tx, &license.id, now)?,
+    };
     Ok(build_claims(&TokenContext {
         product,
         license,
@@ -145,7 +162,7 @@ pub fn build_claims(c: &TokenContext<'_>) -> ActivationClaims {
         email: c.user.map(|u| u.email.clone()).unwrap_or_default(),
         company: c.user.map(|u| u.company.clone()).unwrap_or_default(),
         pmd: c.product.metadata.clone(),
-        lmd: l.metadata.clone(),
+        lmd: l.wire_metadata(),
         umd: c.user.map(|u| u.metadata.clone()).unwrap_or_default(),
         amd: a.metadata.clone(),
         lma: l

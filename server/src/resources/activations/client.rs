@@ -225,7 +225,7 @@ async fn activate_with_password(
                         authentication_failed,
                     )
                     .await?;
-                app.passwords.succeeded(&check.account, source);
+                app.passwords.succeeded(&check.account, source).await?;
                 verified = Some(check.user_id);
             }
             // The license's user changed between the passes.
@@ -278,6 +278,10 @@ pub fn activate_as(
         let per_instance =
             lic.is_floating() && lic.leasing_strategy == LeasingStrategy::PerInstance;
         let mut existing: Option<Activation> = None;
+        // Seats in use once a new activation is saved: the count checked
+        // under the license's row lock, plus the new one (whose lease, if
+        // any, runs from now), so the token needs no second count.
+        let mut seats_after: Option<i64> = None;
         if !per_instance {
             let rule = lic.fingerprint_matching_strategy.rule();
             for id in store::matching(tx, &lic.id, &req.fingerprint, rule)? {
@@ -299,6 +303,7 @@ pub fn activate_as(
                         "the license has reached its allowed activations",
                     ));
                 }
+                seats_after = Some(seats + 1);
                 Activation {
                     id: crate::ids::uuid(),
                     license_id: lic.id.clone(),
@@ -326,8 +331,13 @@ pub fn activate_as(
         if let Some(log) = log {
             activation_logs::record(tx, now, log, subject(&lic, &act), None)?;
         }
-        Ok(Checked::Claims(claims::load_and_build(
-            tx, &product, &lic, &act, now,
+        Ok(Checked::Claims(claims::load_and_build_with_seats(
+            tx,
+            &product,
+            &lic,
+            &act,
+            now,
+            seats_after,
         )?))
     };
     let sign = |checked: Checked| {

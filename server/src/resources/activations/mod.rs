@@ -152,9 +152,11 @@ pub mod store {
     }
 
     /// Deletes the license's activations whose lease has expired (frees seats).
+    /// `> 0` (times are never negative) keeps the index range to leased
+    /// rows: `<> 0` would walk every unleased activation of the license.
     pub fn delete_expired_leases(tx: &mut dyn Tx, license_id: &str, now: i64) -> ApiResult<usize> {
         tx.execute(
-            "DELETE FROM activations WHERE license_id = ?1 AND lease_expires_at <> 0 AND lease_expires_at <= ?2",
+            "DELETE FROM activations WHERE license_id = ?1 AND lease_expires_at > 0 AND lease_expires_at <= ?2",
             params![license_id, now],
         )
     }

@@ -138,7 +138,13 @@ pub struct LicenseFields {
 
 impl LicenseFields {
     /// Sets every given field on `l`.
-    pub fn apply(self, l: &mut License) {
+    pub fn apply(mut self, l: &mut License) {
+        if let Some(md) = self.metadata.take() {
+            l.set_metadata(md);
+        }
+        if let Some(ma) = self.meter_attributes.take() {
+            l.set_meter_attributes(ma);
+        }
         overlay!(
             self,
             l,
@@ -172,8 +178,6 @@ impl LicenseFields {
             product_version,
             max_allowed_release_version,
             maintenance_expires_at,
-            metadata,
-            meter_attributes,
             notes
         );
     }

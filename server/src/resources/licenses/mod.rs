@@ -2,11 +2,17 @@
 //!
 //! `POST|GET /v3/licenses`, `GET|PATCH|DELETE /v3/licenses/{id}`,
 //! `POST /v3/licenses/{id}/renew`, `POST|PATCH /v3/licenses/{id}/expires-at`,
-//! `GET /v3/licenses/lookup` (client).
+//! `GET /v3/licenses/lookup` (client), `GET /v3/licenses/export` (CSV),
+//! `DELETE /v3/licenses/metadata/{id}`,
+//! `DELETE /v3/licenses/meter-attributes/{id}`,
+//! `POST /v3/licenses/meter-attributes/{id}/reset`.
 
+pub mod entries;
+mod export;
 mod fields;
 mod ops;
 
+pub use entries::LicenseMetadata;
 pub use fields::{LicenseCreate, LicenseFields};
 pub use ops::*;
 
@@ -77,6 +83,9 @@ pub enum ExpirationStrategy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MeterAttribute {
+    /// Entry id (`/v3/licenses/meter-attributes/{id}`), see [`entries`];
+    /// a request's own id is replaced.
+    pub id: String,
     /// Name (matched case-insensitively).
     pub name: String,
     /// Allowed uses over all activations; -1 = unlimited.
@@ -185,8 +194,8 @@ pub struct License {
     /// Maintenance expiry (unix seconds); 0 = none.
     #[serde(with = "crate::dates::nullable")]
     pub maintenance_expires_at: i64,
-    /// License metadata (`lmd`).
-    pub metadata: Vec<Metadata>,
+    /// License metadata (`lmd`), each entry with its id.
+    pub metadata: Vec<LicenseMetadata>,
     /// Meter attributes (`lma`).
     pub meter_attributes: Vec<MeterAttribute>,
     /// First activation time (`laat`); 0 = never activated.
@@ -255,6 +264,17 @@ impl License {
     /// Whether seats are hosted-floating leases.
     pub fn is_floating(&self) -> bool {
         self.r#type == LicenseType::HostedFloating
+    }
+
+    /// The metadata as claims carry it (`lmd`, no ids).
+    pub fn wire_metadata(&self) -> Vec<Metadata> {
+        self.metadata
+            .iter()
+            .map(|m| Metadata {
+                key: m.key.clone(),
+                value: m.value.clone(),
+            })
+            .collect()
     }
 }
 

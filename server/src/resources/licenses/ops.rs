@@ -54,7 +54,7 @@ fn validate(l: &License) -> ApiResult<()> {
     if !l.max_allowed_release_version.is_empty() {
         validate::release_version("maxAllowedReleaseVersion", &l.max_allowed_release_version)?;
     }
-    validate::metadata(&l.metadata)?;
+    validate::metadata(&l.wire_metadata())?;
     for m in &l.meter_attributes {
         validate::len_in("meterAttributes.name", &m.name, 1, 256)?;
         validate::at_least("meterAttributes.allowedUses", m.allowed_uses, -1)?;
@@ -115,6 +115,7 @@ pub fn create(app: &App, req: LicenseCreate) -> ApiResult<LicenseView> {
         }
         l.created_at = now;
         l.updated_at = now;
+        l.assign_entry_ids();
         if !expiry_given {
             l.expires_at = policy::initial_expiry(&l, now);
         }
@@ -203,6 +204,7 @@ pub fn update(app: &App, id: &str, fields: LicenseFields) -> ApiResult<LicenseVi
         let mut l: License = load_or_404(tx, id, "license")?;
         fields.clone().apply(&mut l);
         l.updated_at = now;
+        l.assign_entry_ids();
         validate(&l)?;
         check_user(tx, &l)?;
         tx.save(&l)?;
@@ -357,6 +359,8 @@ pub fn routes() -> Router<AppState> {
             post(expires_at_route).patch(expires_at_route),
         )
         .route("/v3/licenses/lookup", get(lookup_route))
+        .merge(super::entries::routes())
+        .merge(super::export::routes())
 }
 
 async fn create_route(

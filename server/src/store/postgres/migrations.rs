@@ -92,4 +92,13 @@ UPDATE trial_activations SET os = COALESCE(data::jsonb->>'os', ''),
     vm_name = COALESCE(data::jsonb->>'vmName', '');
 "#,
     ),
+    (
+        6,
+        // Password attempt counters (SQLite's version 7).
+        r#"
+CREATE TABLE password_attempts (account TEXT NOT NULL, source TEXT NOT NULL, failures BIGINT NOT NULL,
+    locked_until BIGINT NOT NULL, last_failure BIGINT NOT NULL, PRIMARY KEY (account, source));
+CREATE INDEX password_attempts_stale ON password_attempts(last_failure);
+"#,
+    ),
 ];

@@ -90,4 +90,14 @@ UPDATE trial_activations SET os = COALESCE(json_extract(data, '$.os'), ''),
     vm_name = COALESCE(json_extract(data, '$.vmName'), '');
 "#,
     ),
+    (
+        7,
+        // Password attempt counters (passwords::PasswordGate), shared by
+        // every node: one row per (account, source address).
+        r#"
+CREATE TABLE password_attempts (account TEXT NOT NULL, source TEXT NOT NULL, failures INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL, last_failure INTEGER NOT NULL, PRIMARY KEY (account, source));
+CREATE INDEX password_attempts_stale ON password_attempts(last_failure);
+"#,
+    ),
 ];
