@@ -675,3 +675,40 @@ def test_trial_policies_drive_a_products_trials(client):
     assert deletev3productsid.sync_detailed(p.id, client=client).status_code == 204
     assert deletev3trial_policiesid.sync_detailed(pol.id, client=client).status_code == 204
     error(getv3trial_policiesid.sync_detailed(pol.id, client=client), 404, "NOT_FOUND")
+
+
+def test_event_logs_list_filter_get(client, anonymous):
+    from cryptlex_web_api_client.api.event_logs import getv3event_logs, getv3event_logsid
+    from cryptlex_web_api_client.models import ChangesDto, EventLogDto
+
+    p = new_product(client)
+    lic = new_license(client, p.id, allowed_activations=2)
+    parsed(
+        patchv3licensesid.sync_detailed(
+            lic.id, client=client, json_body=LicenseUpdateRequestModel(allowed_activations=4)
+        ),
+        200,
+        LicenseDto,
+    )
+    activate(client, p.id, lic.key, fingerprint(7))
+    # the vendor's `query` finds the license's entries, newest first
+    rows = parsed(getv3event_logs.sync_detailed(client=client, query=lic.id), 200, list)
+    assert [(e.resource, e.action) for e in rows] == [("license", "updated"), ("license", "created")]
+    assert all(isinstance(e, EventLogDto) for e in rows)
+    upd = rows[0]
+    utc(upd.created_at)
+    assert upd.resource_id == lic.id and upd.ip_address == "127.0.0.1"
+    assert [c.property_name for c in upd.changes] == ["allowedActivations"]
+    assert isinstance(upd.changes[0], ChangesDto)
+    assert (upd.changes[0].old_value, upd.changes[0].new_value) == (2, 4)
+    # the client's activation is an event of the activation
+    acts = parsed(getv3event_logs.sync_detailed(client=client, query="activation", limit=100), 200, list)
+    assert any(e.action == "created" for e in acts)
+    # pages and oldest-first sort
+    page1 = parsed(getv3event_logs.sync_detailed(client=client, limit=1, page=1, sort="createdAt"), 200, list)
+    page2 = parsed(getv3event_logs.sync_detailed(client=client, limit=1, page=2, sort="createdAt"), 200, list)
+    assert len(page1) == len(page2) == 1 and page1[0].id != page2[0].id
+    one = parsed(getv3event_logsid.sync_detailed(upd.id, client=client), 200, EventLogDto)
+    assert one.id == upd.id and one.changes[0].new_value == 4
+    error(getv3event_logsid.sync_detailed("nope", client=client), 404, "NOT_FOUND")
+    error(getv3event_logs.sync_detailed(client=anonymous), 401, "UNAUTHORIZED")

@@ -258,7 +258,7 @@ impl License {
     }
 }
 
-static LICENSES: Table = Table::new("licenses", &["product_id", "key", "user_id"]);
+static LICENSES: Table = Table::new("licenses", &["product_id", "key", "user_id", "expires_at"]);
 
 impl Doc for License {
     fn table() -> &'static Table {
@@ -271,7 +271,14 @@ impl Doc for License {
         self.created_at
     }
     fn with_index(&self, f: &mut dyn FnMut(&[Param<'_>]) -> ApiResult<()>) -> ApiResult<()> {
-        f(params![&self.product_id, &self.key, &self.user_id])
+        // `expires_at` (indexed) lets the webhook scheduler find licenses
+        // about to expire.
+        f(params![
+            &self.product_id,
+            &self.key,
+            &self.user_id,
+            self.expires_at
+        ])
     }
 }
 
