@@ -376,6 +376,8 @@ pub fn record(tx: &mut dyn Tx, ev: &EventRecord<'_>) -> ApiResult<EventLog> {
             &json
         ],
     )?;
+    // The webhooks' outbox: deliveries commit (or roll back) with the event.
+    super::webhooks::outbox::enqueue(tx, &log, ev.after.as_ref().or(ev.before.as_ref()))?;
     Ok(log)
 }
 

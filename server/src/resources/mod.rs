@@ -30,6 +30,7 @@ pub mod settings;
 pub mod trial_policies;
 pub mod trials;
 pub mod users;
+pub mod webhooks;
 
 use axum::Router;
 
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(access_tokens::routes())
         .merge(offline::routes())
         .merge(event_logs::routes())
+        .merge(webhooks::routes())
 }
 
 /// Loads a record or answers 404 NOT_FOUND naming `what`.

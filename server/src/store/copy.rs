@@ -42,6 +42,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("key", Text),
             ("user_id", Text),
             ("expires_at", Int),
+            ("expiring_soon_at", Int),
             ("data", Text),
         ],
     ),

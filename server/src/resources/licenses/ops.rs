@@ -37,6 +37,7 @@ pub struct LicenseView {
 
 fn validate(l: &License) -> ApiResult<()> {
     validate::len_in("key", &l.key, 1, 256)?;
+    validate::at_least("expiringSoonEventOffset", l.expiring_soon_event_offset, 0)?;
     if l.allowed_activations < -1 || l.allowed_deactivations < -1 {
         return Err(ApiError::validation(
             "allowedActivations and allowedDeactivations must be >= -1",

@@ -81,6 +81,8 @@ UPDATE licenses SET expires_at = CASE jsonb_typeof(data::jsonb -> 'expiresAt')
     WHEN 'string' THEN extract(epoch FROM (data::jsonb ->> 'expiresAt')::timestamptz)::bigint
     ELSE 0 END;
 CREATE INDEX licenses_expiry ON licenses(expires_at);
+ALTER TABLE licenses ADD COLUMN expiring_soon_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX licenses_expiring_soon ON licenses(expiring_soon_at);
 "#,
     ),
 ];

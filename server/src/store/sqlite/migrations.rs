@@ -87,6 +87,8 @@ UPDATE licenses SET expires_at = CASE json_type(data, '$.expiresAt')
     WHEN 'text' THEN coalesce(unixepoch(json_extract(data, '$.expiresAt')), 0)
     ELSE 0 END;
 CREATE INDEX licenses_expiry ON licenses(expires_at);
+ALTER TABLE licenses ADD COLUMN expiring_soon_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX licenses_expiring_soon ON licenses(expiring_soon_at);
 "#,
     ),
 ];
