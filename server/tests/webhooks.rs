@@ -733,3 +733,35 @@ fn expiring_soon_and_expired_are_raised_once_from_the_clock() {
     s.advance_clock(86_400 + 60);
     assert_eq!(rx.next().json()["type"], "license.expiring-soon");
 }
+
+/// Two nodes on one PostgreSQL database (skipped on SQLite): both workers
+/// claim from the same outbox, and every event reaches the endpoint once.
+#[test]
+fn two_nodes_deliver_each_event_once() {
+    let rx = Receiver::start(Mode::Ok);
+    let a = Server::start_with(ARGS, &[]);
+    let Some(b) = a.join(ARGS) else {
+        return;
+    };
+    let h = hook(&a, &rx.url, &["license.created"]);
+    let p = a.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    for i in 0..30 {
+        let node = if i % 2 == 0 { &a } else { &b };
+        node.license(pid, json!({}));
+    }
+    let mut seen = HashMap::new();
+    for _ in 0..30 {
+        let hit = rx.next();
+        *seen
+            .entry(hit.headers["x-openlex-event-id"].clone())
+            .or_insert(0) += 1;
+    }
+    assert_eq!(seen.len(), 30);
+    assert!(rx.none_within(500), "a duplicate arrived");
+    let d = deliveries(&a, h["id"].as_str().unwrap());
+    assert_eq!(d.len(), 30);
+    assert!(d
+        .iter()
+        .all(|d| d["state"] == "delivered" && d["attempts"] == 1));
+}

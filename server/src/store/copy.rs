@@ -138,8 +138,11 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("lease_until", Int),
             ("attempts", Int),
             ("delivered_at", Int),
-            ("payload", Text),
         ],
+    ),
+    (
+        "webhook_events",
+        &[("id", Text), ("created_at", Int), ("payload", Text)],
     ),
     (
         "webhook_attempts",

@@ -1,7 +1,8 @@
-//! The outbox: one `webhook_deliveries` row per (event, subscribed
-//! endpoint), written in the transaction of the change (by
-//! `event_logs::record`), so a committed change is delivered even if the
-//! process dies the next instant; and every attempt in `webhook_attempts`.
+//! The outbox: the event's JSON once (`webhook_events`) and one small
+//! `webhook_deliveries` row per subscribed endpoint, written in the
+//! transaction of the change (by `event_logs::record`), so a committed
+//! change is delivered even if the process dies the next instant; and every
+//! attempt in `webhook_attempts`.
 //!
 //! Claims are safe with several nodes: a worker selects due rows with
 //! `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer) and, in the
@@ -77,10 +78,14 @@ pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResu
         triggered_at: at,
         data: data.unwrap_or(&Value::Null),
     })?;
+    tx.execute(
+        "INSERT INTO webhook_events (id, created_at, payload) VALUES (?1, ?2, ?3)",
+        params![&log.id, log.created_at, &body],
+    )?;
     for w in hooks {
         tx.execute(
-            "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at, payload) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2, ?6)",
-            params![&crate::ids::uuid(), log.created_at, &w.id, &log.id, &event, &body],
+            "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2)",
+            params![&crate::ids::uuid(), log.created_at, &w.id, &log.id, &event],
         )?;
     }
     Ok(())
@@ -200,13 +205,39 @@ pub fn backoff(n: i64, jitter: f64) -> i64 {
 pub mod store {
     use super::*;
 
-    /// Claims up to `limit` due deliveries for `lease` seconds.
-    pub fn claim(tx: &mut dyn Tx, now: i64, limit: usize, lease: i64) -> ApiResult<Vec<Claimed>> {
+    /// Whether a delivery is due (a cheap read before claiming).
+    pub fn any_due(tx: &mut dyn Tx, now: i64) -> ApiResult<bool> {
+        Ok(tx
+            .query_opt(
+                "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1 LIMIT 1",
+                params![now],
+                |_| Ok(()),
+            )?
+            .is_some())
+    }
+
+    /// Claims up to `limit` due deliveries for `lease` seconds, skipping
+    /// the endpoints in `busy`.
+    pub fn claim(
+        tx: &mut dyn Tx,
+        now: i64,
+        limit: usize,
+        lease: i64,
+        busy: &[String],
+    ) -> ApiResult<Vec<Claimed>> {
+        // Busy endpoints are few (at most the in-flight bound); their ids
+        // are uuids we made, bound as parameters.
+        let mut vals: Vec<Param<'_>> = vec![Param::Int(now)];
+        let mut not_busy = String::new();
+        for b in busy {
+            vals.push(Param::Text(b));
+            not_busy.push_str(&format!(" AND d.webhook_id <> ?{}", vals.len()));
+        }
         let rows = tx.query_all(
             &format!(
-                "SELECT id, webhook_id, event_id, event_type, attempts, created_at, payload FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1 ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED"
+                "SELECT id, webhook_id, event_id, event_type, attempts, created_at FROM webhook_deliveries d WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1{not_busy} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED"
             ),
-            params![now],
+            &vals,
             |r| {
                 Ok(Claimed {
                     id: r.str(0)?.to_owned(),
@@ -215,11 +246,19 @@ pub mod store {
                     event_type: r.str(3)?.to_owned(),
                     attempts: r.int(4)?,
                     created_at: r.int(5)?,
-                    payload: r.str(6)?.to_owned(),
+                    payload: String::new(),
                 })
             },
         )?;
-        for c in &rows {
+        let mut rows = rows;
+        for c in rows.iter_mut() {
+            c.payload = tx
+                .query_opt(
+                    "SELECT payload FROM webhook_events WHERE id = ?1",
+                    params![&c.event_id],
+                    |r| Ok(r.str(0)?.to_owned()),
+                )?
+                .unwrap_or_default();
             tx.execute(
                 "UPDATE webhook_deliveries SET lease_until = ?2 WHERE id = ?1",
                 params![&c.id, now.saturating_add(lease)],
@@ -231,18 +270,32 @@ pub mod store {
     /// Removes delivered rows older than [`KEEP_DELIVERED_SECS`]; the
     /// number removed.
     pub fn prune(tx: &mut dyn Tx, now: i64) -> ApiResult<usize> {
-        tx.execute(
+        let n = tx.execute(
             "DELETE FROM webhook_deliveries WHERE state = 'delivered' AND delivered_at < ?1",
             params![now.saturating_sub(KEEP_DELIVERED_SECS)],
+        )?;
+        if n > 0 {
+            orphans(tx)?;
+        }
+        Ok(n)
+    }
+
+    /// Removes event bodies no delivery needs any more.
+    fn orphans(tx: &mut dyn Tx) -> ApiResult<usize> {
+        tx.execute(
+            "DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)",
+            &[],
         )
     }
 
     /// Removes a deleted webhook's queued deliveries.
     pub fn delete_of_webhook(tx: &mut dyn Tx, webhook_id: &str) -> ApiResult<usize> {
-        tx.execute(
+        let n = tx.execute(
             "DELETE FROM webhook_deliveries WHERE webhook_id = ?1",
             params![webhook_id],
-        )
+        )?;
+        orphans(tx)?;
+        Ok(n)
     }
 
     fn delivery(r: &dyn crate::store::Row) -> ApiResult<Delivery> {
