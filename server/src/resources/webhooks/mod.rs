@@ -233,6 +233,7 @@ pub fn create(app: &App, req: WebhookFields) -> ApiResult<Webhook> {
     validate(&w)?;
     app.store.write(|tx| {
         tx.save(&w)?;
+        outbox::bump_version(tx)?;
         event_logs::created(tx, Resource::Webhook, &w.id, now, &w)?;
         Ok(w.clone())
     })
@@ -248,6 +249,7 @@ pub fn update(app: &App, id: &str, fields: WebhookFields) -> ApiResult<Webhook> 
         w.updated_at = now;
         validate(&w)?;
         tx.save(&w)?;
+        outbox::bump_version(tx)?;
         event_logs::changed(tx, Resource::Webhook, id, "updated", now, &before, &w)?;
         Ok(w)
     })
@@ -260,6 +262,7 @@ pub fn delete(app: &App, id: &str) -> ApiResult<()> {
     app.store.write(|tx| {
         let w: Webhook = load_or_404(tx, id, "webhook")?;
         tx.delete::<Webhook>(id)?;
+        outbox::bump_version(tx)?;
         outbox::store::delete_of_webhook(tx, id)?;
         event_logs::deleted(tx, Resource::Webhook, id, now, &w)
     })

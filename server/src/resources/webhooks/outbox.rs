@@ -61,11 +61,7 @@ pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResu
     if !super::is_event(&event) {
         return Ok(());
     }
-    let hooks: Vec<Webhook> = tx.docs("SELECT data FROM webhooks", &[])?;
-    let hooks: Vec<&Webhook> = hooks
-        .iter()
-        .filter(|w| w.active && w.events.contains(&event))
-        .collect();
+    let hooks = subscribers(tx, &event)?;
     if hooks.is_empty() {
         return Ok(());
     }
@@ -82,13 +78,53 @@ pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResu
         "INSERT INTO webhook_events (id, created_at, payload) VALUES (?1, ?2, ?3)",
         params![&log.id, log.created_at, &body],
     )?;
-    for w in hooks {
+    for id in &hooks {
         tx.execute(
             "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2)",
-            params![&crate::ids::uuid(), log.created_at, &w.id, &log.id, &event],
+            params![&crate::ids::uuid(), log.created_at, id, &log.id, &event],
         )?;
     }
     Ok(())
+}
+
+/// The settings key of the webhooks' version: bumped in the transaction of
+/// every webhook change, so each node's cached subscriptions are checked
+/// with one primary-key read per event instead of reading every webhook.
+pub const VERSION: &str = "webhooks.version";
+
+/// This process's copy of the active subscriptions and the version it
+/// was read at.
+static SUBSCRIPTIONS: std::sync::Mutex<Option<(String, Vec<(String, Vec<String>)>)>> =
+    std::sync::Mutex::new(None);
+
+/// Marks the webhooks changed (call in the changing transaction).
+pub fn bump_version(tx: &mut dyn Tx) -> ApiResult<()> {
+    crate::resources::settings::put(tx, VERSION, &crate::ids::uuid())
+}
+
+/// The ids of the active webhooks subscribed to `event`.
+fn subscribers(tx: &mut dyn Tx, event: &str) -> ApiResult<Vec<String>> {
+    let version = crate::resources::settings::get(tx, VERSION)?.unwrap_or_default();
+    let mut cache = SUBSCRIPTIONS.lock().unwrap_or_else(|e| e.into_inner());
+    let stale = !matches!(cache.as_ref(), Some((v, _)) if *v == version);
+    if stale {
+        let hooks: Vec<Webhook> = tx.docs("SELECT data FROM webhooks", &[])?;
+        let subs = hooks
+            .into_iter()
+            .filter(|w| w.active)
+            .map(|w| (w.id, w.events))
+            .collect();
+        *cache = Some((version, subs));
+    }
+    Ok(cache
+        .as_ref()
+        .map(|(_, subs)| {
+            subs.iter()
+                .filter(|(_, events)| events.iter().any(|e| e == event))
+                .map(|(id, _)| id.clone())
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// A delivery claimed for one attempt.

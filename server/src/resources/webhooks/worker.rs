@@ -36,6 +36,11 @@ pub struct Limits {
     pub poll: Duration,
     /// How often the expiry scheduler runs.
     pub schedule: Duration,
+    /// The shortest time between two rounds (each is one write
+    /// transaction): outcomes and claims gather in between, so under load
+    /// the worker takes the database a few times a second, not once per
+    /// delivery.
+    pub round_every: Duration,
     /// Attempts in flight on this node.
     pub in_flight: usize,
     /// Attempts in flight to one endpoint on this node.
@@ -48,7 +53,8 @@ impl Default for Limits {
             timeout: Duration::from_secs(10),
             poll: Duration::from_millis(100),
             schedule: Duration::from_millis(250),
-            in_flight: 16,
+            round_every: Duration::from_millis(50),
+            in_flight: 32,
             per_endpoint: 4,
         }
     }
@@ -178,7 +184,15 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
     let mut flight = Flight::default();
     let mut done: Vec<(Claimed, Outcome)> = Vec::new();
     let mut last_schedule: Option<Instant> = None;
+    let mut last_round = Instant::now();
     loop {
+        let since = last_round.elapsed();
+        if since < limits.round_every {
+            // Gather outcomes until the next round is due.
+            let wait = limits.round_every - since;
+            rt.block_on(async { tokio::time::sleep(wait).await });
+        }
+        last_round = Instant::now();
         if last_schedule.is_none_or(|t| t.elapsed() >= limits.schedule) {
             // Errors (a database restarting) only delay the next round.
             let _ = scheduler::tick(&app);
