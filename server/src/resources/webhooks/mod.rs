@@ -409,7 +409,7 @@ async fn redeliver_route(
         .await?)
 }
 
-/// Lists used by the tests of this module's pure parts.
+/// The pure parts: URL rules and the event catalogue.
 #[cfg(test)]
 mod tests {
     use super::*;

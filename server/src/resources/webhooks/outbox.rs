@@ -92,10 +92,12 @@ pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResu
 /// with one primary-key read per event instead of reading every webhook.
 pub const VERSION: &str = "webhooks.version";
 
+/// Active webhooks (id, events) as read at a version.
+type Subscriptions = (String, Vec<(String, Vec<String>)>);
+
 /// This process's copy of the active subscriptions and the version it
 /// was read at.
-static SUBSCRIPTIONS: std::sync::Mutex<Option<(String, Vec<(String, Vec<String>)>)>> =
-    std::sync::Mutex::new(None);
+static SUBSCRIPTIONS: std::sync::Mutex<Option<Subscriptions>> = std::sync::Mutex::new(None);
 
 /// Marks the webhooks changed (call in the changing transaction).
 pub fn bump_version(tx: &mut dyn Tx) -> ApiResult<()> {
