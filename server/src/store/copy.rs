@@ -142,7 +142,14 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
     (
         "webhook_events",
-        &[("id", Text), ("created_at", Int), ("payload", Text)],
+        &[
+            ("id", Text),
+            ("created_at", Int),
+            ("event_type", Text),
+            ("webhook_ids", Text),
+            ("fanned_out", Int),
+            ("payload", Text),
+        ],
     ),
     (
         "webhook_attempts",

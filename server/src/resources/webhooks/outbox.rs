@@ -1,8 +1,10 @@
-//! The outbox: the event's JSON once (`webhook_events`) and one small
-//! `webhook_deliveries` row per subscribed endpoint, written in the
-//! transaction of the change (by `event_logs::record`), so a committed
-//! change is delivered even if the process dies the next instant; and every
-//! attempt in `webhook_attempts`.
+//! The outbox: one `webhook_events` row per event (its JSON and the ids of
+//! the endpoints subscribed at that moment), written in the transaction of
+//! the change (by `event_logs::record`), so a committed change is delivered
+//! even if the process dies the next instant. The worker later fans it out
+//! into one `webhook_deliveries` row per endpoint ([`store::fan_out`]), so
+//! the change's own transaction writes one small row more, whatever the
+//! number of endpoints. Every attempt goes to `webhook_attempts`.
 //!
 //! Claims are safe with several nodes: a worker selects due rows with
 //! `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer) and, in the
@@ -75,15 +77,9 @@ pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResu
         data: data.unwrap_or(&Value::Null),
     })?;
     tx.execute(
-        "INSERT INTO webhook_events (id, created_at, payload) VALUES (?1, ?2, ?3)",
-        params![&log.id, log.created_at, &body],
+        "INSERT INTO webhook_events (id, created_at, event_type, webhook_ids, fanned_out, payload) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+        params![&log.id, log.created_at, &event, &hooks.join(","), &body],
     )?;
-    for id in &hooks {
-        tx.execute(
-            "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2)",
-            params![&crate::ids::uuid(), log.created_at, id, &log.id, &event],
-        )?;
-    }
     Ok(())
 }
 
@@ -243,15 +239,49 @@ pub fn backoff(n: i64, jitter: f64) -> i64 {
 pub mod store {
     use super::*;
 
-    /// Whether a delivery is due (a cheap read before claiming).
+    /// Whether an event waits to be fanned out or a delivery is due (a
+    /// cheap read before the write).
     pub fn any_due(tx: &mut dyn Tx, now: i64) -> ApiResult<bool> {
-        Ok(tx
+        let new = tx
             .query_opt(
-                "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1 LIMIT 1",
-                params![now],
+                "SELECT 1 FROM webhook_events WHERE fanned_out = 0 LIMIT 1",
+                &[],
                 |_| Ok(()),
             )?
-            .is_some())
+            .is_some();
+        Ok(new
+            || tx
+                .query_opt(
+                    "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1 LIMIT 1",
+                    params![now],
+                    |_| Ok(()),
+                )?
+                .is_some())
+    }
+
+    /// Turns up to `limit` new events into one delivery per endpoint that
+    /// still exists (rows another node is fanning out are skipped).
+    pub fn fan_out(tx: &mut dyn Tx, limit: usize) -> ApiResult<usize> {
+        let events = tx.query_all(
+            &format!("SELECT id, created_at, event_type, webhook_ids FROM webhook_events WHERE fanned_out = 0 LIMIT {limit} FOR UPDATE SKIP LOCKED"),
+            &[],
+            |r| Ok((r.str(0)?.to_owned(), r.int(1)?, r.str(2)?.to_owned(), r.str(3)?.to_owned())),
+        )?;
+        for (id, at, event, hooks) in &events {
+            for hook in hooks.split(',').filter(|h| !h.is_empty()) {
+                if tx.exists::<Webhook>(hook)? {
+                    tx.execute(
+                        "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2)",
+                        params![&crate::ids::uuid(), *at, hook, id, event],
+                    )?;
+                }
+            }
+            tx.execute(
+                "UPDATE webhook_events SET fanned_out = 1 WHERE id = ?1",
+                params![id],
+            )?;
+        }
+        Ok(events.len())
     }
 
     /// Claims up to `limit` due deliveries for `lease` seconds, skipping
@@ -321,7 +351,7 @@ pub mod store {
     /// Removes event bodies no delivery needs any more.
     fn orphans(tx: &mut dyn Tx) -> ApiResult<usize> {
         tx.execute(
-            "DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)",
+            "DELETE FROM webhook_events WHERE fanned_out = 1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)",
             &[],
         )
     }

@@ -150,6 +150,7 @@ fn round(
         for ((c, out), j) in done.iter().zip(&jitters) {
             outbox::complete(tx, c, out, now, *j)?;
         }
+        outbox::store::fan_out(tx, 500)?;
         let mut taken: Vec<Claimed> = Vec::new();
         if free > 0 {
             let mut counts = flight.per.clone();

@@ -71,7 +71,9 @@ CREATE TABLE webhook_deliveries (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id T
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event_id);
 CREATE TABLE webhook_events (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
-    created_at BIGINT NOT NULL, payload TEXT NOT NULL);
+    created_at BIGINT NOT NULL, event_type TEXT NOT NULL, webhook_ids TEXT NOT NULL,
+    fanned_out BIGINT NOT NULL DEFAULT 0, payload TEXT NOT NULL);
+CREATE INDEX webhook_events_new ON webhook_events(fanned_out);
 CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, created_at);
 CREATE TABLE webhook_attempts (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
     created_at BIGINT NOT NULL, webhook_id TEXT NOT NULL, delivery_id TEXT NOT NULL, data TEXT NOT NULL);

@@ -76,7 +76,9 @@ CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY, created_at INTEGER NOT NUL
     delivered_at INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event_id);
-CREATE TABLE webhook_events (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE webhook_events (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, event_type TEXT NOT NULL,
+    webhook_ids TEXT NOT NULL, fanned_out INTEGER NOT NULL DEFAULT 0, payload TEXT NOT NULL);
+CREATE INDEX webhook_events_new ON webhook_events(fanned_out);
 CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, created_at);
 CREATE TABLE webhook_attempts (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, webhook_id TEXT NOT NULL,
     delivery_id TEXT NOT NULL, data TEXT NOT NULL);
