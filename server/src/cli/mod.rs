@@ -148,6 +148,10 @@ pub struct ServeArgs {
     /// background); 0 keeps them forever.
     #[arg(long, default_value_t = crate::resources::retention::DEFAULT_DAYS)]
     pub log_retention_days: i64,
+    /// Time for one webhook delivery attempt (connect, send, bounded
+    /// response read), in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub webhook_timeout_ms: u64,
 }
 
 /// `product ...`.

@@ -180,7 +180,16 @@ pub fn create(app: &App, req: &TokenCreate, granter: &[String]) -> ApiResult<Tok
         created_at: app.now(),
         updated_at: app.now(),
     };
-    app.store.write(|tx| tx.save(&t))?;
+    app.store.write(|tx| {
+        tx.save(&t)?;
+        super::event_logs::created(
+            tx,
+            super::event_logs::Resource::PersonalAccessToken,
+            &t.id,
+            t.created_at,
+            &view(&t, None),
+        )
+    })?;
     Ok(view(&t, Some(secret)))
 }
 
@@ -218,9 +227,19 @@ pub fn revoke(app: &App, id: &str, req: &TokenRevoke) -> ApiResult<TokenView> {
                 ))
             }
             (false, true) => {
+                let before = view(&t, None);
                 t.revoked = true;
                 t.updated_at = now;
                 tx.save(&t)?;
+                super::event_logs::changed(
+                    tx,
+                    super::event_logs::Resource::PersonalAccessToken,
+                    id,
+                    "updated",
+                    now,
+                    &before,
+                    &view(&t, None),
+                )?;
             }
             _ => {}
         }
@@ -281,7 +300,15 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<AdminToken>(app, &id, "token"))
+        .run(move |app| {
+            super::delete_doc(
+                app,
+                &id,
+                "token",
+                super::event_logs::Resource::PersonalAccessToken,
+                |t: &AdminToken| view(t, None),
+            )
+        })
         .await?;
     no_content()
 }

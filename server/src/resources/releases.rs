@@ -17,6 +17,7 @@ use openlex_wire::version;
 use serde::{Deserialize, Serialize};
 
 use super::activations::invalid_product;
+use super::event_logs::Resource;
 use super::products::Product;
 use super::{filters, licenses, load_or_404};
 use crate::app::App;
@@ -305,7 +306,8 @@ pub fn create(app: &App, req: ReleaseCreate) -> ApiResult<ReleaseRec> {
                 "productId must name an existing product",
             ));
         }
-        tx.save(&r)
+        tx.save(&r)?;
+        super::event_logs::created(tx, Resource::Release, &r.id, now, &r)
     })?;
     Ok(r)
 }
@@ -315,6 +317,7 @@ pub fn update(app: &App, id: &str, fields: ReleaseFields) -> ApiResult<ReleaseRe
     let now = app.now();
     app.store.write(|tx| {
         let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
+        let before = r.clone();
         fields.clone().apply(&mut r);
         r.updated_at = now;
         if r.published && r.published_at == 0 {
@@ -325,6 +328,7 @@ pub fn update(app: &App, id: &str, fields: ReleaseFields) -> ApiResult<ReleaseRe
             fill_file(f, id, now);
         }
         tx.save(&r)?;
+        super::event_logs::changed(tx, Resource::Release, id, "updated", now, &before, &r)?;
         Ok(r)
     })
 }
@@ -335,10 +339,12 @@ pub fn publish(app: &App, id: &str) -> ApiResult<ReleaseRec> {
     app.store.write(|tx| {
         let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
         if !r.published {
+            let before = r.clone();
             r.published = true;
             r.published_at = now;
             r.updated_at = now;
             tx.save(&r)?;
+            super::event_logs::changed(tx, Resource::Release, id, "published", now, &before, &r)?;
         }
         Ok(r)
     })
@@ -350,6 +356,7 @@ pub fn add_file(app: &App, id: &str, req: FileCreate) -> ApiResult<ReleaseRec> {
     let now = app.now();
     app.store.write(|tx| {
         let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
+        let before = r.clone();
         let mut f = ReleaseFile {
             name: req.name.clone(),
             url: req.url.clone(),
@@ -363,6 +370,7 @@ pub fn add_file(app: &App, id: &str, req: FileCreate) -> ApiResult<ReleaseRec> {
         r.files.push(f);
         r.updated_at = now;
         tx.save(&r)?;
+        super::event_logs::changed(tx, Resource::Release, id, "updated", now, &before, &r)?;
         Ok(r)
     })
 }
@@ -515,9 +523,11 @@ pub fn delete_file(app: &App, file_id: &str) -> ApiResult<()> {
     let now = app.now();
     app.store.write(|tx| {
         let mut r = release_of_file(tx, file_id)?;
+        let before = r.clone();
         r.files.retain(|f| f.id != file_id);
         r.updated_at = now;
-        tx.save(&r)
+        tx.save(&r)?;
+        super::event_logs::changed(tx, Resource::Release, &r.id, "updated", now, &before, &r)
     })
 }
 
@@ -600,7 +610,15 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<ReleaseRec>(app, &id, "release"))
+        .run(move |app| {
+            super::delete_doc(
+                app,
+                &id,
+                "release",
+                super::event_logs::Resource::Release,
+                ReleaseRec::clone,
+            )
+        })
         .await?;
     no_content()
 }

@@ -16,7 +16,11 @@ use crate::params;
 /// Every pruned table and its time column. A new log table is one line
 /// here (and its migration: an index on the time column, and on PostgreSQL
 /// a unique `rowid`, which the batches delete by).
-pub const PRUNED: &[(&str, &str)] = &[("activation_logs", "created_at")];
+pub const PRUNED: &[(&str, &str)] = &[
+    ("activation_logs", "created_at"),
+    ("event_logs", "created_at"),
+    ("webhook_attempts", "created_at"),
+];
 
 /// Rows deleted per unit of work.
 pub const BATCH: i64 = 1_000;

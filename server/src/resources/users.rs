@@ -11,6 +11,7 @@ use axum::Router;
 use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
+use super::event_logs::{self, Resource};
 use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
@@ -258,7 +259,10 @@ pub fn create(app: &App, req: UserCreate) -> ApiResult<UserView> {
         ..Default::default()
     };
     let shown = req.fields.apply(&mut u)?;
-    app.store.write(|tx| tx.save(&u))?;
+    app.store.write(|tx| {
+        tx.save(&u)?;
+        event_logs::created(tx, Resource::User, &u.id, now, &view(&u, None))
+    })?;
     Ok(view(&u, shown))
 }
 
@@ -276,12 +280,15 @@ pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
     };
     let (u, shown) = app.store.write(|tx| {
         let mut u: User = load_or_404(tx, id, "user")?;
+        let before = view(&u, None);
         let shown = fields.clone().apply(&mut u)?;
         if let Some(h) = &new_hash {
             u.password_hash = h.clone();
         }
         u.updated_at = now;
         tx.save(&u)?;
+        let after = view(&u, None);
+        event_logs::changed(tx, Resource::User, id, "updated", now, &before, &after)?;
         Ok((u, shown))
     })?;
     if req.unlock == Some(true) {
@@ -353,7 +360,10 @@ pub fn reset_token(app: &App, id: &str) -> ApiResult<ResetTokenView> {
         u.reset_token_hash = hash.clone();
         u.reset_token_expires_at = now + RESET_TOKEN_SECONDS;
         u.updated_at = now;
-        tx.save(&u)
+        tx.save(&u)?;
+        // The audit trail names who issued the token (the DTO shows no change).
+        let v = view(&u, None);
+        event_logs::changed(tx, Resource::User, id, "updated", now, &v, &v)
     })?;
     Ok(ResetTokenView {
         reset_password_token: token,
@@ -391,7 +401,9 @@ fn set_password(tx: &mut dyn Tx, u: &mut User, hash: String, now: i64) -> ApiRes
         "DELETE FROM user_sessions WHERE user_id = ?1",
         params![&u.id],
     )?;
-    Ok(())
+    // The audit trail records the password change (the DTO shows none).
+    let v = view(u, None);
+    event_logs::changed(tx, Resource::User, &u.id, "updated", now, &v, &v)
 }
 
 /// Sets a new password with a reset token (no bearer: the token is the
@@ -625,7 +637,9 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<User>(app, &id, "user"))
+        .run(move |app| {
+            super::delete_doc(app, &id, "user", Resource::User, |u: &User| view(u, None))
+        })
         .await?;
     no_content()
 }

@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::policy;
 use crate::resources::activation_logs::{self, Attempt as LogAttempt, Subject};
 use crate::resources::entitlement_sets::EntitlementSetRec;
+use crate::resources::event_logs::{self, Resource};
 use crate::resources::licenses::{self, LeasingStrategy, License};
 use crate::resources::products::Product;
 use crate::resources::users::User;
@@ -293,6 +294,7 @@ pub fn activate_as(
                 }
             }
         }
+        let before = existing.clone();
         let mut act = match existing {
             Some(a) => a,
             None => {
@@ -328,6 +330,12 @@ pub fn activate_as(
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        match &before {
+            None => event_logs::created(tx, Resource::Activation, &act.id, now, &act)?,
+            Some(b) => {
+                event_logs::changed(tx, Resource::Activation, &act.id, "updated", now, b, &act)?
+            }
+        }
         if let Some(log) = log {
             activation_logs::record(tx, now, log, subject(&lic, &act), None)?;
         }
@@ -415,6 +423,7 @@ fn sync_once(
                 return Err(not_found());
             }
         }
+        let before = act.clone();
         let (created, mode_before) = (act.created_at, act.activation_mode.clone());
         copy_request(&mut act, req);
         act.created_at = created;
@@ -427,6 +436,7 @@ fn sync_once(
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        event_logs::changed(tx, Resource::Activation, id, "updated", now, &before, &act)?;
         if let Some(log) = log {
             activation_logs::record(tx, now, log, subject(&lic, &act), None)?;
         }
@@ -482,7 +492,7 @@ fn deactivate_once(
         let act: Activation = tx.load(id)?.ok_or_else(not_found)?;
         let Some(mut lic) = tx.load::<License>(&act.license_id)? else {
             tx.delete::<Activation>(id)?;
-            return Ok(());
+            return event_logs::deleted(tx, Resource::Activation, id, now, &act);
         };
         if let Some(log) = log {
             // Rolled back with the unit of work when the deactivation is
@@ -516,7 +526,7 @@ fn deactivate_once(
             tx.save(&lic)?;
         }
         tx.delete::<Activation>(id)?;
-        Ok(())
+        event_logs::deleted(tx, Resource::Activation, id, now, &act)
     })
 }
 
@@ -551,11 +561,21 @@ pub fn meter(
             return Err(invalid_product());
         }
         ensure_holder(tx, &lic, &act, &req.fingerprint)?;
+        let before = act.clone();
         let (attr, uses) = policy::meter(&mut lic, &mut act, name, req.increment)?;
         act.updated_at = now;
         lic.updated_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        event_logs::changed(
+            tx,
+            Resource::Activation,
+            &act.id,
+            "updated",
+            now,
+            &before,
+            &act,
+        )?;
         let resp = MeterAttributeResponse {
             name: attr.name,
             uses,

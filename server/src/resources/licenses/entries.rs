@@ -15,7 +15,7 @@ use axum::Router;
 use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
-use super::ops::{view, LicenseView};
+use super::ops::{change, LicenseView};
 use super::{License, MeterAttribute};
 use crate::app::App;
 use crate::auth::scope;
@@ -103,26 +103,30 @@ impl License {
     }
 }
 
-/// The license holding entry `entry_id` (locked for the unit of work), or
-/// 404 naming `what`.
-fn owner(tx: &mut dyn Tx, entry_id: &str, what: &str) -> ApiResult<License> {
+/// The id of the license holding entry `entry_id` if it exists, or 404
+/// naming `what`.
+fn owner(tx: &mut dyn Tx, entry_id: &str, what: &str) -> ApiResult<String> {
     let license_id = license_of(entry_id, what)?;
-    tx.load::<License>(&license_id)?
-        .ok_or_else(|| ApiError::not_found(what))
+    match tx.load::<License>(&license_id)? {
+        Some(_) => Ok(license_id),
+        None => Err(ApiError::not_found(what)),
+    }
 }
 
-/// Deletes one metadata entry of a license.
+/// Deletes one metadata entry of a license (an `updated` event).
 pub fn delete_metadata(app: &App, entry_id: &str) -> ApiResult<()> {
     let now = app.now();
     app.store.write(|tx| {
-        let mut l = owner(tx, entry_id, "license metadata")?;
-        let before = l.metadata.len();
-        l.metadata.retain(|m| m.id != entry_id);
-        if l.metadata.len() == before {
-            return Err(ApiError::not_found("license metadata"));
-        }
-        l.updated_at = now;
-        tx.save(&l)
+        let id = owner(tx, entry_id, "license metadata")?;
+        change(tx, &id, "updated", now, |_, l| {
+            let before = l.metadata.len();
+            l.metadata.retain(|m| m.id != entry_id);
+            if l.metadata.len() == before {
+                return Err(ApiError::not_found("license metadata"));
+            }
+            Ok(())
+        })?;
+        Ok(())
     })
 }
 
@@ -164,32 +168,32 @@ fn meter_index(l: &License, entry_id: &str) -> ApiResult<usize> {
 }
 
 /// Deletes one meter attribute of a license, with its uses on the
-/// license's activations.
+/// license's activations (an `updated` event).
 pub fn delete_meter_attribute(app: &App, entry_id: &str) -> ApiResult<()> {
     let now = app.now();
     app.store.write(|tx| {
-        let mut l = owner(tx, entry_id, "license meter attribute")?;
-        let i = meter_index(&l, entry_id)?;
-        let gone = l.meter_attributes.remove(i);
-        clear_activation_uses(tx, &l.id, &gone.name, true)?;
-        l.updated_at = now;
-        tx.save(&l)
+        let id = owner(tx, entry_id, "license meter attribute")?;
+        change(tx, &id, "updated", now, |tx, l| {
+            let i = meter_index(l, entry_id)?;
+            let gone = l.meter_attributes.remove(i);
+            clear_activation_uses(tx, &l.id, &gone.name, true)
+        })?;
+        Ok(())
     })
 }
 
 /// Resets a meter attribute's total uses (and each activation's uses) to
-/// zero; gross uses, which count every use ever, stay.
+/// zero; gross uses, which count every use ever, stay (an `updated` event).
 pub fn reset_meter_attribute(app: &App, entry_id: &str) -> ApiResult<LicenseView> {
     let now = app.now();
     app.store.write(|tx| {
-        let mut l = owner(tx, entry_id, "license meter attribute")?;
-        let i = meter_index(&l, entry_id)?;
-        l.meter_attributes[i].total_uses = 0;
-        let name = l.meter_attributes[i].name.clone();
-        clear_activation_uses(tx, &l.id, &name, false)?;
-        l.updated_at = now;
-        tx.save(&l)?;
-        view(tx, l, now)
+        let id = owner(tx, entry_id, "license meter attribute")?;
+        change(tx, &id, "updated", now, |tx, l| {
+            let i = meter_index(l, entry_id)?;
+            l.meter_attributes[i].total_uses = 0;
+            let name = l.meter_attributes[i].name.clone();
+            clear_activation_uses(tx, &l.id, &name, false)
+        })
     })
 }
 

@@ -53,6 +53,44 @@ CREATE TABLE trial_policies (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT 
 "#,
     ),
     (
+        3,
+        // Event logs, webhooks and their outbox, expiry events, licenses'
+        // indexed `expires_at` (SQLite's version 4).
+        r#"
+CREATE TABLE event_logs (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, resource TEXT NOT NULL, resource_id TEXT NOT NULL, action TEXT NOT NULL,
+    actor_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX event_logs_created ON event_logs(created_at);
+CREATE INDEX event_logs_resource ON event_logs(resource_id, created_at);
+CREATE TABLE webhooks (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE webhook_deliveries (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, webhook_id TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+    state TEXT NOT NULL, next_attempt_at BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0,
+    attempts BIGINT NOT NULL DEFAULT 0, delivered_at BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event_id);
+CREATE TABLE webhook_events (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, event_type TEXT NOT NULL, webhook_ids TEXT NOT NULL,
+    fanned_out BIGINT NOT NULL DEFAULT 0, payload TEXT NOT NULL);
+CREATE INDEX webhook_events_new ON webhook_events(fanned_out);
+CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, created_at);
+CREATE TABLE webhook_attempts (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, webhook_id TEXT NOT NULL, delivery_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX webhook_attempts_hook ON webhook_attempts(webhook_id, created_at);
+CREATE TABLE license_expiry_events (license_id TEXT NOT NULL, event TEXT NOT NULL, expires_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL, PRIMARY KEY (license_id, event, expires_at));
+ALTER TABLE licenses ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
+UPDATE licenses SET expires_at = CASE jsonb_typeof(data::jsonb -> 'expiresAt')
+    WHEN 'number' THEN (data::jsonb ->> 'expiresAt')::bigint
+    WHEN 'string' THEN extract(epoch FROM (data::jsonb ->> 'expiresAt')::timestamptz)::bigint
+    ELSE 0 END;
+CREATE INDEX licenses_expiry ON licenses(expires_at);
+ALTER TABLE licenses ADD COLUMN expiring_soon_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX licenses_expiring_soon ON licenses(expiring_soon_at);
+"#,
+    ),
+    (
         4,
         // Activation logs and the analytics columns (SQLite's version 5).
         // Unique rowid indexes: a list page picks its rows' rowids from an
@@ -99,6 +137,18 @@ UPDATE trial_activations SET os = COALESCE(data::jsonb->>'os', ''),
 CREATE TABLE password_attempts (account TEXT NOT NULL, source TEXT NOT NULL, failures BIGINT NOT NULL,
     locked_until BIGINT NOT NULL, last_failure BIGINT NOT NULL, PRIMARY KEY (account, source));
 CREATE INDEX password_attempts_stale ON password_attempts(last_failure);
+"#,
+    ),
+    (
+        7,
+        // Unique rowid indexes for the event-log and webhook tables (list
+        // pages read rows by rowid, as version 4 set up for the others).
+        r#"
+CREATE UNIQUE INDEX event_logs_rowid ON event_logs(rowid);
+CREATE UNIQUE INDEX webhooks_rowid ON webhooks(rowid);
+CREATE UNIQUE INDEX webhook_deliveries_rowid ON webhook_deliveries(rowid);
+CREATE UNIQUE INDEX webhook_events_rowid ON webhook_events(rowid);
+CREATE UNIQUE INDEX webhook_attempts_rowid ON webhook_attempts(rowid);
 "#,
     ),
 ];
