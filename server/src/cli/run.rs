@@ -413,7 +413,12 @@ fn staff(app: &App, c: StaffCmd) -> CliResult {
                     two_factor: enable_two_factor,
                 },
             ))?;
-            println!("created staff {} ({}) id {}", s.email, s.role.as_str(), s.id);
+            println!(
+                "created staff {} ({}) id {}",
+                s.email,
+                s.role.as_str(),
+                s.id
+            );
             if let Some(secret) = secret {
                 println!("two-factor secret (add to an authenticator app; shown once): {secret}");
             }
@@ -422,7 +427,11 @@ fn staff(app: &App, c: StaffCmd) -> CliResult {
         }
         StaffCmd::List => {
             for s in api(staff::list(app))? {
-                let tfa = if s.two_factor_secret.is_empty() { "" } else { " 2fa" };
+                let tfa = if s.two_factor_secret.is_empty() {
+                    ""
+                } else {
+                    " 2fa"
+                };
                 println!("{} {} {}{tfa}", s.id, s.email, s.role.as_str());
             }
             Ok(())

@@ -117,7 +117,13 @@ pub async fn authenticate(
         .check(&email, source, password, stored, now, invalid)
         .await?;
     let user = user.ok_or_else(invalid)?;
-    second_factor(app, &email, source, &user.two_factor_secret, two_factor_code)?;
+    second_factor(
+        app,
+        &email,
+        source,
+        &user.two_factor_secret,
+        two_factor_code,
+    )?;
     app.passwords.succeeded(&email, source);
     Ok(user)
 }

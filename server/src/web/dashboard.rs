@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::sessions::{self, Kind, Session};
 use super::staff::{self, Action, Staff};
 use super::{
-    chart, check_csrf, cookie, csrf_field, date_field, day, html_page, int_field, layout,
-    pre_csrf, see_other, set_cookie, when, Form, Nav, Query, WebError, WebResult, PRE_CSRF,
+    chart, check_csrf, cookie, csrf_field, date_field, day, html_page, int_field, layout, pre_csrf,
+    see_other, set_cookie, when, Form, Nav, Query, WebError, WebResult, PRE_CSRF,
 };
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
@@ -44,23 +44,35 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard", get(overview))
         .route(SIGN_IN, get(sign_in_page).post(sign_in))
         .route("/dashboard/sign-out", post(sign_out))
-        .route("/dashboard/licenses", get(licenses_page).post(license_create))
+        .route(
+            "/dashboard/licenses",
+            get(licenses_page).post(license_create),
+        )
         .route("/dashboard/licenses/new", get(license_new))
         .route("/dashboard/licenses/{id}", get(license_page))
         .route("/dashboard/licenses/{id}/{action}", post(license_action))
         .route("/dashboard/activations", get(activations_page))
         .route("/dashboard/activations/{id}/free", post(free_seat))
-        .route("/dashboard/products", get(products_page).post(product_create))
+        .route(
+            "/dashboard/products",
+            get(products_page).post(product_create),
+        )
         .route("/dashboard/products/{id}", get(product_page))
         .route("/dashboard/products/{id}/{action}", post(product_action))
-        .route("/dashboard/policies", get(policies_page).post(policy_create))
+        .route(
+            "/dashboard/policies",
+            get(policies_page).post(policy_create),
+        )
         .route("/dashboard/policies/{id}/delete", post(policy_delete))
         .route("/dashboard/trials", get(trials_page))
         .route("/dashboard/trials/{id}/{action}", post(trial_action))
         .route("/dashboard/users", get(users_page).post(user_create))
         .route("/dashboard/users/{id}", get(user_page))
         .route("/dashboard/users/{id}/{action}", post(user_action))
-        .route("/dashboard/releases", get(releases_page).post(release_create))
+        .route(
+            "/dashboard/releases",
+            get(releases_page).post(release_create),
+        )
         .route("/dashboard/releases/{id}/delete", post(release_delete))
         .route("/dashboard/tokens", get(tokens_page).post(token_create))
         .route("/dashboard/tokens/{id}/delete", post(token_delete))
@@ -87,9 +99,7 @@ impl FromRequestParts<AppState> for StaffSession {
                 let Some(session) = sessions::find(app, Kind::Staff, &secret)? else {
                     return Ok(None);
                 };
-                let staff = app
-                    .store
-                    .read(|tx| tx.load::<Staff>(&session.subject_id))?;
+                let staff = app.store.read(|tx| tx.load::<Staff>(&session.subject_id))?;
                 Ok(staff.map(|staff| StaffSession { staff, session }))
             })
             .await?;
@@ -240,13 +250,19 @@ async fn sign_in(
     }
 }
 
-async fn sign_out(State(st): State<AppState>, s: StaffSession, Form(f): Form<CsrfOnly>) -> WebResult {
+async fn sign_out(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
     check_csrf(&s.session.csrf, &f.csrf)?;
     let hash = s.session.token_hash.clone();
     run(&st, move |app| sessions::end(app, &hash)).await?;
     let mut r = see_other(SIGN_IN);
-    r.headers_mut()
-        .append(axum::http::header::SET_COOKIE, set_cookie(COOKIE, "", Some(0)));
+    r.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        set_cookie(COOKIE, "", Some(0)),
+    );
     Ok(r)
 }
 
@@ -308,7 +324,9 @@ async fn overview(State(st): State<AppState>, s: StaffSession) -> WebResult {
 // ---- licenses ----
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Licenses whose key is or contains `q`, whose user's e-mail is `q`, or
@@ -495,8 +513,8 @@ async fn license_create(
 ) -> WebResult {
     s.allow(&f.csrf, Action::Write)?;
     let v = run(&st, move |app| {
-        let allowed = Some(int_field("Seats", &f.allowed_activations, i64::MIN)?)
-            .filter(|v| *v != i64::MIN);
+        let allowed =
+            Some(int_field("Seats", &f.allowed_activations, i64::MIN)?).filter(|v| *v != i64::MIN);
         let validity = Some(int_field("Valid for days", &f.validity_days, i64::MIN)?)
             .filter(|v| *v != i64::MIN)
             .map(|d| d.saturating_mul(86_400));
@@ -690,22 +708,20 @@ async fn license_action(
         ..Default::default()
     };
     let act = action.clone();
-    run(&st, move |app| {
-        match act.as_str() {
-            "suspend" => licenses::update(app, &id, flag(Some(true), None)).map(drop),
-            "unsuspend" => licenses::update(app, &id, flag(Some(false), None)).map(drop),
-            "revoke" => licenses::update(app, &id, flag(None, Some(true))).map(drop),
-            "unrevoke" => licenses::update(app, &id, flag(None, Some(false))).map(drop),
-            "renew" => licenses::renew(app, &id).map(drop),
-            "extend" => {
-                let days = int_field("Days", &f.days, 0)?;
-                if days <= 0 {
-                    return Err(ApiError::validation("days must be at least 1"));
-                }
-                licenses::extend(app, &id, days.saturating_mul(86_400)).map(drop)
+    run(&st, move |app| match act.as_str() {
+        "suspend" => licenses::update(app, &id, flag(Some(true), None)).map(drop),
+        "unsuspend" => licenses::update(app, &id, flag(Some(false), None)).map(drop),
+        "revoke" => licenses::update(app, &id, flag(None, Some(true))).map(drop),
+        "unrevoke" => licenses::update(app, &id, flag(None, Some(false))).map(drop),
+        "renew" => licenses::renew(app, &id).map(drop),
+        "extend" => {
+            let days = int_field("Days", &f.days, 0)?;
+            if days <= 0 {
+                return Err(ApiError::validation("days must be at least 1"));
             }
-            _ => licenses::delete(app, &id),
+            licenses::extend(app, &id, days.saturating_mul(86_400)).map(drop)
         }
+        _ => licenses::delete(app, &id),
     })
     .await?;
     if action == "delete" {
@@ -765,7 +781,10 @@ async fn free_seat(
     Form(f): Form<ActionForm>,
 ) -> WebResult {
     s.allow(&f.csrf, Action::FreeSeat)?;
-    run(&st, move |app| delete_doc::<Activation>(app, &id, "activation")).await?;
+    run(&st, move |app| {
+        delete_doc::<Activation>(app, &id, "activation")
+    })
+    .await?;
     // Only a path inside the dashboard is followed back.
     let back = if f.back.starts_with("/dashboard/") && !f.back.contains("//") {
         f.back
@@ -1429,7 +1448,10 @@ async fn release_delete(
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
     s.allow(&f.csrf, Action::Delete)?;
-    run(&st, move |app| delete_doc::<ReleaseRec>(app, &id, "release")).await?;
+    run(&st, move |app| {
+        delete_doc::<ReleaseRec>(app, &id, "release")
+    })
+    .await?;
     Ok(see_other("/dashboard/releases?notice=Release+deleted"))
 }
 

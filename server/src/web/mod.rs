@@ -65,7 +65,10 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -201,7 +204,9 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A `Set-Cookie` value: `HttpOnly; Secure; SameSite=Strict`, for the
 /// session (`max_age` None) or expired (`Some(0)`, to delete it).
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; Secure; SameSite=Strict{age}"
     ))

@@ -18,8 +18,8 @@ use serde::Deserialize;
 
 use super::sessions::{self, Kind, Session};
 use super::{
-    check_csrf, cookie, csrf_field, html_page, layout, pre_csrf, see_other, set_cookie, when,
-    Form, Nav, Query, WebError, WebResult, PRE_CSRF,
+    check_csrf, cookie, csrf_field, html_page, layout, pre_csrf, see_other, set_cookie, when, Form,
+    Nav, Query, WebError, WebResult, PRE_CSRF,
 };
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
@@ -218,8 +218,7 @@ fn allowed_releases(tx: &mut dyn crate::store::Tx, l: &License) -> ApiResult<Vec
         .filter(|r| r.published)
         .filter(|r| {
             l.max_allowed_release_version.is_empty()
-                || version::compare(&r.version, &l.max_allowed_release_version)
-                    != Ordering::Greater
+                || version::compare(&r.version, &l.max_allowed_release_version) != Ordering::Greater
         })
         .collect();
     out.sort_by(|a, b| version::compare(&b.version, &a.version));
@@ -328,7 +327,9 @@ async fn deactivate(
             delete_doc::<Activation>(app, &id, "device")
         })
         .await?;
-    Ok(see_other("/portal?notice=Device+deactivated%3B+its+seat+is+free"))
+    Ok(see_other(
+        "/portal?notice=Device+deactivated%3B+its+seat+is+free",
+    ))
 }
 
 // ---- password reset ----

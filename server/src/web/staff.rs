@@ -16,9 +16,7 @@ use crate::store::{Doc, Param, Table, Tx};
 use crate::validate;
 
 /// What a staff member may do.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Everything, including deleting records and managing API tokens.
@@ -126,10 +124,7 @@ pub mod store {
 
     /// The staff account with `email` (lower-case).
     pub fn by_email(tx: &mut dyn Tx, email: &str) -> ApiResult<Option<Staff>> {
-        tx.doc(
-            "SELECT data FROM staff WHERE email = ?1",
-            params![email],
-        )
+        tx.doc("SELECT data FROM staff WHERE email = ?1", params![email])
     }
 }
 
@@ -180,12 +175,8 @@ pub fn create(app: &App, req: StaffCreate) -> ApiResult<(Staff, Option<String>)>
 
 /// Every staff account, oldest first.
 pub fn list(app: &App) -> ApiResult<Vec<Staff>> {
-    app.store.read(|tx| {
-        tx.docs(
-            "SELECT data FROM staff ORDER BY created_at, rowid",
-            &[],
-        )
-    })
+    app.store
+        .read(|tx| tx.docs("SELECT data FROM staff ORDER BY created_at, rowid", &[]))
 }
 
 /// The staff account these credentials sign in, through the one password
