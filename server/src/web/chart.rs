@@ -90,6 +90,6 @@ mod tests {
         // The largest value (4) fills the plot: from y=12 to y=196.
         assert!(s.contains(r#"y="12.0" width="#), "{s}");
         assert!(s.contains("1970-01-02: 4 activations"));
-        assert!(s.contains("5 activations, 1 trials in 3 days"));
+        assert!(s.contains("6 activations, 1 trials in 3 days"));
     }
 }

@@ -1,0 +1,352 @@
+//! The dashboard and portal over plain HTTP on either engine (the browser
+//! test, tests/browser.rs at the repository root, drives them in Chromium
+//! on SQLite): staff accounts from the CLI, sign-in, the overview chart and
+//! license search queries, CSRF, the portal's own-devices-only rule.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{activation_body, command_for, fingerprint, Server};
+use serde_json::json;
+
+struct Page {
+    status: u16,
+    location: String,
+    cookies: Vec<String>,
+    body: String,
+}
+
+fn agent(s: &Server) -> ureq::Agent {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let ca = std::fs::read(s.dir.join("ca.pem")).unwrap();
+    let cert = ureq::tls::Certificate::from_pem(&ca).unwrap().to_owned();
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&[cert]))
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .build();
+    ureq::Agent::config_builder()
+        .tls_config(tls)
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+fn web(
+    a: &ureq::Agent,
+    s: &Server,
+    path: &str,
+    cookie: &str,
+    form: Option<&[(&str, &str)]>,
+) -> Page {
+    let url = format!("{}{path}", s.url);
+    let r = match form {
+        None => a.get(&url).header("Cookie", cookie).call(),
+        Some(f) => a
+            .post(&url)
+            .header("Cookie", cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(serde_urlencoded::to_string(f).unwrap()),
+    };
+    let mut r = r.unwrap();
+    let h = |n: &str| -> Vec<String> {
+        r.headers()
+            .get_all(n)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let location = h("location").into_iter().next().unwrap_or_default();
+    let cookies = h("set-cookie");
+    Page {
+        status: r.status().as_u16(),
+        location,
+        cookies,
+        body: r.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+fn csrf(body: &str) -> String {
+    let k = r#"name="csrf" value=""#;
+    let at = body.find(k).expect("csrf field") + k.len();
+    body[at..at + body[at..].find('"').unwrap()].to_owned()
+}
+
+fn cookie_pair(p: &Page, name: &str) -> String {
+    p.cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie: {:?}", p.cookies))
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Signs in to `area` (dashboard or portal); the session cookie pair.
+fn sign_in(a: &ureq::Agent, s: &Server, area: &str, email: &str, password: &str) -> Page {
+    let p = web(a, s, &format!("/{area}/sign-in"), "", None);
+    let pre = cookie_pair(&p, "olx_csrf");
+    let token = csrf(&p.body);
+    web(
+        a,
+        s,
+        &format!("/{area}/sign-in"),
+        &pre,
+        Some(&[("csrf", &token), ("email", email), ("password", password)]),
+    )
+}
+
+fn staff_create(s: &Server, args: &[&str], password: &str) -> (bool, String) {
+    let mut child = command_for(&s.dir)
+        .args(["staff", "create"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn staff_cli_dashboard_and_portal_over_http() {
+    let s = Server::start();
+    let a = agent(&s);
+    // The CLI refuses bad input clearly and creates nothing.
+    let (ok, out) = staff_create(
+        &s,
+        &["--email", "boss@example.com", "--role", "admin"],
+        "short",
+    );
+    assert!(!ok && out.contains("password"), "{out}");
+    let (ok, out) = staff_create(
+        &s,
+        &["--email", "not-an-email", "--role", "admin"],
+        "long enough password",
+    );
+    assert!(!ok && out.contains("e-mail"), "{out}");
+    let (ok, out) = staff_create(
+        &s,
+        &["--email", "Boss@Example.com", "--role", "admin"],
+        "long enough password",
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = staff_create(
+        &s,
+        &["--email", "boss@example.com", "--role", "support"],
+        "long enough password",
+    );
+    assert!(!ok && out.contains("CONFLICT"), "{out}");
+    let (ok, out) = command_for(&s.dir)
+        .args(["staff", "list"])
+        .output()
+        .map(|o| {
+            (
+                o.status.success(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+            )
+        })
+        .unwrap();
+    assert!(ok && out.contains("boss@example.com admin"), "{out}");
+
+    // Not signed in: every page leads to sign-in.
+    for path in ["/dashboard", "/dashboard/licenses", "/portal"] {
+        let p = web(&a, &s, path, "", None);
+        assert_eq!(p.status, 303, "{path}");
+        assert!(p.location.ends_with("/sign-in"), "{path}: {}", p.location);
+    }
+    // A sign-in post without the pre-session token is refused.
+    let p = web(
+        &a,
+        &s,
+        "/dashboard/sign-in",
+        "",
+        Some(&[
+            ("email", "boss@example.com"),
+            ("password", "long enough password"),
+        ]),
+    );
+    assert_eq!(p.status, 403);
+
+    let p = sign_in(
+        &a,
+        &s,
+        "dashboard",
+        "BOSS@example.com",
+        "long enough password",
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let staff = cookie_pair(&p, "olx_staff");
+
+    // Data: a product, licenses with metadata, an activation today, a user.
+    let product = s.product(1, json!({"trialLength": 86400}));
+    let pid = product["id"].as_str().unwrap();
+    let (s1, user) = {
+        let r = s.admin(
+            "POST",
+            "/v3/users",
+            Some(&json!({"email": "carol@example.com", "password": "carol-password"})),
+        );
+        (r.status, r.body)
+    };
+    assert_eq!(s1, 201);
+    let lic = s.license(pid, json!({"metadata": [{"key": "customer", "value": "50%_off Ltd"}], "userId": user["id"], "allowedActivations": 3}));
+    let other = s.license(
+        pid,
+        json!({"metadata": [{"key": "customer", "value": "other"}]}),
+    );
+    let key = lic["key"].as_str().unwrap();
+    let fp = fingerprint("carol-pc", 0);
+    let r = s.activate(&activation_body(pid, key, &fp));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.req(
+        "POST",
+        "/v3/trial-activations",
+        Some(&common::trial_body(pid, &fingerprint("trial-pc", 0))),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    // The overview's counts and chart (one activation and one trial today).
+    let p = web(&a, &s, "/dashboard", &staff, None);
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains("1 activations, 1 trials in 30 days"),
+        "{}",
+        p.body
+    );
+    // Search: metadata with LIKE's special characters, e-mail, key.
+    let p = web(&a, &s, "/dashboard/licenses?q=50%25_OFF", &staff, None);
+    assert!(
+        p.body.contains(key) && !p.body.contains(other["key"].as_str().unwrap()),
+        "{}",
+        p.body
+    );
+    let p = web(&a, &s, "/dashboard/licenses?q=_off", &staff, None);
+    assert!(p.body.contains(key));
+    let p = web(&a, &s, "/dashboard/licenses?q=%25", &staff, None);
+    assert!(
+        p.body.contains(key) && !p.body.contains(other["key"].as_str().unwrap()),
+        "% is literal"
+    );
+    let p = web(
+        &a,
+        &s,
+        "/dashboard/licenses?q=carol%40example.com",
+        &staff,
+        None,
+    );
+    assert!(p.body.contains(key));
+    assert!(p.body.contains("1 found"), "{}", p.body);
+
+    // Edit through the form: bad input is refused with a clear message.
+    let lid = lic["id"].as_str().unwrap();
+    let page = web(&a, &s, &format!("/dashboard/licenses/{lid}"), &staff, None);
+    assert!(page.body.contains("carol-pc") || page.body.contains("build-host"));
+    let token = csrf(&page.body);
+    let p = web(
+        &a,
+        &s,
+        &format!("/dashboard/licenses/{lid}/edit"),
+        &staff,
+        Some(&[("csrf", &token), ("allowed_activations", "many")]),
+    );
+    assert_eq!(p.status, 400);
+    assert!(
+        p.body.contains("Seats must be a whole number"),
+        "{}",
+        p.body
+    );
+    let p = web(
+        &a,
+        &s,
+        &format!("/dashboard/licenses/{lid}/edit"),
+        &staff,
+        Some(&[
+            ("csrf", &token),
+            ("allowed_activations", "5"),
+            ("expires", "2030-01-02"),
+            ("user_email", "carol@example.com"),
+            ("metadata", "customer=50%_off Ltd"),
+            ("notes", "called 5 Dec"),
+        ]),
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let v = s.admin("GET", &format!("/v3/licenses/{lid}"), None).body;
+    assert_eq!(v["allowedActivations"], json!(5));
+    assert_eq!(v["expiresAt"], json!("2030-01-02T00:00:00.000Z"));
+    assert_eq!(v["notes"], json!("called 5 Dec"));
+    // Without the token nothing changes.
+    let p = web(
+        &a,
+        &s,
+        &format!("/dashboard/licenses/{lid}/edit"),
+        &staff,
+        Some(&[("allowed_activations", "9")]),
+    );
+    assert_eq!(p.status, 403);
+    assert_eq!(
+        s.admin("GET", &format!("/v3/licenses/{lid}"), None).body["allowedActivations"],
+        json!(5)
+    );
+
+    // The portal: Carol sees her license and device and frees it.
+    let p = sign_in(&a, &s, "portal", "carol@example.com", "carol-password");
+    assert_eq!(p.status, 303, "{}", p.body);
+    let carol = cookie_pair(&p, "olx_portal");
+    let home = web(&a, &s, "/portal", &carol, None);
+    assert!(
+        home.body.contains(key) && home.body.contains("1 of 5"),
+        "{}",
+        home.body
+    );
+    assert!(!home.body.contains(other["key"].as_str().unwrap()));
+    let aid = s
+        .admin("GET", &format!("/v3/activations?licenseId={lid}"), None)
+        .body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = csrf(&home.body);
+    let p = web(
+        &a,
+        &s,
+        &format!("/portal/devices/{aid}/deactivate"),
+        &carol,
+        Some(&[("csrf", &token)]),
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let body = activation_body(pid, key, &fp);
+    let r = s.req("PATCH", &format!("/v3/activations/{aid}"), Some(&body));
+    assert_eq!((r.status, r.code()), (404, "ACTIVATION_NOT_FOUND"));
+    // Signing out ends the session in the database.
+    let p = web(
+        &a,
+        &s,
+        "/portal/sign-out",
+        &carol,
+        Some(&[("csrf", &token)]),
+    );
+    assert_eq!(p.status, 303);
+    assert_eq!(web(&a, &s, "/portal", &carol, None).status, 303);
+}
