@@ -350,3 +350,67 @@ fn staff_cli_dashboard_and_portal_over_http() {
     assert_eq!(p.status, 303);
     assert_eq!(web(&a, &s, "/portal", &carol, None).status, 303);
 }
+
+#[test]
+fn staff_two_factor_sign_in() {
+    let s = Server::start();
+    let a = agent(&s);
+    let (ok, out) = staff_create(
+        &s,
+        &[
+            "--email",
+            "ops@example.com",
+            "--role",
+            "support",
+            "--enable-two-factor",
+        ],
+        "long enough password",
+    );
+    assert!(ok, "{out}");
+    let secret = out
+        .lines()
+        .find_map(|l| l.split("shown once): ").nth(1))
+        .expect("secret printed")
+        .trim()
+        .to_owned();
+    let p = sign_in(
+        &a,
+        &s,
+        "dashboard",
+        "ops@example.com",
+        "long enough password",
+    );
+    assert!(
+        p.body.contains("two-factor authentication code required"),
+        "{}",
+        p.body
+    );
+    assert!(p.cookies.iter().all(|c| !c.starts_with("olx_staff=")));
+    // With the code of the current 30-second step.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let code =
+        openlex_server::totp::totp(&openlex_server::totp::base32_decode(&secret).unwrap(), now);
+    let page = web(&a, &s, "/dashboard/sign-in", "", None);
+    let pre = cookie_pair(&page, "olx_csrf");
+    let token = csrf(&page.body);
+    let p = web(
+        &a,
+        &s,
+        "/dashboard/sign-in",
+        &pre,
+        Some(&[
+            ("csrf", &token),
+            ("email", "ops@example.com"),
+            ("password", "long enough password"),
+            ("code", &code),
+        ]),
+    );
+    assert_eq!(p.status, 303, "{}", p.body);
+    let staff = cookie_pair(&p, "olx_staff");
+    // Support: the tokens page is refused.
+    assert_eq!(web(&a, &s, "/dashboard/tokens", &staff, None).status, 403);
+    assert_eq!(web(&a, &s, "/dashboard", &staff, None).status, 200);
+}

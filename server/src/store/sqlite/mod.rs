@@ -254,7 +254,11 @@ mod tests {
             })
             .unwrap()
             .unwrap();
-        assert_eq!(v, MIGRATIONS.last().map_or(0, |m| m.0), "the newest version applied");
+        assert_eq!(
+            v,
+            MIGRATIONS.last().map_or(0, |m| m.0),
+            "the newest version applied"
+        );
         let s: &dyn Store = &sq;
         let back: Rec = s
             .read(|tx| {
