@@ -310,6 +310,101 @@ fn staff_cli_dashboard_and_portal_over_http() {
         json!(5)
     );
 
+    // Every page renders; a few more forms.
+    let uid = user["id"].as_str().unwrap();
+    for path in [
+        "/dashboard/products".to_owned(),
+        format!("/dashboard/products/{pid}"),
+        "/dashboard/policies".to_owned(),
+        "/dashboard/activations".to_owned(),
+        "/dashboard/trials".to_owned(),
+        "/dashboard/users".to_owned(),
+        format!("/dashboard/users/{uid}"),
+        "/dashboard/releases".to_owned(),
+        "/dashboard/tokens".to_owned(),
+        "/dashboard/licenses/new".to_owned(),
+    ] {
+        let p = web(&a, &s, &path, &staff, None);
+        assert_eq!(p.status, 200, "{path}: {}", p.body);
+    }
+    let p = web(&a, &s, "/dashboard/policies", &staff, None);
+    let token = csrf(&p.body);
+    let post = |path: &str, form: &[(&str, &str)]| {
+        let mut f = vec![("csrf", token.as_str())];
+        f.extend_from_slice(form);
+        let p = web(&a, &s, path, &staff, Some(&f));
+        assert_eq!(p.status, 303, "{path}: {}", p.body);
+    };
+    post(
+        "/dashboard/trial-policies",
+        &[("name", "Two weeks"), ("validity_days", "14")],
+    );
+    post(
+        "/dashboard/policies",
+        &[
+            ("name", "Yearly"),
+            ("allowed_activations", "2"),
+            ("validity_days", "365"),
+        ],
+    );
+    let tp = s.admin("GET", "/v3/trial-policies", None).body;
+    assert_eq!(
+        (tp[0]["name"].as_str(), tp[0]["trialLength"].as_i64()),
+        (Some("Two weeks"), Some(14 * 86400))
+    );
+    post(
+        &format!("/dashboard/users/{uid}/edit"),
+        &[("name", "Carol Jones"), ("company", "Acme")],
+    );
+    assert_eq!(
+        s.admin("GET", &format!("/v3/users/{uid}"), None).body["company"],
+        json!("Acme")
+    );
+    post(
+        "/dashboard/releases",
+        &[
+            ("product_id", pid),
+            ("version", "1.2.0"),
+            ("platforms", "linux"),
+            ("channel", "stable"),
+            ("file_name", "app-1.2.0.tar.gz"),
+            ("file_url", "https://downloads.example.com/app-1.2.0.tar.gz"),
+        ],
+    );
+    post(
+        "/dashboard/releases",
+        &[
+            ("product_id", pid),
+            ("version", "9.0.0"),
+            ("platforms", "linux"),
+            ("file_name", "app-9.tar.gz"),
+            ("file_url", "https://downloads.example.com/app-9.tar.gz"),
+        ],
+    );
+    let p = web(
+        &a,
+        &s,
+        "/dashboard/releases",
+        &staff,
+        Some(&[
+            ("csrf", &token),
+            ("product_id", pid),
+            ("version", "1.3"),
+            ("platforms", "linux"),
+            ("file_name", "x"),
+            ("file_url", "ftp://x"),
+        ]),
+    );
+    assert_eq!(p.status, 400);
+    assert!(p.body.contains("https://"), "{}", p.body);
+    // Carol's license allows up to 2.0: the portal offers 1.2.0, not 9.0.0.
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{lid}"),
+        Some(&json!({"maxAllowedReleaseVersion": "2.0.0"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+
     // The portal: Carol sees her license and device and frees it.
     let p = sign_in(&a, &s, "portal", "carol@example.com", "carol-password");
     assert_eq!(p.status, 303, "{}", p.body);
@@ -321,6 +416,11 @@ fn staff_cli_dashboard_and_portal_over_http() {
         home.body
     );
     assert!(!home.body.contains(other["key"].as_str().unwrap()));
+    assert!(
+        home.body.contains("app-1.2.0.tar.gz") && !home.body.contains("app-9.tar.gz"),
+        "{}",
+        home.body
+    );
     let aid = s
         .admin("GET", &format!("/v3/activations?licenseId={lid}"), None)
         .body[0]["id"]

@@ -29,6 +29,7 @@ use crate::resources::license_policies::{self, LicensePolicy, LicensePolicyField
 use crate::resources::licenses::{self, License, LicenseCreate, LicenseFields, LicenseView};
 use crate::resources::products::{self, Product, ProductCreate, ProductFields};
 use crate::resources::releases::{self, ReleaseCreate, ReleaseFields, ReleaseRec};
+use crate::resources::trial_policies::{self, TrialPolicy, TrialPolicyFields};
 use crate::resources::trials::{self, TrialActivation};
 use crate::resources::users::{self, User, UserCreate, UserFields};
 use crate::resources::{accounts, delete_doc};
@@ -64,6 +65,11 @@ pub fn routes() -> Router<AppState> {
             get(policies_page).post(policy_create),
         )
         .route("/dashboard/policies/{id}/delete", post(policy_delete))
+        .route("/dashboard/trial-policies", post(trial_policy_create))
+        .route(
+            "/dashboard/trial-policies/{id}/delete",
+            post(trial_policy_delete),
+        )
         .route("/dashboard/trials", get(trials_page))
         .route("/dashboard/trials/{id}/{action}", post(trial_action))
         .route("/dashboard/users", get(users_page).post(user_create))
@@ -73,7 +79,7 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/releases",
             get(releases_page).post(release_create),
         )
-        .route("/dashboard/releases/{id}/delete", post(release_delete))
+        .route("/dashboard/releases/{id}/{action}", post(release_action))
         .route("/dashboard/tokens", get(tokens_page).post(token_create))
         .route("/dashboard/tokens/{id}/delete", post(token_delete))
 }
@@ -963,8 +969,11 @@ async fn policies_page(
     s: StaffSession,
     Query(n): Query<Notice>,
 ) -> WebResult {
-    let list: Vec<LicensePolicy> = run(&st, |app| {
-        Ok(license_policies::list(app, &Default::default(), FIRST_100)?.0)
+    let (list, trial_list): (Vec<LicensePolicy>, Vec<TrialPolicy>) = run(&st, |app| {
+        Ok((
+            license_policies::list(app, &Default::default(), FIRST_100)?.0,
+            trial_policies::list(app, &Default::default(), FIRST_100)?.0,
+        ))
     })
     .await?;
     Ok(s.page(
@@ -1000,6 +1009,35 @@ async fn policies_page(
                     label { "Seats" input type="number" name="allowed_activations" min="-1" value="1"; }
                     label { "Valid for days (0: lifetime)" input type="number" name="validity_days" min="0" value="365"; }
                     button type="submit" { "Create policy" }
+                }
+            }
+            h1 { "Trial policies" }
+            div.table-wrap { table {
+                thead { tr { th { "Name" } th { "Trial length" } th { "VM allowed" } th {} } }
+                tbody {
+                    @for p in &trial_list {
+                        tr {
+                            td { (p.name) }
+                            td { (p.trial_length / 86_400) " days" }
+                            td { @if p.allow_vm_activation { "yes" } @else { "no" } }
+                            td { @if s.may(Action::Delete) {
+                                form.inline method="post" action={"/dashboard/trial-policies/" (p.id) "/delete"} {
+                                    (s.csrf())
+                                    button.danger type="submit" { "Delete" }
+                                }
+                            } }
+                        }
+                    }
+                    @if trial_list.is_empty() { tr { td colspan="4" { "No trial policies." } } }
+                }
+            } }
+            @if s.may(Action::Write) {
+                h2 { "New trial policy" }
+                form.stack method="post" action="/dashboard/trial-policies" {
+                    (s.csrf())
+                    label { "Name" input type="text" name="name" required; }
+                    label { "Trial length in days" input type="number" name="validity_days" min="1" value="14"; }
+                    button type="submit" { "Create trial policy" }
                 }
             }
         },
@@ -1047,6 +1085,39 @@ async fn policy_delete(
     s.allow(&f.csrf, Action::Delete)?;
     run(&st, move |app| license_policies::delete(app, &id)).await?;
     Ok(see_other("/dashboard/policies?notice=Policy+deleted"))
+}
+
+async fn trial_policy_create(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Form(f): Form<PolicyForm>,
+) -> WebResult {
+    s.allow(&f.csrf, Action::Write)?;
+    run(&st, move |app| {
+        trial_policies::create(
+            app,
+            TrialPolicyFields {
+                name: Some(f.name),
+                trial_length: Some(
+                    int_field("Trial length", &f.validity_days, 0)?.saturating_mul(86_400),
+                ),
+                ..Default::default()
+            },
+        )
+    })
+    .await?;
+    Ok(see_other("/dashboard/policies?notice=Trial+policy+created"))
+}
+
+async fn trial_policy_delete(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    s.allow(&f.csrf, Action::Delete)?;
+    run(&st, move |app| trial_policies::delete(app, &id)).await?;
+    Ok(see_other("/dashboard/policies?notice=Trial+policy+deleted"))
 }
 
 // ---- trials ----
@@ -1254,6 +1325,14 @@ async fn user_page(
                 dt { "Two-factor" } dd { @if u.two_factor_secret.is_empty() { "off" } @else { "on" } }
                 dt { "Created" } dd { (when(u.created_at)) }
             }
+            @if s.may(Action::Write) {
+                form.stack method="post" action={(base) "/edit"} {
+                    (s.csrf())
+                    label { "Name" input type="text" name="name" value=(u.name); }
+                    label { "Company" input type="text" name="company" value=(u.company); }
+                    button type="submit" { "Save" }
+                }
+            }
             div.actions {
                 @if s.may(Action::Write) {
                     form.inline method="post" action={(base) "/reset-link"} {
@@ -1279,9 +1358,29 @@ async fn user_action(
     s: StaffSession,
     Path((id, action)): Path<(String, String)>,
     headers: HeaderMap,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<UserForm>,
 ) -> WebResult {
     match action.as_str() {
+        "edit" => {
+            s.allow(&f.csrf, Action::Write)?;
+            let uid = id.clone();
+            run(&st, move |app| {
+                users::update(
+                    app,
+                    &uid,
+                    users::UserUpdate {
+                        fields: UserFields {
+                            name: Some(f.name),
+                            company: Some(f.company),
+                            ..Default::default()
+                        },
+                        unlock: None,
+                    },
+                )
+            })
+            .await?;
+            Ok(see_other(&format!("/dashboard/users/{id}?notice=Saved")))
+        }
         "reset-link" => {
             s.allow(&f.csrf, Action::Write)?;
             let uid = id.clone();
@@ -1353,7 +1452,12 @@ async fn releases_page(
                             td { (r.platforms.join(", ")) }
                             td { @if r.published { "yes" } @else { "no" } }
                             td { @for file in &r.files { a href=(file.url) rel="noreferrer" { (file.name) } " " } }
-                            td { @if s.may(Action::Delete) {
+                            td { @if s.may(Action::Write) && !r.published {
+                                form.inline method="post" action={"/dashboard/releases/" (r.id) "/publish"} {
+                                    (s.csrf())
+                                    button type="submit" { "Publish" }
+                                }
+                            } @if s.may(Action::Delete) {
                                 form.inline method="post" action={"/dashboard/releases/" (r.id) "/delete"} {
                                     (s.csrf())
                                     button.danger type="submit" { "Delete" }
@@ -1441,18 +1545,28 @@ async fn release_create(
     Ok(see_other("/dashboard/releases?notice=Release+created"))
 }
 
-async fn release_delete(
+async fn release_action(
     State(st): State<AppState>,
     s: StaffSession,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
-    s.allow(&f.csrf, Action::Delete)?;
-    run(&st, move |app| {
-        delete_doc::<ReleaseRec>(app, &id, "release")
-    })
-    .await?;
-    Ok(see_other("/dashboard/releases?notice=Release+deleted"))
+    match action.as_str() {
+        "publish" => {
+            s.allow(&f.csrf, Action::Write)?;
+            run(&st, move |app| releases::publish(app, &id)).await?;
+            Ok(see_other("/dashboard/releases?notice=Release+published"))
+        }
+        "delete" => {
+            s.allow(&f.csrf, Action::Delete)?;
+            run(&st, move |app| {
+                delete_doc::<ReleaseRec>(app, &id, "release")
+            })
+            .await?;
+            Ok(see_other("/dashboard/releases?notice=Release+deleted"))
+        }
+        _ => Err(ApiError::not_found("dashboard action").into()),
+    }
 }
 
 // ---- API tokens ----
