@@ -1390,11 +1390,19 @@ async fn user_action(
                 Ok((u, secret))
             })
             .await?;
-            let host = headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("");
-            let link = format!("https://{host}/portal/reset/{secret}");
+            // The public URL when configured; else the address the
+            // administrator reached the server by.
+            let base = match st.app.public_url.trim_end_matches('/') {
+                "" => format!(
+                    "https://{}",
+                    headers
+                        .get(axum::http::header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .unwrap_or("")
+                ),
+                url => url.to_owned(),
+            };
+            let link = format!("{base}/portal/reset/{secret}");
             Ok(s.page(
                 "Reset link",
                 None,
