@@ -347,6 +347,19 @@ fn staff_cli_dashboard_and_portal_over_http() {
             ("validity_days", "365"),
         ],
     );
+    let lp = s.admin("GET", "/v3/license-policies", None).body;
+    let lp_id = lp[0]["id"].as_str().unwrap().to_owned();
+    post(
+        &format!("/dashboard/policies/{lp_id}/edit"),
+        &[("allowed_activations", "4"), ("validity_days", "30")],
+    );
+    let lp = s
+        .admin("GET", &format!("/v3/license-policies/{lp_id}"), None)
+        .body;
+    assert_eq!(
+        (lp["allowedActivations"].as_i64(), lp["validity"].as_i64()),
+        (Some(4), Some(30 * 86400))
+    );
     let tp = s.admin("GET", "/v3/trial-policies", None).body;
     assert_eq!(
         (tp[0]["name"].as_str(), tp[0]["trialLength"].as_i64()),

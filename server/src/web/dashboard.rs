@@ -64,7 +64,7 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/policies",
             get(policies_page).post(policy_create),
         )
-        .route("/dashboard/policies/{id}/delete", post(policy_delete))
+        .route("/dashboard/policies/{id}/{action}", post(policy_action))
         .route("/dashboard/trial-policies", post(trial_policy_create))
         .route(
             "/dashboard/trial-policies/{id}/delete",
@@ -990,7 +990,14 @@ async fn policies_page(
                             td { (p.r#type.as_str()) }
                             td { (p.allowed_activations) }
                             td { @if p.validity > 0 { (p.validity / 86_400) " days" } @else { "lifetime" } }
-                            td { @if s.may(Action::Delete) {
+                            td { @if s.may(Action::Write) {
+                                form.inline method="post" action={"/dashboard/policies/" (p.id) "/edit"} {
+                                    (s.csrf())
+                                    input type="number" name="allowed_activations" min="-1" value=(p.allowed_activations) aria-label="Seats";
+                                    input type="number" name="validity_days" min="0" value=(p.validity / 86_400) aria-label="Valid for days";
+                                    button type="submit" { "Save" }
+                                }
+                            } @if s.may(Action::Delete) {
                                 form.inline method="post" action={"/dashboard/policies/" (p.id) "/delete"} {
                                     (s.csrf())
                                     button.danger type="submit" { "Delete" }
@@ -1076,15 +1083,39 @@ async fn policy_create(
     Ok(see_other("/dashboard/policies?notice=Policy+created"))
 }
 
-async fn policy_delete(
+async fn policy_action(
     State(st): State<AppState>,
     s: StaffSession,
-    Path(id): Path<String>,
-    Form(f): Form<CsrfOnly>,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<PolicyForm>,
 ) -> WebResult {
-    s.allow(&f.csrf, Action::Delete)?;
-    run(&st, move |app| license_policies::delete(app, &id)).await?;
-    Ok(see_other("/dashboard/policies?notice=Policy+deleted"))
+    match action.as_str() {
+        "edit" => {
+            s.allow(&f.csrf, Action::Write)?;
+            run(&st, move |app| {
+                license_policies::update(
+                    app,
+                    &id,
+                    LicensePolicyFields {
+                        allowed_activations: Some(int_field("Seats", &f.allowed_activations, 1)?),
+                        validity: Some(
+                            int_field("Valid for days", &f.validity_days, 0)?
+                                .saturating_mul(86_400),
+                        ),
+                        ..Default::default()
+                    },
+                )
+            })
+            .await?;
+            Ok(see_other("/dashboard/policies?notice=Policy+saved"))
+        }
+        "delete" => {
+            s.allow(&f.csrf, Action::Delete)?;
+            run(&st, move |app| license_policies::delete(app, &id)).await?;
+            Ok(see_other("/dashboard/policies?notice=Policy+deleted"))
+        }
+        _ => Err(ApiError::not_found("dashboard action").into()),
+    }
 }
 
 async fn trial_policy_create(
