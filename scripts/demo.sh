@@ -61,6 +61,7 @@ OFFLINE_DATA="$TMP/offline"
 BUILD="$TMP/examples"   # the examples' build directory; examples-c/build/ is left alone
 mkdir -p "$CLIENT_DATA" "$TRIAL_DATA" "$OFFLINE_DATA"
 SERVER_PID=""
+RECEIVER_PID=""   # the demo's webhook receiver (docs/WEBHOOKS.md)
 
 # The library keeps a second copy of a local trial outside the data directory, so that deleting
 # that directory does not restart a trial: in the config directory of the user's passwd home,
@@ -108,6 +109,11 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   stop_server
+  if [[ -n "$RECEIVER_PID" ]]; then
+    kill -TERM "$RECEIVER_PID" 2>/dev/null || true
+    wait "$RECEIVER_PID" 2>/dev/null || true
+    RECEIVER_PID=""
+  fi
   if [[ $rc -ne 0 && -f "$DATA/serve.log" ]]; then
     echo "--- server log (tail) ---" >&2
     tail -n 20 "$DATA/serve.log" >&2 || true
@@ -190,6 +196,48 @@ printf '%s\n' "$STAFF_PASSWORD" | srv staff create --email admin@demo.example --
   || fail "openlex-server staff create"
 echo "dashboard: $HOST/dashboard   (sign in as admin@demo.example / $STAFF_PASSWORD; trust $DATA/ca.pem)"
 
+step "Subscribing a local webhook receiver to license.created (docs/WEBHOOKS.md)"
+# One POST, verified with the documented Python snippet, then the receiver exits (or after 60 s).
+cat >"$TMP/receiver.py" <<'PY'
+import hashlib, hmac, http.server, json, sys
+def verify(secret, body, signature):
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
+out, port_file = sys.argv[1], sys.argv[2]
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        ok = verify("demo-webhook-secret", body, self.headers.get("X-OpenLex-Signature", ""))
+        self.send_response(200 if ok else 400)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        event = json.loads(body)
+        with open(out, "w") as f:
+            f.write(f"{event['type']} {event['data'].get('key', '')} signature={'verified' if ok else 'BAD'}\n")
+    def log_message(self, *a):
+        pass
+srv = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+srv.timeout = 60
+with open(port_file, "w") as f:
+    f.write(str(srv.server_port))
+srv.handle_request()
+PY
+python3 "$TMP/receiver.py" "$TMP/webhook.out" "$TMP/receiver.port" &
+RECEIVER_PID=$!
+for _ in $(seq 1 100); do [[ -s "$TMP/receiver.port" ]] && break; sleep 0.1; done
+[[ -s "$TMP/receiver.port" ]] || fail "the webhook receiver did not start"
+HOOK_URL="http://127.0.0.1:$(cat "$TMP/receiver.port")/hook"
+python3 - "$HOST" "$DATA" "$HOOK_URL" <<'PY' || fail "creating the webhook"
+import json, ssl, sys, urllib.request
+host, data, url = sys.argv[1:]
+ctx = ssl.create_default_context(cafile=f"{data}/ca.pem")
+token = open(f"{data}/admin-token").read().strip()
+body = json.dumps({"name": "demo", "url": url, "token": "demo-webhook-secret", "events": ["license.created"]})
+req = urllib.request.Request(f"{host}/v3/webhooks", data=body.encode(), method="POST",
+    headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+print("webhook:", json.load(urllib.request.urlopen(req, context=ctx))["id"], "->", url)
+PY
+
 step "Creating a product and a license"
 PRODUCT_JSON="$(srv product create --name "OpenLex Demo" --trial-length 2592000 --json)"
 PRODUCT_ID="$(printf '%s' "$PRODUCT_JSON" | json_field id)"
@@ -202,6 +250,14 @@ LICENSE_ARGS=(--product-id "$PRODUCT_ID" --allowed-activations 3 --metadata edit
 LICENSE_JSON="$(srv license create "${LICENSE_ARGS[@]}")"
 LICENSE_KEY="$(printf '%s' "$LICENSE_JSON" | json_field key)"
 echo "product id:        $PRODUCT_ID"
+for _ in $(seq 1 150); do [[ -s "$TMP/webhook.out" ]] && break; sleep 0.1; done
+[[ -s "$TMP/webhook.out" ]] || fail "no webhook delivery arrived within 15 s"
+WEBHOOK_GOT="$(cat "$TMP/webhook.out")"
+[[ "$WEBHOOK_GOT" == "license.created $LICENSE_KEY signature=verified" ]] \
+  || fail "unexpected webhook delivery: $WEBHOOK_GOT"
+wait "$RECEIVER_PID" 2>/dev/null || true
+RECEIVER_PID=""
+echo "webhook delivery:  $WEBHOOK_GOT"
 echo "product data host: $PRODUCT_HOST"
 echo "license key:       $LICENSE_KEY"
 
@@ -285,5 +341,6 @@ cat <<SUMMARY
   activations on server after activate: $ACTIVATIONS_AFTER, after --deactivate: $ACTIVATIONS_FINAL
   offline activation:   $(grep -m1 '^ActivateLicenseOffline:' "$TMP/offline.out" | cut -d' ' -f2-)
   trial:                $(grep -m1 '^Verified trial' "$TMP/trial.out" || echo 'see above')
+  webhook:              $WEBHOOK_GOT (at $HOOK_URL)
 OpenLex demo: PASS
 SUMMARY

@@ -503,6 +503,18 @@ fn dashboard_and_portal_in_a_browser() {
     b.wait_text("p.notice", "Unsuspended");
     assert_eq!(SyncLicenseActivation(), LA_OK);
 
+    // Both changes are in the event log with the staff member as actor.
+    b.go(&format!(
+        "{}/dashboard/events?resource=license&resource_id={lid}",
+        SERVER.url
+    ));
+    let events = b.source();
+    assert!(
+        events.matches("admin@example.com").count() >= 3,
+        "created, suspended, unsuspended by staff: {events}"
+    );
+    b.screenshot("events");
+
     // The overview counts it and draws the chart.
     b.go(&format!("{}/dashboard", SERVER.url));
     assert_eq!(

@@ -113,9 +113,14 @@ impl App {
         f: impl FnOnce(&App) -> ApiResult<R> + Send + 'static,
     ) -> ApiResult<R> {
         let app = self.clone();
-        tokio::task::spawn_blocking(move || f(&app))
-            .await
-            .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
+        // The request's actor and address follow the work to the worker
+        // thread, for the event log of any change it makes.
+        let acting = crate::resources::event_logs::request_context();
+        tokio::task::spawn_blocking(move || {
+            crate::resources::event_logs::with_acting(acting, || f(&app))
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("worker failed: {e}")))?
     }
 }
 

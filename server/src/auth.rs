@@ -46,11 +46,17 @@ pub enum Scope {
     TokenWrite,
     /// Moving a test server's clock: held only through `*`.
     TestClock,
+    /// `eventLog:read`
+    EventLogRead,
+    /// `webhook:read`
+    WebhookRead,
+    /// `webhook:write`
+    WebhookWrite,
 }
 
 impl Scope {
     /// Every scope a token may be created with (besides `*` and `module:*`).
-    pub const GRANTABLE: [Scope; 13] = [
+    pub const GRANTABLE: [Scope; 16] = [
         Scope::ProductRead,
         Scope::ProductWrite,
         Scope::LicenseRead,
@@ -64,6 +70,9 @@ impl Scope {
         Scope::EntitlementRead,
         Scope::EntitlementWrite,
         Scope::TokenWrite,
+        Scope::EventLogRead,
+        Scope::WebhookRead,
+        Scope::WebhookWrite,
     ];
 
     /// Its name, e.g. `license:write`.
@@ -83,6 +92,9 @@ impl Scope {
             Scope::EntitlementWrite => "entitlement:write",
             Scope::TokenWrite => "token:write",
             Scope::TestClock => "test:clock",
+            Scope::EventLogRead => "eventLog:read",
+            Scope::WebhookRead => "webhook:read",
+            Scope::WebhookWrite => "webhook:write",
         }
     }
 
@@ -163,6 +175,9 @@ pub mod scope {
         EntitlementWrite,
         TokenWrite,
         TestClock,
+        EventLogRead,
+        WebhookRead,
+        WebhookWrite,
     );
 }
 

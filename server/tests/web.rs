@@ -296,6 +296,35 @@ fn staff_cli_dashboard_and_portal_over_http() {
     assert_eq!(v["allowedActivations"], json!(5));
     assert_eq!(v["expiresAt"], json!("2030-01-02T00:00:00.000Z"));
     assert_eq!(v["notes"], json!("called 5 Dec"));
+    // The change is in the event log with the staff member as its actor.
+    let ev = s
+        .admin(
+            "GET",
+            &format!("/v3/event-logs?resourceId={lid}&action=updated"),
+            None,
+        )
+        .body;
+    let staff_events: Vec<_> = ev
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["actorType"] == json!("staff"))
+        .collect();
+    assert_eq!(staff_events.len(), 1, "{ev}");
+    assert_eq!(staff_events[0]["actorName"], json!("boss@example.com"));
+    let p = web(
+        &a,
+        &s,
+        &format!("/dashboard/events?resource=license&resource_id={lid}"),
+        &staff,
+        None,
+    );
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains("boss@example.com") && p.body.contains("updated"),
+        "{}",
+        p.body
+    );
     // Without the token nothing changes.
     let p = web(
         &a,
@@ -452,6 +481,15 @@ fn staff_cli_dashboard_and_portal_over_http() {
     let body = activation_body(pid, key, &fp);
     let r = s.req("PATCH", &format!("/v3/activations/{aid}"), Some(&body));
     assert_eq!((r.status, r.code()), (404, "ACTIVATION_NOT_FOUND"));
+    let ev = s
+        .admin(
+            "GET",
+            &format!("/v3/event-logs?resourceId={aid}&action=deleted"),
+            None,
+        )
+        .body;
+    assert_eq!(ev[0]["actorType"], json!("user"), "{ev}");
+    assert_eq!(ev[0]["actorName"], json!("carol@example.com"));
     // Signing out ends the session in the database.
     let p = web(
         &a,

@@ -163,6 +163,10 @@ pub struct ServeArgs {
     /// queue holds 4 checks per thread, more get 429. Default: half the CPUs.
     #[arg(long)]
     pub password_threads: Option<usize>,
+    /// Time for one webhook delivery attempt (connect, send, bounded
+    /// response read), in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub webhook_timeout_ms: u64,
 }
 
 /// `product ...`.

@@ -339,10 +339,12 @@ fn activation(app: &App, cmd: ActivationCmd) -> CliResult {
             print(&items, json, |v| lines(v, &["id", "licenseId", "hostname"]));
         }
         ActivationCmd::Delete { id } => {
-            api(crate::resources::delete_doc::<Activation>(
+            api(crate::resources::delete_doc(
                 app,
                 &id,
                 "activation",
+                crate::resources::event_logs::Resource::Activation,
+                Activation::clone,
             ))?;
             println!("deleted activation {id}");
         }

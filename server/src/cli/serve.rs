@@ -156,6 +156,16 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
     // dropped outside the runtime: the PostgreSQL driver's blocking client
     // may not be dropped inside one.
     let app_outlives_runtime = app.clone();
+    // Webhook deliveries and the expiry scheduler (resources::webhooks), on
+    // their own low-priority thread.
+    crate::resources::webhooks::worker::spawn(
+        app.clone(),
+        crate::resources::webhooks::worker::Limits {
+            timeout: std::time::Duration::from_millis(a.webhook_timeout_ms.max(1)),
+            ..Default::default()
+        },
+    )
+    .map_err(|e| format!("starting the webhook worker: {e}"))?;
     let state = AppState {
         app,
         limiter: limit.map(|l| Arc::new(Limiter::new(l))),

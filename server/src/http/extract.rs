@@ -223,6 +223,7 @@ impl<S: RequiredScope> Admin<S> {
             .app
             .run(move |app| auth::authorize(&*app.store, bearer.as_deref(), S::SCOPE, app.now()))
             .await?;
+        crate::resources::event_logs::note_token(&token.id, &token.name);
         Ok(Admin {
             token,
             scope: PhantomData,

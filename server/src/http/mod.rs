@@ -141,7 +141,12 @@ async fn front(State(st): State<AppState>, mut req: Request, next: Next) -> Resp
         Some(d) if !d.allowed => {
             ApiError::new(ErrorCode::TooManyRequests, "rate limit exceeded").into_response()
         }
-        _ => next.run(req).await,
+        _ => {
+            // Who acts and from where, for the event log of any change the
+            // request makes (resources::event_logs).
+            let acting = crate::resources::event_logs::Acting::new(client.to_string());
+            crate::resources::event_logs::scope_request(acting, next.run(req)).await
+        }
     };
     if let Some(d) = limit {
         let h = resp.headers_mut();

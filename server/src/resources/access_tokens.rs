@@ -157,7 +157,16 @@ pub fn create(app: &App, req: &TokenCreate, granter: &[String]) -> ApiResult<Tok
         expires_at: req.expires_at,
         created_at: app.now(),
     };
-    app.store.write(|tx| tx.save(&t))?;
+    app.store.write(|tx| {
+        tx.save(&t)?;
+        super::event_logs::created(
+            tx,
+            super::event_logs::Resource::PersonalAccessToken,
+            &t.id,
+            t.created_at,
+            &view(&t, None),
+        )
+    })?;
     Ok(view(&t, Some(secret)))
 }
 
@@ -200,7 +209,15 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<AdminToken>(app, &id, "token"))
+        .run(move |app| {
+            super::delete_doc(
+                app,
+                &id,
+                "token",
+                super::event_logs::Resource::PersonalAccessToken,
+                |t: &AdminToken| view(t, None),
+            )
+        })
         .await?;
     no_content()
 }

@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
+use super::event_logs::Resource;
 use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
@@ -117,7 +118,10 @@ pub fn create(app: &App, fields: SetFields) -> ApiResult<EntitlementSetRec> {
     s.created_at = now;
     s.updated_at = now;
     validate(&s)?;
-    app.store.write(|tx| tx.save(&s))?;
+    app.store.write(|tx| {
+        tx.save(&s)?;
+        super::event_logs::created(tx, Resource::EntitlementSet, &s.id, now, &s)
+    })?;
     Ok(s)
 }
 
@@ -126,10 +130,20 @@ pub fn update(app: &App, id: &str, fields: SetFields) -> ApiResult<EntitlementSe
     let now = app.now();
     app.store.write(|tx| {
         let mut s: EntitlementSetRec = load_or_404(tx, id, "entitlement set")?;
+        let before = s.clone();
         fields.clone().apply(&mut s);
         validate::len_in("name", &s.name, 1, 256)?;
         s.updated_at = now;
         tx.save(&s)?;
+        super::event_logs::changed(
+            tx,
+            Resource::EntitlementSet,
+            id,
+            "updated",
+            now,
+            &before,
+            &s,
+        )?;
         Ok(s)
     })
 }
@@ -202,7 +216,15 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<EntitlementSetRec>(app, &id, "entitlement set"))
+        .run(move |app| {
+            super::delete_doc(
+                app,
+                &id,
+                "entitlement set",
+                super::event_logs::Resource::EntitlementSet,
+                EntitlementSetRec::clone,
+            )
+        })
         .await?;
     no_content()
 }

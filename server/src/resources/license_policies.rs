@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
+use super::event_logs::Resource;
 use super::licenses::{ExpirationStrategy, LeasingStrategy, License, LicenseType};
 use super::load_or_404;
 use crate::app::App;
@@ -239,6 +240,7 @@ pub fn create(app: &App, req: LicensePolicyFields) -> ApiResult<LicensePolicy> {
     validate(&p)?;
     app.store.write(|tx| {
         tx.save(&p)?;
+        super::event_logs::created(tx, Resource::LicensePolicy, &p.id, now, &p)?;
         Ok(p.clone())
     })
 }
@@ -247,10 +249,20 @@ pub fn create(app: &App, req: LicensePolicyFields) -> ApiResult<LicensePolicy> {
 pub fn update(app: &App, id: &str, fields: LicensePolicyFields) -> ApiResult<LicensePolicy> {
     app.store.write(|tx| {
         let mut p: LicensePolicy = load_or_404(tx, id, "license policy")?;
+        let before = p.clone();
         fields.clone().apply(&mut p);
         p.updated_at = app.now();
         validate(&p)?;
         tx.save(&p)?;
+        super::event_logs::changed(
+            tx,
+            Resource::LicensePolicy,
+            id,
+            "updated",
+            p.updated_at,
+            &before,
+            &p,
+        )?;
         Ok(p)
     })
 }
@@ -258,7 +270,7 @@ pub fn update(app: &App, id: &str, fields: LicensePolicyFields) -> ApiResult<Lic
 /// Deletes a policy no product references (409 CONFLICT otherwise).
 pub fn delete(app: &App, id: &str) -> ApiResult<()> {
     app.store.write(|tx| {
-        let _: LicensePolicy = load_or_404(tx, id, "license policy")?;
+        let before: LicensePolicy = load_or_404(tx, id, "license policy")?;
         if let Some(p) = super::products::store::using_license_policy(tx, id)? {
             return Err(ApiError::new(
                 openlex_wire::ErrorCode::Conflict,
@@ -266,7 +278,7 @@ pub fn delete(app: &App, id: &str) -> ApiResult<()> {
             ));
         }
         tx.delete::<LicensePolicy>(id)?;
-        Ok(())
+        super::event_logs::deleted(tx, Resource::LicensePolicy, id, app.now(), &before)
     })
 }
 

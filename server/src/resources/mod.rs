@@ -20,6 +20,7 @@ pub mod access_tokens;
 pub mod accounts;
 pub mod activations;
 pub mod entitlement_sets;
+pub mod event_logs;
 pub mod license_policies;
 pub mod licenses;
 pub mod offline;
@@ -29,6 +30,7 @@ pub mod settings;
 pub mod trial_policies;
 pub mod trials;
 pub mod users;
+pub mod webhooks;
 
 use axum::Router;
 
@@ -52,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .merge(entitlement_sets::routes())
         .merge(access_tokens::routes())
         .merge(offline::routes())
+        .merge(event_logs::routes())
+        .merge(webhooks::routes())
 }
 
 /// Loads a record or answers 404 NOT_FOUND naming `what`.
@@ -103,9 +107,20 @@ pub fn get_doc<T: Doc>(app: &App, id: &str, what: &str) -> ApiResult<T> {
 
 /// Deletes one record, or 404 NOT_FOUND naming `what` (the admin
 /// `DELETE {id}`; deleting an activation frees its seat without counting as
-/// a deactivation).
-pub fn delete_doc<T: Doc>(app: &App, id: &str, what: &str) -> ApiResult<()> {
-    app.store.write(|tx| delete_or_404::<T>(tx, id, what))
+/// a deactivation), and records the deletion with the record's DTO (`view`).
+pub fn delete_doc<T: Doc, V: serde::Serialize>(
+    app: &App,
+    id: &str,
+    what: &str,
+    resource: event_logs::Resource,
+    view: impl Fn(&T) -> V,
+) -> ApiResult<()> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let doc: T = load_or_404(tx, id, what)?;
+        delete_or_404::<T>(tx, id, what)?;
+        event_logs::deleted(tx, resource, id, now, &view(&doc))
+    })
 }
 
 /// One page of records matching `filter`, and the total (the admin list).

@@ -10,6 +10,7 @@ use axum::Router;
 use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
+use super::event_logs::Resource;
 use super::{activations::Activation, licenses::License, releases::ReleaseRec};
 use super::{load_or_404, settings, trials::TrialActivation};
 use crate::app::App;
@@ -307,7 +308,9 @@ pub fn create(app: &App, req: ProductCreate) -> ApiResult<ProductView> {
         check_policy(tx, &p)?;
         tx.save(&p)?;
         store::put_key_pair(tx, &p.id, &keys.pkcs8, &keys.spki)?;
-        view(app, tx, p.clone())
+        let v = view(app, tx, p.clone())?;
+        super::event_logs::created(tx, Resource::Product, &p.id, now, &v)?;
+        Ok(v)
     })
 }
 
@@ -348,19 +351,25 @@ pub fn list(app: &App, f: &ProductFilter, page: Page) -> ApiResult<(Vec<ProductV
 pub fn update(app: &App, id: &str, fields: ProductFields) -> ApiResult<ProductView> {
     app.store.write(|tx| {
         let mut p: Product = load_or_404(tx, id, "product")?;
+        let before = view(app, tx, p.clone())?;
         fields.clone().apply(&mut p);
         p.updated_at = app.now();
         validate(&p)?;
         check_policy(tx, &p)?;
         tx.save(&p)?;
-        view(app, tx, p)
+        let v = view(app, tx, p)?;
+        super::event_logs::changed(tx, Resource::Product, id, "updated", app.now(), &before, &v)?;
+        Ok(v)
     })
 }
 
 /// Removes the product and everything under it.
 pub fn delete(app: &App, id: &str) -> ApiResult<()> {
     app.store.write(|tx| {
+        let p: Product = load_or_404(tx, id, "product")?;
+        let before = view(app, tx, p)?;
         super::delete_or_404::<Product>(tx, id, "product")?;
+        super::event_logs::deleted(tx, Resource::Product, id, app.now(), &before)?;
         let f = [("product_id", id.to_owned())];
         for l in tx.find_all::<License>(&f)? {
             tx.delete::<License>(&l.id)?;

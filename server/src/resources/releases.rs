@@ -16,6 +16,7 @@ use openlex_wire::version;
 use serde::{Deserialize, Serialize};
 
 use super::activations::invalid_product;
+use super::event_logs::Resource;
 use super::products::Product;
 use super::{filters, licenses, load_or_404};
 use crate::app::App;
@@ -288,7 +289,8 @@ pub fn create(app: &App, req: ReleaseCreate) -> ApiResult<ReleaseRec> {
                 "productId must name an existing product",
             ));
         }
-        tx.save(&r)
+        tx.save(&r)?;
+        super::event_logs::created(tx, Resource::Release, &r.id, now, &r)
     })?;
     Ok(r)
 }
@@ -298,6 +300,7 @@ pub fn update(app: &App, id: &str, fields: ReleaseFields) -> ApiResult<ReleaseRe
     let now = app.now();
     app.store.write(|tx| {
         let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
+        let before = r.clone();
         fields.clone().apply(&mut r);
         r.updated_at = now;
         if r.published && r.published_at == 0 {
@@ -308,6 +311,7 @@ pub fn update(app: &App, id: &str, fields: ReleaseFields) -> ApiResult<ReleaseRe
             fill_file(f, id, now);
         }
         tx.save(&r)?;
+        super::event_logs::changed(tx, Resource::Release, id, "updated", now, &before, &r)?;
         Ok(r)
     })
 }
@@ -318,10 +322,12 @@ pub fn publish(app: &App, id: &str) -> ApiResult<ReleaseRec> {
     app.store.write(|tx| {
         let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
         if !r.published {
+            let before = r.clone();
             r.published = true;
             r.published_at = now;
             r.updated_at = now;
             tx.save(&r)?;
+            super::event_logs::changed(tx, Resource::Release, id, "published", now, &before, &r)?;
         }
         Ok(r)
     })
@@ -333,6 +339,7 @@ pub fn add_file(app: &App, id: &str, req: FileCreate) -> ApiResult<ReleaseRec> {
     let now = app.now();
     app.store.write(|tx| {
         let mut r: ReleaseRec = load_or_404(tx, id, "release")?;
+        let before = r.clone();
         let mut f = ReleaseFile {
             name: req.name.clone(),
             url: req.url.clone(),
@@ -346,6 +353,7 @@ pub fn add_file(app: &App, id: &str, req: FileCreate) -> ApiResult<ReleaseRec> {
         r.files.push(f);
         r.updated_at = now;
         tx.save(&r)?;
+        super::event_logs::changed(tx, Resource::Release, id, "updated", now, &before, &r)?;
         Ok(r)
     })
 }
@@ -539,7 +547,15 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<ReleaseRec>(app, &id, "release"))
+        .run(move |app| {
+            super::delete_doc(
+                app,
+                &id,
+                "release",
+                super::event_logs::Resource::Release,
+                ReleaseRec::clone,
+            )
+        })
         .await?;
     no_content()
 }

@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 
+use super::event_logs::Resource;
 use super::load_or_404;
 use super::products::Product;
 use crate::app::App;
@@ -164,6 +165,7 @@ pub fn create(app: &App, req: TrialPolicyFields) -> ApiResult<TrialPolicy> {
     validate(&p)?;
     app.store.write(|tx| {
         tx.save(&p)?;
+        super::event_logs::created(tx, Resource::TrialPolicy, &p.id, now, &p)?;
         Ok(p.clone())
     })
 }
@@ -172,10 +174,20 @@ pub fn create(app: &App, req: TrialPolicyFields) -> ApiResult<TrialPolicy> {
 pub fn update(app: &App, id: &str, fields: TrialPolicyFields) -> ApiResult<TrialPolicy> {
     app.store.write(|tx| {
         let mut p: TrialPolicy = load_or_404(tx, id, "trial policy")?;
+        let before = p.clone();
         fields.clone().apply(&mut p);
         p.updated_at = app.now();
         validate(&p)?;
         tx.save(&p)?;
+        super::event_logs::changed(
+            tx,
+            Resource::TrialPolicy,
+            id,
+            "updated",
+            p.updated_at,
+            &before,
+            &p,
+        )?;
         Ok(p)
     })
 }
@@ -183,7 +195,7 @@ pub fn update(app: &App, id: &str, fields: TrialPolicyFields) -> ApiResult<Trial
 /// Deletes a policy no product references (409 CONFLICT otherwise).
 pub fn delete(app: &App, id: &str) -> ApiResult<()> {
     app.store.write(|tx| {
-        let _: TrialPolicy = load_or_404(tx, id, "trial policy")?;
+        let before: TrialPolicy = load_or_404(tx, id, "trial policy")?;
         let user = tx
             .find_all::<Product>(&[])?
             .into_iter()
@@ -195,7 +207,7 @@ pub fn delete(app: &App, id: &str) -> ApiResult<()> {
             ));
         }
         tx.delete::<TrialPolicy>(id)?;
-        Ok(())
+        super::event_logs::deleted(tx, Resource::TrialPolicy, id, app.now(), &before)
     })
 }
 

@@ -14,6 +14,7 @@ use openlex_wire::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use super::activations::{invalid_product, mode, not_found, OfflineOpts};
+use super::event_logs::{self, Resource};
 use super::licenses::ExpiresAt;
 use super::products::Product;
 use super::{filters, load_or_404};
@@ -187,6 +188,7 @@ pub fn activate(
             }
         }
         let created = found.is_none();
+        let before = found.clone();
         let mut trial = match found {
             Some(t) => t,
             None => {
@@ -220,6 +222,18 @@ pub fn activate(
         trial.last_synced_at = now;
         trial.updated_at = now;
         tx.save(&trial)?;
+        match &before {
+            None => event_logs::created(tx, Resource::TrialActivation, &trial.id, now, &trial)?,
+            Some(b) => event_logs::changed(
+                tx,
+                Resource::TrialActivation,
+                &trial.id,
+                "updated",
+                now,
+                b,
+                &trial,
+            )?,
+        }
         Ok((claims_of(&product, &trial, now), created))
     };
     app.store.write_then(
@@ -249,9 +263,19 @@ pub fn sync(app: &App, id: &str, req: &TrialActivationRequest) -> ApiResult<Stri
         product
             .trial_fingerprint_matching_strategy
             .ensure_same_device(&trial.fingerprint, &req.fingerprint, "trial")?;
+        let before = trial.clone();
         trial.last_synced_at = now;
         trial.updated_at = now;
         tx.save(&trial)?;
+        event_logs::changed(
+            tx,
+            Resource::TrialActivation,
+            id,
+            "updated",
+            now,
+            &before,
+            &trial,
+        )?;
         Ok(claims_of(&product, &trial, now))
     };
     app.store.write_then(check_and_save, |c: TrialClaims| {
@@ -264,9 +288,19 @@ pub fn set_expiry(app: &App, id: &str, at: i64) -> ApiResult<TrialActivation> {
     let now = app.now();
     app.store.write(|tx| {
         let mut t: TrialActivation = load_or_404(tx, id, "trial activation")?;
+        let before = t.clone();
         t.expires_at = at;
         t.updated_at = now;
         tx.save(&t)?;
+        event_logs::changed(
+            tx,
+            Resource::TrialActivation,
+            id,
+            "updated",
+            now,
+            &before,
+            &t,
+        )?;
         Ok(t)
     })
 }
@@ -276,9 +310,19 @@ pub fn extend(app: &App, id: &str, by: i64) -> ApiResult<TrialActivation> {
     let now = app.now();
     app.store.write(|tx| {
         let mut t: TrialActivation = load_or_404(tx, id, "trial activation")?;
+        let before = t.clone();
         t.expires_at = t.expires_at.saturating_add(by);
         t.updated_at = now;
         tx.save(&t)?;
+        event_logs::changed(
+            tx,
+            Resource::TrialActivation,
+            id,
+            "extended",
+            now,
+            &before,
+            &t,
+        )?;
         Ok(t)
     })
 }
@@ -383,7 +427,15 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<TrialActivation>(app, &id, "trial activation"))
+        .run(move |app| {
+            super::delete_doc(
+                app,
+                &id,
+                "trial activation",
+                super::event_logs::Resource::TrialActivation,
+                TrialActivation::clone,
+            )
+        })
         .await?;
     no_content()
 }

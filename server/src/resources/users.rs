@@ -9,6 +9,7 @@ use axum::Router;
 use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
+use super::event_logs::{self, Resource};
 use super::{filters, load_or_404};
 use crate::app::App;
 use crate::auth::scope;
@@ -218,7 +219,10 @@ pub fn create(app: &App, req: UserCreate) -> ApiResult<UserView> {
         ..Default::default()
     };
     let shown = req.fields.apply(&mut u)?;
-    app.store.write(|tx| tx.save(&u))?;
+    app.store.write(|tx| {
+        tx.save(&u)?;
+        event_logs::created(tx, Resource::User, &u.id, now, &view(&u, None))
+    })?;
     Ok(view(&u, shown))
 }
 
@@ -236,12 +240,15 @@ pub fn update(app: &App, id: &str, req: UserUpdate) -> ApiResult<UserView> {
     };
     let (u, shown) = app.store.write(|tx| {
         let mut u: User = load_or_404(tx, id, "user")?;
+        let before = view(&u, None);
         let shown = fields.clone().apply(&mut u)?;
         if let Some(h) = &new_hash {
             u.password_hash = h.clone();
         }
         u.updated_at = now;
         tx.save(&u)?;
+        let after = view(&u, None);
+        event_logs::changed(tx, Resource::User, id, "updated", now, &before, &after)?;
         Ok((u, shown))
     })?;
     if req.unlock == Some(true) {
@@ -340,7 +347,9 @@ async fn delete_route(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     st.app
-        .run(move |app| super::delete_doc::<User>(app, &id, "user"))
+        .run(move |app| {
+            super::delete_doc(app, &id, "user", Resource::User, |u: &User| view(u, None))
+        })
         .await?;
     no_content()
 }

@@ -41,6 +41,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("product_id", Text),
             ("key", Text),
             ("user_id", Text),
+            ("expires_at", Int),
+            ("expiring_soon_at", Int),
             ("data", Text),
         ],
     ),
@@ -106,6 +108,60 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     (
         "trial_policies",
         &[("id", Text), ("created_at", Int), ("data", Text)],
+    ),
+    (
+        "event_logs",
+        &[
+            ("id", Text),
+            ("created_at", Int),
+            ("resource", Text),
+            ("resource_id", Text),
+            ("action", Text),
+            ("actor_id", Text),
+            ("data", Text),
+        ],
+    ),
+    (
+        "webhooks",
+        &[("id", Text), ("created_at", Int), ("data", Text)],
+    ),
+    (
+        "webhook_deliveries",
+        &[
+            ("id", Text),
+            ("created_at", Int),
+            ("webhook_id", Text),
+            ("event_id", Text),
+            ("event_type", Text),
+            ("state", Text),
+            ("next_attempt_at", Int),
+            ("lease_until", Int),
+            ("attempts", Int),
+            ("delivered_at", Int),
+        ],
+    ),
+    (
+        "webhook_events",
+        &[("id", Text), ("created_at", Int), ("payload", Text)],
+    ),
+    (
+        "webhook_attempts",
+        &[
+            ("id", Text),
+            ("created_at", Int),
+            ("webhook_id", Text),
+            ("delivery_id", Text),
+            ("data", Text),
+        ],
+    ),
+    (
+        "license_expiry_events",
+        &[
+            ("license_id", Text),
+            ("event", Text),
+            ("expires_at", Int),
+            ("created_at", Int),
+        ],
     ),
     (
         "admin_tokens",

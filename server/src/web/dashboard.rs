@@ -25,6 +25,7 @@ use crate::http::AppState;
 use crate::params;
 use crate::resources::access_tokens::{self, AdminToken, TokenCreate};
 use crate::resources::activations::Activation;
+use crate::resources::event_logs::{self, Actor, EventLog, EventLogFilter, Resource};
 use crate::resources::license_policies::{self, LicensePolicy, LicensePolicyFields};
 use crate::resources::licenses::{self, License, LicenseCreate, LicenseFields, LicenseView};
 use crate::resources::products::{self, Product, ProductCreate, ProductFields};
@@ -80,6 +81,7 @@ pub fn routes() -> Router<AppState> {
             get(releases_page).post(release_create),
         )
         .route("/dashboard/releases/{id}/{action}", post(release_action))
+        .route("/dashboard/events", get(events_page))
         .route("/dashboard/tokens", get(tokens_page).post(token_create))
         .route("/dashboard/tokens/{id}/delete", post(token_delete))
 }
@@ -109,7 +111,15 @@ impl FromRequestParts<AppState> for StaffSession {
                 Ok(staff.map(|staff| StaffSession { staff, session }))
             })
             .await?;
-        found.ok_or(WebError::SignIn(SIGN_IN))
+        let found = found.ok_or(WebError::SignIn(SIGN_IN))?;
+        // Every change this request makes is logged as this staff member's.
+        if let Some(acting) = event_logs::request_context() {
+            acting.set(Actor::Staff {
+                id: found.staff.id.clone(),
+                email: found.staff.email.clone(),
+            });
+        }
+        Ok(found)
     }
 }
 
@@ -142,6 +152,7 @@ impl StaffSession {
                 ("/dashboard/trials", "Trials"),
                 ("/dashboard/users", "Users"),
                 ("/dashboard/releases", "Releases"),
+                ("/dashboard/events", "Event log"),
                 ("/dashboard/tokens", "Tokens"),
             ],
             who: &who,
@@ -546,6 +557,7 @@ async fn license_create(
 }
 
 struct LicenseDetail {
+    events: Vec<EventLog>,
     view: LicenseView,
     product: Option<Product>,
     user: Option<User>,
@@ -561,6 +573,19 @@ async fn license_page(
 ) -> WebResult {
     let d = run(&st, move |app| {
         let view = licenses::get_one(app, &id)?;
+        let events = event_logs::list(
+            app,
+            &EventLogFilter {
+                resource_id: Some(id.clone()),
+                ..Default::default()
+            },
+            Page {
+                page: 1,
+                limit: 20,
+                newest_first: true,
+            },
+        )?
+        .0;
         app.store.read(|tx| {
             let l = &view.license;
             Ok(LicenseDetail {
@@ -570,6 +595,7 @@ async fn license_page(
                     u => tx.load::<User>(u)?,
                 },
                 devices: tx.find_all::<Activation>(&[("license_id", l.id.clone())])?,
+                events: events.clone(),
                 view: view.clone(),
                 now: app.now(),
             })
@@ -644,6 +670,8 @@ async fn license_page(
                     @if d.devices.is_empty() { tr { td colspan="7" { "No devices." } } }
                 }
             } }
+            h2 { "Events" }
+            (events_table(&d.events))
             @if s.may(Action::Write) {
                 h2 { "Edit" }
                 form.stack method="post" action={(base) "/edit"} {
@@ -788,7 +816,13 @@ async fn free_seat(
 ) -> WebResult {
     s.allow(&f.csrf, Action::FreeSeat)?;
     run(&st, move |app| {
-        delete_doc::<Activation>(app, &id, "activation")
+        delete_doc(
+            app,
+            &id,
+            "activation",
+            Resource::Activation,
+            Activation::clone,
+        )
     })
     .await?;
     // Only a path inside the dashboard is followed back.
@@ -1224,7 +1258,13 @@ async fn trial_action(
         "delete" => {
             s.allow(&f.csrf, Action::Delete)?;
             run(&st, move |app| {
-                delete_doc::<TrialActivation>(app, &id, "trial activation")
+                delete_doc(
+                    app,
+                    &id,
+                    "trial activation",
+                    Resource::TrialActivation,
+                    TrialActivation::clone,
+                )
             })
             .await?;
             Ok(see_other("/dashboard/trials?notice=Trial+deleted"))
@@ -1448,7 +1488,12 @@ async fn user_action(
         }
         "delete" => {
             s.allow(&f.csrf, Action::Delete)?;
-            run(&st, move |app| delete_doc::<User>(app, &id, "user")).await?;
+            run(&st, move |app| {
+                delete_doc(app, &id, "user", Resource::User, |u: &User| {
+                    users::view(u, None)
+                })
+            })
+            .await?;
             Ok(see_other("/dashboard/users?notice=User+deleted"))
         }
         _ => Err(ApiError::not_found("dashboard action").into()),
@@ -1599,7 +1644,7 @@ async fn release_action(
         "delete" => {
             s.allow(&f.csrf, Action::Delete)?;
             run(&st, move |app| {
-                delete_doc::<ReleaseRec>(app, &id, "release")
+                delete_doc(app, &id, "release", Resource::Release, ReleaseRec::clone)
             })
             .await?;
             Ok(see_other("/dashboard/releases?notice=Release+deleted"))
@@ -1699,6 +1744,90 @@ async fn token_delete(
     Form(f): Form<CsrfOnly>,
 ) -> WebResult {
     s.allow(&f.csrf, Action::ManageTokens)?;
-    run(&st, move |app| delete_doc::<AdminToken>(app, &id, "token")).await?;
+    run(&st, move |app| {
+        delete_doc(
+            app,
+            &id,
+            "token",
+            Resource::PersonalAccessToken,
+            |t: &AdminToken| access_tokens::view(t, None),
+        )
+    })
+    .await?;
     Ok(see_other("/dashboard/tokens?notice=Token+revoked"))
+}
+
+// ---- event log ----
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EventQuery {
+    resource: String,
+    action: String,
+    resource_id: String,
+    actor_id: String,
+    q: String,
+}
+
+fn nonempty(v: &str) -> Option<String> {
+    Some(v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The events table (newest first).
+fn events_table(list: &[EventLog]) -> Markup {
+    html! {
+        div.table-wrap { table {
+            thead { tr { th { "When" } th { "Resource" } th { "Action" } th { "Actor" } th { "Address" } th { "Changes" } } }
+            tbody {
+                @for e in list {
+                    tr {
+                        td { (when(e.created_at)) }
+                        td { @if e.resource == "license" { a href={"/dashboard/licenses/" (e.resource_id)} { "license" } } @else { (e.resource) } }
+                        td { (e.action) }
+                        td { (e.actor_type) @if !e.actor_name.is_empty() { " " span.muted { (e.actor_name) } } }
+                        td { (e.ip_address) }
+                        td { @for c in &e.changes { span.badge { (c.property_name) } " " } }
+                    }
+                }
+                @if list.is_empty() { tr { td colspan="6" { "No events." } } }
+            }
+        } }
+    }
+}
+
+async fn events_page(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Query(q): Query<EventQuery>,
+) -> WebResult {
+    let filter = EventLogFilter {
+        query: nonempty(&q.q),
+        resource_id: nonempty(&q.resource_id),
+        resource: nonempty(&q.resource),
+        action: nonempty(&q.action),
+        actor_id: nonempty(&q.actor_id),
+        ..Default::default()
+    };
+    let (list, total) = run(&st, move |app| event_logs::list(app, &filter, FIRST_100)).await?;
+    Ok(s.page(
+        "Event log",
+        None,
+        html! {
+            h1 { "Event log" }
+            form.search method="get" action="/dashboard/events" {
+                label { "Resource" select name="resource" {
+                    option value="" { "any" }
+                    @for r in ["license", "activation", "trialActivation", "product", "user", "release", "licensePolicy", "trialPolicy", "personalAccessToken", "webhook"] {
+                        option value=(r) selected[q.resource == r] { (r) }
+                    }
+                } }
+                label { "Action" input type="text" name="action" value=(q.action) placeholder="created, updated, deleted"; }
+                label { "Resource id" input type="text" name="resource_id" value=(q.resource_id); }
+                label { "Actor id" input type="text" name="actor_id" value=(q.actor_id); }
+                button type="submit" { "Filter" }
+            }
+            p.muted { (total) " events; the 100 newest shown." }
+            (events_table(&list))
+        },
+    ))
 }

@@ -26,6 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::forwarded::ClientAddr;
 use crate::http::AppState;
 use crate::resources::activations::{self, Activation};
+use crate::resources::event_logs::{self, Actor, Resource};
 use crate::resources::licenses::{self, License};
 use crate::resources::products::Product;
 use crate::resources::releases::ReleaseRec;
@@ -71,7 +72,15 @@ impl FromRequestParts<AppState> for PortalSession {
                 Ok(user.map(|user| PortalSession { user, session }))
             })
             .await?;
-        found.ok_or(WebError::SignIn(SIGN_IN))
+        let found = found.ok_or(WebError::SignIn(SIGN_IN))?;
+        // Every change this request makes is logged as this user's.
+        if let Some(acting) = event_logs::request_context() {
+            acting.set(Actor::User {
+                id: found.user.id.clone(),
+                email: found.user.email.clone(),
+            });
+        }
+        Ok(found)
     }
 }
 
@@ -324,7 +333,7 @@ async fn deactivate(
             if !owned {
                 return Err(ApiError::not_found("device"));
             }
-            delete_doc::<Activation>(app, &id, "device")
+            delete_doc(app, &id, "device", Resource::Activation, Activation::clone)
         })
         .await?;
     Ok(see_other(

@@ -231,6 +231,22 @@ impl Server {
         self.child.id()
     }
 
+    /// Kills the node with SIGKILL, then serves the same data directory
+    /// (and database) again with `serve_args`.
+    pub fn kill_and_restart(&mut self, serve_args: &[&str]) {
+        self.kill();
+        let tmp = std::mem::replace(&mut self.tmp, tempfile::tempdir().expect("tempdir"));
+        let url = self.database_url.clone().unwrap_or_default();
+        let next = Self::serve_dir(
+            tmp,
+            self.dir.clone(),
+            serve_args,
+            &[("OPENLEX_DATABASE_URL", &url)],
+            None,
+        );
+        *self = next;
+    }
+
     /// Kills the node with SIGKILL and waits for it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

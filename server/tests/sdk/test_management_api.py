@@ -675,3 +675,129 @@ def test_trial_policies_drive_a_products_trials(client):
     assert deletev3productsid.sync_detailed(p.id, client=client).status_code == 204
     assert deletev3trial_policiesid.sync_detailed(pol.id, client=client).status_code == 204
     error(getv3trial_policiesid.sync_detailed(pol.id, client=client), 404, "NOT_FOUND")
+
+
+def test_event_logs_list_filter_get(client, anonymous):
+    from cryptlex_web_api_client.api.event_logs import getv3event_logs, getv3event_logsid
+    from cryptlex_web_api_client.models import ChangesDto, EventLogDto
+
+    p = new_product(client)
+    lic = new_license(client, p.id, allowed_activations=2)
+    parsed(
+        patchv3licensesid.sync_detailed(
+            lic.id, client=client, json_body=LicenseUpdateRequestModel(allowed_activations=4)
+        ),
+        200,
+        LicenseDto,
+    )
+    activate(client, p.id, lic.key, fingerprint(7))
+    # the vendor's `query` finds the license's entries, newest first
+    rows = parsed(getv3event_logs.sync_detailed(client=client, query=lic.id), 200, list)
+    assert [(e.resource, e.action) for e in rows] == [("license", "updated"), ("license", "created")]
+    assert all(isinstance(e, EventLogDto) for e in rows)
+    upd = rows[0]
+    utc(upd.created_at)
+    assert upd.resource_id == lic.id and upd.ip_address == "127.0.0.1"
+    assert [c.property_name for c in upd.changes] == ["allowedActivations"]
+    assert isinstance(upd.changes[0], ChangesDto)
+    assert (upd.changes[0].old_value, upd.changes[0].new_value) == (2, 4)
+    # the client's activation is an event of the activation
+    acts = parsed(getv3event_logs.sync_detailed(client=client, query="activation", limit=100), 200, list)
+    assert any(e.action == "created" for e in acts)
+    # pages and oldest-first sort
+    page1 = parsed(getv3event_logs.sync_detailed(client=client, limit=1, page=1, sort="createdAt"), 200, list)
+    page2 = parsed(getv3event_logs.sync_detailed(client=client, limit=1, page=2, sort="createdAt"), 200, list)
+    assert len(page1) == len(page2) == 1 and page1[0].id != page2[0].id
+    one = parsed(getv3event_logsid.sync_detailed(upd.id, client=client), 200, EventLogDto)
+    assert one.id == upd.id and one.changes[0].new_value == 4
+    error(getv3event_logsid.sync_detailed("nope", client=client), 404, "NOT_FOUND")
+    error(getv3event_logs.sync_detailed(client=anonymous), 401, "UNAUTHORIZED")
+
+
+def test_webhooks_crud_events_and_a_signed_delivery(client, anonymous):
+    import hashlib
+    import hmac
+    import http.server
+    import queue
+    import threading
+
+    from cryptlex_web_api_client.api.webhooks import (
+        deletev3webhooksid,
+        getv3webhooks,
+        getv3webhooksevents,
+        getv3webhooksid,
+        patchv3webhooksid,
+        postv3webhooks,
+    )
+    from cryptlex_web_api_client.models import (
+        Postv3WebhooksJsonBody,
+        WebhookDto,
+        WebhookRequestModel,
+    )
+    from cryptlex_web_api_client.models.getv_3_webhooksevents_response_200 import (
+        Getv3WebhookseventsResponse200,
+    )
+
+    got = queue.Queue()
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.put(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        events = parsed(getv3webhooksevents.sync_detailed(client=client), 200, Getv3WebhookseventsResponse200)
+        assert "license.expiring-soon" in events["license"]
+        url = f"http://127.0.0.1:{srv.server_port}/hook"
+        w = parsed(
+            postv3webhooks.sync_detailed(
+                client=client,
+                json_body=Postv3WebhooksJsonBody(
+                    name="shop", url=url, token="sdk-secret-1", active=True, events=["license.created"]
+                ),
+            ),
+            201,
+            WebhookDto,
+        )
+        assert (w.url, w.token, w.active, w.events) == (url, "sdk-secret-1", True, ["license.created"])
+        utc(w.created_at)
+        p = new_product(client)
+        lic = new_license(client, p.id)
+        headers, body = got.get(timeout=15)
+        sig = hmac.new(b"sdk-secret-1", body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(sig, headers["x-openlex-signature"])
+        payload = json.loads(body)
+        assert payload["type"] == "license.created" and payload["data"]["key"] == lic.key
+        assert headers["x-openlex-event-id"] == payload["id"]
+        # the delivered DTO is the vendor's LicenseDto
+        assert LicenseDto.from_dict(payload["data"]).id == lic.id
+        listed = parsed(getv3webhooks.sync_detailed(client=client, limit=100), 200, list)
+        assert any(x.id == w.id for x in listed) and all(isinstance(x, WebhookDto) for x in listed)
+        upd = parsed(
+            patchv3webhooksid.sync_detailed(w.id, client=client, json_body=WebhookRequestModel(active=False)),
+            200,
+            WebhookDto,
+        )
+        assert upd.active is False
+        assert parsed(getv3webhooksid.sync_detailed(w.id, client=client), 200, WebhookDto).active is False
+        error(
+            postv3webhooks.sync_detailed(
+                client=client,
+                json_body=Postv3WebhooksJsonBody(name="x", url="http://example.com/h", events=["license.created"]),
+            ),
+            400,
+            "VALIDATION_FAILED",
+        )
+        assert deletev3webhooksid.sync_detailed(w.id, client=client).status_code == 204
+        error(getv3webhooksid.sync_detailed(w.id, client=client), 404, "NOT_FOUND")
+        error(getv3webhooks.sync_detailed(client=anonymous), 401, "UNAUTHORIZED")
+    finally:
+        srv.shutdown()

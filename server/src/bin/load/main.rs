@@ -7,8 +7,15 @@
 //!
 //! ```text
 //! openlex-server-load --data-dir DIR [--url URL[,URL...]] [--threads 32] [--requests 20000] [--licenses 200]
-//!                     [--password-flood ADDRESSES]
+//!                     [--password-flood ADDRESSES] [--webhooks ENDPOINTS]
 //! ```
+//!
+//! `--webhooks N` starts N webhook receivers on loopback (each answers 200
+//! to every POST, one connection at a time) and subscribes N webhooks to
+//! `activation.created` and `activation.updated` before the clock starts,
+//! so every activation is delivered N times while the activations are
+//! measured. It then reports the deliveries that arrived during the run and
+//! waits (at most 60 s) for the rest.
 //!
 //! Several URLs (nodes on one database) share the threads round-robin; the
 //! product and licenses are created through the first.
@@ -46,6 +53,7 @@ struct Opts {
     requests: usize,
     licenses: usize,
     password_flood: usize,
+    webhooks: usize,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -56,6 +64,7 @@ fn parse_args() -> Result<Opts, String> {
         requests: 20_000,
         licenses: 200,
         password_flood: 0,
+        webhooks: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -69,8 +78,9 @@ fn parse_args() -> Result<Opts, String> {
             "--password-flood" => {
                 o.password_flood = val()?.parse().map_err(|_| "bad --password-flood")?
             }
+            "--webhooks" => o.webhooks = val()?.parse().map_err(|_| "bad --webhooks")?,
             "-h" | "--help" => {
-                return Err("usage: openlex-server-load --data-dir DIR [--url URL] [--threads N] [--requests N] [--licenses N] [--password-flood ADDRESSES]".into())
+                return Err("usage: openlex-server-load --data-dir DIR [--url URL] [--threads N] [--requests N] [--licenses N] [--password-flood ADDRESSES] [--webhooks ENDPOINTS]".into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -144,6 +154,52 @@ fn cpu_seconds() -> f64 {
     // utime and stime are fields 14 and 15 of the whole line; clock ticks are
     // 100 per second on every Linux this runs on.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// A webhook receiver on loopback: answers 200 to each POST (one
+/// connection at a time, as a small endpoint would) and counts them.
+fn receiver(count: Arc<std::sync::atomic::AtomicUsize>) -> Result<String, String> {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let url = format!("http://{}/hook", l.local_addr().map_err(|e| e.to_string())?);
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; 64 * 1024];
+        for mut s in l.incoming().flatten() {
+            let mut have = 0;
+            // Headers, then Content-Length bytes of body.
+            let done = loop {
+                let Ok(n) = s.read(&mut buf[have..]) else {
+                    break false;
+                };
+                if n == 0 {
+                    break false;
+                }
+                have += n;
+                let Some(end) = buf[..have].windows(4).position(|w| w == b"\r\n\r\n") else {
+                    if have == buf.len() {
+                        break false;
+                    }
+                    continue;
+                };
+                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if have >= end + 4 + len || have == buf.len() {
+                    break true;
+                }
+            };
+            if done {
+                let _ = s.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    });
+    Ok(url)
 }
 
 /// One flooding address: up to 10 wrong-password logins per second, each
@@ -254,6 +310,18 @@ fn run() -> Result<(), String> {
         )?;
         keys.push(l["key"].as_str().unwrap_or_default().to_string());
     }
+    let delivered = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for n in 0..o.webhooks {
+        let url = receiver(delivered.clone())?;
+        admin_post(
+            &mut admin,
+            &target,
+            &token,
+            "/v3/webhooks",
+            &json!({"name": format!("load {n}"), "url": url, "token": "load-secret",
+                "events": ["activation.created", "activation.updated"]}),
+        )?;
+    }
     drop(admin);
     let per_thread = o.requests.div_ceil(o.threads);
     let total = per_thread * o.threads;
@@ -316,6 +384,20 @@ fn run() -> Result<(), String> {
             "password flood: {} addresses, {sent} wrong-password logins ({:.0}/s), {busy} refused with 429",
             o.password_flood,
             sent as f64 / secs
+        );
+    }
+    if o.webhooks > 0 {
+        let during = delivered.load(Ordering::Relaxed);
+        let want = o.webhooks * all.len();
+        let waited = Instant::now();
+        while delivered.load(Ordering::Relaxed) < want && waited.elapsed().as_secs() < 60 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        println!(
+            "webhooks: {} endpoints, {during} of {want} deliveries during the run, {} after {:.1} s more",
+            o.webhooks,
+            delivered.load(Ordering::Relaxed),
+            waited.elapsed().as_secs_f64()
         );
     }
     all.sort_unstable();

@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
 use crate::resources::entitlement_sets::EntitlementSetRec;
+use crate::resources::event_logs::{self, Resource};
 use crate::resources::licenses::{self, LeasingStrategy, License};
 use crate::resources::products::Product;
 use crate::resources::users::User;
@@ -263,6 +264,7 @@ pub fn activate_as(
                 }
             }
         }
+        let before = existing.clone();
         let mut act = match existing {
             Some(a) => a,
             None => {
@@ -297,6 +299,12 @@ pub fn activate_as(
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        match &before {
+            None => event_logs::created(tx, Resource::Activation, &act.id, now, &act)?,
+            Some(b) => {
+                event_logs::changed(tx, Resource::Activation, &act.id, "updated", now, b, &act)?
+            }
+        }
         Ok(Checked::Claims(claims::load_and_build(
             tx, &product, &lic, &act, now,
         )?))
@@ -355,6 +363,7 @@ pub fn sync_issued(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<(S
                 return Err(not_found());
             }
         }
+        let before = act.clone();
         let (created, mode_before) = (act.created_at, act.activation_mode.clone());
         copy_request(&mut act, req);
         act.created_at = created;
@@ -367,6 +376,7 @@ pub fn sync_issued(app: &App, id: &str, req: &ActivationRequest) -> ApiResult<(S
         lic.last_used_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        event_logs::changed(tx, Resource::Activation, id, "updated", now, &before, &act)?;
         let product: Product = tx.load(&lic.product_id)?.ok_or_else(invalid_product)?;
         claims::load_and_build(tx, &product, &lic, &act, now)
     };
@@ -392,7 +402,7 @@ pub fn deactivate(
         let act: Activation = tx.load(id)?.ok_or_else(not_found)?;
         let Some(mut lic) = tx.load::<License>(&act.license_id)? else {
             tx.delete::<Activation>(id)?;
-            return Ok(());
+            return event_logs::deleted(tx, Resource::Activation, id, now, &act);
         };
         if license_id.is_some_and(|l| !l.is_empty() && l != lic.id) {
             return Err(licenses::invalid_key());
@@ -421,7 +431,7 @@ pub fn deactivate(
             tx.save(&lic)?;
         }
         tx.delete::<Activation>(id)?;
-        Ok(())
+        event_logs::deleted(tx, Resource::Activation, id, now, &act)
     })
 }
 
@@ -446,11 +456,21 @@ pub fn meter(
             return Err(invalid_product());
         }
         ensure_holder(tx, &lic, &act, &req.fingerprint)?;
+        let before = act.clone();
         let (attr, uses) = policy::meter(&mut lic, &mut act, name, req.increment)?;
         act.updated_at = now;
         lic.updated_at = now;
         tx.save(&act)?;
         tx.save(&lic)?;
+        event_logs::changed(
+            tx,
+            Resource::Activation,
+            &act.id,
+            "updated",
+            now,
+            &before,
+            &act,
+        )?;
         let resp = MeterAttributeResponse {
             name: attr.name,
             uses,

@@ -98,7 +98,15 @@ async fn delete_route(
         let admin = Admin::<scope::ActivationWrite>::check(&st, bearer).await?;
         note.token(&admin.token.id);
         st.app
-            .run(move |app| crate::resources::delete_doc::<Activation>(app, &id, "activation"))
+            .run(move |app| {
+                crate::resources::delete_doc(
+                    app,
+                    &id,
+                    "activation",
+                    crate::resources::event_logs::Resource::Activation,
+                    Activation::clone,
+                )
+            })
             .await?;
         return no_content();
     }

@@ -84,6 +84,9 @@ pub struct LicenseFields {
     #[arg(long, allow_hyphen_values = true)]
     #[serde(default, with = "crate::dates::request")]
     pub expires_at: Option<i64>,
+    /// Seconds before the expiry to raise `license.expiring-soon`.
+    #[arg(long)]
+    pub expiring_soon_event_offset: Option<i64>,
     /// Not usable before (unix seconds).
     #[arg(long)]
     #[serde(default, with = "crate::dates::request")]
@@ -159,6 +162,7 @@ impl LicenseFields {
             validity,
             expiration_strategy,
             expires_at,
+            expiring_soon_event_offset,
             effective_date,
             allow_vm_activation,
             allow_container_activation,
@@ -202,6 +206,7 @@ impl LicenseFields {
             validity,
             expiration_strategy,
             expires_at,
+            expiring_soon_event_offset,
             effective_date,
             allow_vm_activation,
             allow_container_activation,

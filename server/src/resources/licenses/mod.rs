@@ -157,6 +157,9 @@ pub struct License {
     /// Expires at (unix seconds); 0 = never (or not started, for delayed).
     #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
+    /// Seconds before `expiresAt` at which the `license.expiring-soon`
+    /// webhook event is raised; 0 = never.
+    pub expiring_soon_event_offset: i64,
     /// Not usable before this time (unix seconds); 0 = always.
     #[serde(with = "crate::dates::nullable")]
     pub effective_date: i64,
@@ -227,6 +230,7 @@ impl Default for License {
             validity: 0,
             expiration_strategy: ExpirationStrategy::Immediate,
             expires_at: 0,
+            expiring_soon_event_offset: 0,
             effective_date: 0,
             allow_vm_activation: true,
             allow_container_activation: true,
@@ -252,13 +256,33 @@ impl Default for License {
 }
 
 impl License {
+    /// When `license.expiring-soon` is due (unix seconds); 0 = never.
+    pub fn expiring_soon_at(&self) -> i64 {
+        if self.expires_at > 0 && self.expiring_soon_event_offset > 0 {
+            self.expires_at
+                .saturating_sub(self.expiring_soon_event_offset)
+                .max(1)
+        } else {
+            0
+        }
+    }
+
     /// Whether seats are hosted-floating leases.
     pub fn is_floating(&self) -> bool {
         self.r#type == LicenseType::HostedFloating
     }
 }
 
-static LICENSES: Table = Table::new("licenses", &["product_id", "key", "user_id"]);
+static LICENSES: Table = Table::new(
+    "licenses",
+    &[
+        "product_id",
+        "key",
+        "user_id",
+        "expires_at",
+        "expiring_soon_at",
+    ],
+);
 
 impl Doc for License {
     fn table() -> &'static Table {
@@ -271,7 +295,15 @@ impl Doc for License {
         self.created_at
     }
     fn with_index(&self, f: &mut dyn FnMut(&[Param<'_>]) -> ApiResult<()>) -> ApiResult<()> {
-        f(params![&self.product_id, &self.key, &self.user_id])
+        // `expires_at` and `expiring_soon_at` (indexed) let the webhook
+        // scheduler find the licenses whose expiry events are due.
+        f(params![
+            &self.product_id,
+            &self.key,
+            &self.user_id,
+            self.expires_at,
+            self.expiring_soon_at()
+        ])
     }
 }
 

@@ -16,6 +16,7 @@ use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
 use crate::http::{created, list_response, no_content, ok, AppState};
 use crate::policy;
 use crate::resources::activations::{self, Activation};
+use crate::resources::event_logs::{self, Resource};
 use crate::resources::license_policies;
 use crate::resources::products::Product;
 use crate::resources::users::User;
@@ -36,6 +37,7 @@ pub struct LicenseView {
 
 fn validate(l: &License) -> ApiResult<()> {
     validate::len_in("key", &l.key, 1, 256)?;
+    validate::at_least("expiringSoonEventOffset", l.expiring_soon_event_offset, 0)?;
     if l.allowed_activations < -1 || l.allowed_deactivations < -1 {
         return Err(ApiError::validation(
             "allowedActivations and allowedDeactivations must be >= -1",
@@ -121,8 +123,28 @@ pub fn create(app: &App, req: LicenseCreate) -> ApiResult<LicenseView> {
         validate(&l)?;
         check_user(tx, &l)?;
         tx.save(&l)?;
-        view(tx, l, now)
+        let v = view(tx, l, now)?;
+        event_logs::created(tx, Resource::License, &v.license.id, now, &v)?;
+        Ok(v)
     })
+}
+
+/// The license `id` after `change`, saved, with its `action` recorded.
+fn change(
+    tx: &mut dyn Tx,
+    id: &str,
+    action: &str,
+    now: i64,
+    change: impl FnOnce(&mut dyn Tx, &mut License) -> ApiResult<()>,
+) -> ApiResult<LicenseView> {
+    let mut l: License = load_or_404(tx, id, "license")?;
+    let before = view(tx, l.clone(), now)?;
+    change(tx, &mut l)?;
+    l.updated_at = now;
+    tx.save(&l)?;
+    let v = view(tx, l, now)?;
+    event_logs::changed(tx, Resource::License, id, action, now, &before, &v)?;
+    Ok(v)
 }
 
 /// One license.
@@ -200,13 +222,11 @@ pub fn list(app: &App, f: &LicenseFilter, page: Page) -> ApiResult<(Vec<LicenseV
 pub fn update(app: &App, id: &str, fields: LicenseFields) -> ApiResult<LicenseView> {
     let now = app.now();
     app.store.write(|tx| {
-        let mut l: License = load_or_404(tx, id, "license")?;
-        fields.clone().apply(&mut l);
-        l.updated_at = now;
-        validate(&l)?;
-        check_user(tx, &l)?;
-        tx.save(&l)?;
-        view(tx, l, now)
+        change(tx, id, "updated", now, |tx, l| {
+            fields.clone().apply(l);
+            validate(l)?;
+            check_user(tx, l)
+        })
     })
 }
 
@@ -214,34 +234,34 @@ pub fn update(app: &App, id: &str, fields: LicenseFields) -> ApiResult<LicenseVi
 /// if already expired.
 pub fn renew(app: &App, id: &str) -> ApiResult<LicenseView> {
     let now = app.now();
-    app.store.write(|tx| {
-        let mut l: License = load_or_404(tx, id, "license")?;
-        if l.validity <= 0 {
-            return Err(ApiError::validation(
-                "the license has no validity to renew by",
-            ));
+    app.store
+        .write(|tx| change(tx, id, "renewed", now, |tx, l| renew_in(tx, l, now)))
+}
+
+fn renew_in(tx: &mut dyn Tx, l: &mut License, now: i64) -> ApiResult<()> {
+    if l.validity <= 0 {
+        return Err(ApiError::validation(
+            "the license has no validity to renew by",
+        ));
+    }
+    let extend = |e: i64| {
+        if e > now {
+            e.saturating_add(l.validity)
+        } else {
+            now.saturating_add(l.validity)
         }
-        let extend = |e: i64| {
-            if e > now {
-                e.saturating_add(l.validity)
-            } else {
-                now.saturating_add(l.validity)
+    };
+    match l.expiration_strategy {
+        ExpirationStrategy::Rolling => {
+            for mut a in tx.find_all::<Activation>(&[("license_id", l.id.clone())])? {
+                a.expires_at = extend(a.expires_at);
+                tx.save(&a)?;
             }
-        };
-        match l.expiration_strategy {
-            ExpirationStrategy::Rolling => {
-                for mut a in tx.find_all::<Activation>(&[("license_id", l.id.clone())])? {
-                    a.expires_at = extend(a.expires_at);
-                    tx.save(&a)?;
-                }
-            }
-            ExpirationStrategy::Delayed if l.expires_at == 0 => {}
-            _ => l.expires_at = extend(l.expires_at),
         }
-        l.updated_at = now;
-        tx.save(&l)?;
-        view(tx, l, now)
-    })
+        ExpirationStrategy::Delayed if l.expires_at == 0 => {}
+        _ => l.expires_at = extend(l.expires_at),
+    }
+    Ok(())
 }
 
 /// `{"extensionLength": SECONDS}` of the vendor's `POST .../{id}/extend`
@@ -271,23 +291,26 @@ impl Extension {
 pub fn extend(app: &App, id: &str, by: i64) -> ApiResult<LicenseView> {
     let now = app.now();
     app.store.write(|tx| {
-        let mut l: License = load_or_404(tx, id, "license")?;
-        if l.expires_at == 0 {
-            return Err(ApiError::validation(
-                "the license does not expire (expiresAt is null); set expiresAt instead",
-            ));
-        }
-        l.expires_at = l.expires_at.saturating_add(by);
-        l.updated_at = now;
-        tx.save(&l)?;
-        view(tx, l, now)
+        change(tx, id, "extended", now, |_, l| {
+            if l.expires_at == 0 {
+                return Err(ApiError::validation(
+                    "the license does not expire (expiresAt is null); set expiresAt instead",
+                ));
+            }
+            l.expires_at = l.expires_at.saturating_add(by);
+            Ok(())
+        })
     })
 }
 
 /// Deletes a license and its activations.
 pub fn delete(app: &App, id: &str) -> ApiResult<()> {
+    let now = app.now();
     app.store.write(|tx| {
+        let l: License = load_or_404(tx, id, "license")?;
+        let before = view(tx, l, now)?;
         delete_or_404::<License>(tx, id, "license")?;
+        event_logs::deleted(tx, Resource::License, id, now, &before)?;
         for a in tx.find_all::<Activation>(&[("license_id", id.to_owned())])? {
             tx.delete::<Activation>(&a.id)?;
         }

@@ -53,6 +53,42 @@ CREATE TABLE trial_policies (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT 
 "#,
     ),
     (
+        3,
+        // Event logs, webhooks and their outbox, expiry events, licenses'
+        // indexed `expires_at` (SQLite's version 4).
+        r#"
+CREATE TABLE event_logs (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, resource TEXT NOT NULL, resource_id TEXT NOT NULL, action TEXT NOT NULL,
+    actor_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX event_logs_created ON event_logs(created_at);
+CREATE INDEX event_logs_resource ON event_logs(resource_id, created_at);
+CREATE TABLE webhooks (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE webhook_deliveries (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, webhook_id TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+    state TEXT NOT NULL, next_attempt_at BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0,
+    attempts BIGINT NOT NULL DEFAULT 0, delivered_at BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event_id);
+CREATE TABLE webhook_events (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, payload TEXT NOT NULL);
+CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, created_at);
+CREATE TABLE webhook_attempts (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, webhook_id TEXT NOT NULL, delivery_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX webhook_attempts_hook ON webhook_attempts(webhook_id, created_at);
+CREATE TABLE license_expiry_events (license_id TEXT NOT NULL, event TEXT NOT NULL, expires_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL, PRIMARY KEY (license_id, event, expires_at));
+ALTER TABLE licenses ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
+UPDATE licenses SET expires_at = CASE jsonb_typeof(data::jsonb -> 'expiresAt')
+    WHEN 'number' THEN (data::jsonb ->> 'expiresAt')::bigint
+    WHEN 'string' THEN extract(epoch FROM (data::jsonb ->> 'expiresAt')::timestamptz)::bigint
+    ELSE 0 END;
+CREATE INDEX licenses_expiry ON licenses(expires_at);
+ALTER TABLE licenses ADD COLUMN expiring_soon_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX licenses_expiring_soon ON licenses(expiring_soon_at);
+"#,
+    ),
+    (
         5,
         // The dashboard and portal (SQLite's version 6).
         r#"

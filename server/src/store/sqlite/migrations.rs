@@ -57,6 +57,43 @@ CREATE TABLE trial_policies (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, d
 "#,
     ),
     (
+        4,
+        // Event logs (resources::event_logs), webhooks and their outbox of
+        // deliveries and attempts (resources::webhooks), the expiry events
+        // the scheduler raised (one row per license, event and expiry: the
+        // primary key makes each raise once on any number of nodes), and an
+        // indexed `expires_at` on licenses so the scheduler finds the
+        // licenses about to expire without reading every document.
+        r#"
+CREATE TABLE event_logs (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, resource TEXT NOT NULL,
+    resource_id TEXT NOT NULL, action TEXT NOT NULL, actor_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX event_logs_created ON event_logs(created_at);
+CREATE INDEX event_logs_resource ON event_logs(resource_id, created_at);
+CREATE TABLE webhooks (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, webhook_id TEXT NOT NULL,
+    event_id TEXT NOT NULL, event_type TEXT NOT NULL, state TEXT NOT NULL, next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,
+    delivered_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries(event_id);
+CREATE TABLE webhook_events (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, payload TEXT NOT NULL);
+CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, created_at);
+CREATE TABLE webhook_attempts (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, webhook_id TEXT NOT NULL,
+    delivery_id TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX webhook_attempts_hook ON webhook_attempts(webhook_id, created_at);
+CREATE TABLE license_expiry_events (license_id TEXT NOT NULL, event TEXT NOT NULL, expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, PRIMARY KEY (license_id, event, expires_at));
+ALTER TABLE licenses ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+UPDATE licenses SET expires_at = CASE json_type(data, '$.expiresAt')
+    WHEN 'integer' THEN json_extract(data, '$.expiresAt')
+    WHEN 'text' THEN coalesce(unixepoch(json_extract(data, '$.expiresAt')), 0)
+    ELSE 0 END;
+CREATE INDEX licenses_expiry ON licenses(expires_at);
+ALTER TABLE licenses ADD COLUMN expiring_soon_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX licenses_expiring_soon ON licenses(expiring_soon_at);
+"#,
+    ),
+    (
         6,
         // The dashboard and portal (web/): staff accounts, browser sessions
         // of staff and portal users (with their CSRF token), and the

@@ -1,0 +1,524 @@
+//! The outbox: the event's JSON once (`webhook_events`) and one small
+//! `webhook_deliveries` row per subscribed endpoint, written in the
+//! transaction of the change (by `event_logs::record`), so a committed
+//! change is delivered even if the process dies the next instant; and every
+//! attempt in `webhook_attempts`.
+//!
+//! Claims are safe with several nodes: a worker selects due rows with
+//! `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer) and, in the
+//! same transaction, sets `lease_until`, so no other node takes a row while
+//! its attempt is in flight; a node that dies mid-attempt leaves the lease to
+//! run out and the row is taken again (at-least-once; the event id header
+//! lets receivers drop duplicates).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Webhook;
+use crate::app::App;
+use crate::error::{ApiError, ApiResult};
+use crate::params;
+use crate::resources::event_logs::EventLog;
+use crate::store::{Page, Param, Tx};
+
+/// The first retry waits this long (doubling each time, with jitter).
+pub const FIRST_RETRY_SECS: i64 = 10;
+/// The longest wait between two attempts.
+pub const MAX_RETRY_SECS: i64 = 3600;
+/// How long attempts go on from the event (then the delivery is `failed`;
+/// an administrator can redeliver it).
+pub const RETRY_WINDOW_SECS: i64 = 86_400;
+/// Delivered rows are kept this long (for redelivery), then pruned.
+pub const KEEP_DELIVERED_SECS: i64 = 86_400;
+/// The response body kept per attempt, in bytes.
+pub const RESPONSE_KEPT: usize = 1024;
+
+/// The JSON a delivery POSTs: the event id, its type and time, and the
+/// resource's DTO as the management API answers it (`data`); `event` and
+/// `triggeredAt` repeat `type` and `createdAt` under the vendor's names.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payload<'a> {
+    /// The event id (the event log entry's id).
+    pub id: &'a str,
+    /// `license.created`, ...
+    pub r#type: &'a str,
+    /// When the event happened (ISO 8601).
+    pub created_at: String,
+    /// The vendor's name for `type`.
+    pub event: &'a str,
+    /// The vendor's name for `createdAt`.
+    pub triggered_at: String,
+    /// The resource's DTO.
+    pub data: &'a Value,
+}
+
+/// Queues `log`'s event for every active webhook subscribed to it, in the
+/// caller's transaction. Events no webhook can subscribe to cost nothing
+/// more than the name check.
+pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResult<()> {
+    let event = format!("{}.{}", log.resource, log.action);
+    if !super::is_event(&event) {
+        return Ok(());
+    }
+    let hooks = subscribers(tx, &event)?;
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    let at = crate::dates::format(log.created_at);
+    let body = serde_json::to_string(&Payload {
+        id: &log.id,
+        r#type: &event,
+        created_at: at.clone(),
+        event: &event,
+        triggered_at: at,
+        data: data.unwrap_or(&Value::Null),
+    })?;
+    tx.execute(
+        "INSERT INTO webhook_events (id, created_at, payload) VALUES (?1, ?2, ?3)",
+        params![&log.id, log.created_at, &body],
+    )?;
+    for id in &hooks {
+        tx.execute(
+            "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2)",
+            params![&crate::ids::uuid(), log.created_at, id, &log.id, &event],
+        )?;
+    }
+    Ok(())
+}
+
+/// The settings key of the webhooks' version: bumped in the transaction of
+/// every webhook change, so each node's cached subscriptions are checked
+/// with one primary-key read per event instead of reading every webhook.
+pub const VERSION: &str = "webhooks.version";
+
+/// This process's copy of the active subscriptions and the version it
+/// was read at.
+static SUBSCRIPTIONS: std::sync::Mutex<Option<(String, Vec<(String, Vec<String>)>)>> =
+    std::sync::Mutex::new(None);
+
+/// Marks the webhooks changed (call in the changing transaction).
+pub fn bump_version(tx: &mut dyn Tx) -> ApiResult<()> {
+    crate::resources::settings::put(tx, VERSION, &crate::ids::uuid())
+}
+
+/// The ids of the active webhooks subscribed to `event`.
+fn subscribers(tx: &mut dyn Tx, event: &str) -> ApiResult<Vec<String>> {
+    let version = crate::resources::settings::get(tx, VERSION)?.unwrap_or_default();
+    let mut cache = SUBSCRIPTIONS.lock().unwrap_or_else(|e| e.into_inner());
+    let stale = !matches!(cache.as_ref(), Some((v, _)) if *v == version);
+    if stale {
+        let hooks: Vec<Webhook> = tx.docs("SELECT data FROM webhooks", &[])?;
+        let subs = hooks
+            .into_iter()
+            .filter(|w| w.active)
+            .map(|w| (w.id, w.events))
+            .collect();
+        *cache = Some((version, subs));
+    }
+    Ok(cache
+        .as_ref()
+        .map(|(_, subs)| {
+            subs.iter()
+                .filter(|(_, events)| events.iter().any(|e| e == event))
+                .map(|(id, _)| id.clone())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// A delivery claimed for one attempt.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// Delivery id.
+    pub id: String,
+    /// Its webhook.
+    pub webhook_id: String,
+    /// The event id.
+    pub event_id: String,
+    /// The event type.
+    pub event_type: String,
+    /// Attempts made before this one.
+    pub attempts: i64,
+    /// When it was queued (or redelivered).
+    pub created_at: i64,
+    /// The JSON body.
+    pub payload: String,
+}
+
+/// The outcome of one attempt.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// The HTTP status (0 when none was received).
+    pub status: u16,
+    /// Milliseconds from connect to the end of the (bounded) response.
+    pub latency_ms: u64,
+    /// Why it failed without a status (timeout, refused, ...).
+    pub error: String,
+    /// The first [`RESPONSE_KEPT`] bytes of the response body.
+    pub response: String,
+}
+
+impl Outcome {
+    /// 2xx.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// One recorded attempt (`GET /v3/webhooks/{id}/attempts`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    /// Attempt id.
+    pub id: String,
+    /// The delivery it belongs to.
+    pub delivery_id: String,
+    /// The webhook.
+    pub webhook_id: String,
+    /// The event id.
+    pub event_id: String,
+    /// The event type.
+    pub event_type: String,
+    /// 1 for the first attempt of the delivery.
+    pub attempt: i64,
+    /// When it was made.
+    #[serde(with = "crate::dates::iso")]
+    pub created_at: i64,
+    /// The HTTP status (0: none).
+    pub status_code: u16,
+    /// Latency in milliseconds.
+    pub latency_ms: u64,
+    /// The failure without a status, if any.
+    pub error: String,
+    /// The start of the response body.
+    pub response_body: String,
+    /// Whether it counted as delivered (2xx).
+    pub success: bool,
+}
+
+/// One delivery (`GET /v3/webhooks/{id}/deliveries`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// Delivery id.
+    pub id: String,
+    /// The webhook.
+    pub webhook_id: String,
+    /// The event id.
+    pub event_id: String,
+    /// The event type.
+    pub event_type: String,
+    /// `pending`, `delivered` or `failed` (retries exhausted).
+    pub state: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// When the next attempt is due (pending only).
+    #[serde(with = "crate::dates::nullable")]
+    pub next_attempt_at: i64,
+    /// When it was delivered.
+    #[serde(with = "crate::dates::nullable")]
+    pub delivered_at: i64,
+    /// Queued (or redelivered) at.
+    #[serde(with = "crate::dates::iso")]
+    pub created_at: i64,
+}
+
+/// The wait before attempt `n + 1` after `n` failed attempts: doubling from
+/// [`FIRST_RETRY_SECS`] up to [`MAX_RETRY_SECS`], then a random point in its
+/// upper half (`jitter` in 0..=1), so endpoints that fail together do not
+/// get their retries together.
+pub fn backoff(n: i64, jitter: f64) -> i64 {
+    let exp = n.saturating_sub(1).clamp(0, 30) as u32;
+    let full = FIRST_RETRY_SECS
+        .saturating_mul(1i64 << exp)
+        .min(MAX_RETRY_SECS);
+    let half = full / 2;
+    half + ((full - half) as f64 * jitter.clamp(0.0, 1.0)).round() as i64
+}
+
+/// Storage queries of the outbox.
+pub mod store {
+    use super::*;
+
+    /// Whether a delivery is due (a cheap read before claiming).
+    pub fn any_due(tx: &mut dyn Tx, now: i64) -> ApiResult<bool> {
+        Ok(tx
+            .query_opt(
+                "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1 LIMIT 1",
+                params![now],
+                |_| Ok(()),
+            )?
+            .is_some())
+    }
+
+    /// Claims up to `limit` due deliveries for `lease` seconds, skipping
+    /// the endpoints in `busy`.
+    pub fn claim(
+        tx: &mut dyn Tx,
+        now: i64,
+        limit: usize,
+        lease: i64,
+        busy: &[String],
+    ) -> ApiResult<Vec<Claimed>> {
+        // Busy endpoints are few (at most the in-flight bound); their ids
+        // are uuids we made, bound as parameters.
+        let mut vals: Vec<Param<'_>> = vec![Param::Int(now)];
+        let mut not_busy = String::new();
+        for b in busy {
+            vals.push(Param::Text(b));
+            not_busy.push_str(&format!(" AND d.webhook_id <> ?{}", vals.len()));
+        }
+        let rows = tx.query_all(
+            &format!(
+                "SELECT id, webhook_id, event_id, event_type, attempts, created_at FROM webhook_deliveries d WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1{not_busy} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED"
+            ),
+            &vals,
+            |r| {
+                Ok(Claimed {
+                    id: r.str(0)?.to_owned(),
+                    webhook_id: r.str(1)?.to_owned(),
+                    event_id: r.str(2)?.to_owned(),
+                    event_type: r.str(3)?.to_owned(),
+                    attempts: r.int(4)?,
+                    created_at: r.int(5)?,
+                    payload: String::new(),
+                })
+            },
+        )?;
+        let mut rows = rows;
+        for c in rows.iter_mut() {
+            c.payload = tx
+                .query_opt(
+                    "SELECT payload FROM webhook_events WHERE id = ?1",
+                    params![&c.event_id],
+                    |r| Ok(r.str(0)?.to_owned()),
+                )?
+                .unwrap_or_default();
+            tx.execute(
+                "UPDATE webhook_deliveries SET lease_until = ?2 WHERE id = ?1",
+                params![&c.id, now.saturating_add(lease)],
+            )?;
+        }
+        Ok(rows)
+    }
+
+    /// Removes delivered rows older than [`KEEP_DELIVERED_SECS`]; the
+    /// number removed.
+    pub fn prune(tx: &mut dyn Tx, now: i64) -> ApiResult<usize> {
+        let n = tx.execute(
+            "DELETE FROM webhook_deliveries WHERE state = 'delivered' AND delivered_at < ?1",
+            params![now.saturating_sub(KEEP_DELIVERED_SECS)],
+        )?;
+        if n > 0 {
+            orphans(tx)?;
+        }
+        Ok(n)
+    }
+
+    /// Removes event bodies no delivery needs any more.
+    fn orphans(tx: &mut dyn Tx) -> ApiResult<usize> {
+        tx.execute(
+            "DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)",
+            &[],
+        )
+    }
+
+    /// Removes a deleted webhook's queued deliveries.
+    pub fn delete_of_webhook(tx: &mut dyn Tx, webhook_id: &str) -> ApiResult<usize> {
+        let n = tx.execute(
+            "DELETE FROM webhook_deliveries WHERE webhook_id = ?1",
+            params![webhook_id],
+        )?;
+        orphans(tx)?;
+        Ok(n)
+    }
+
+    fn delivery(r: &dyn crate::store::Row) -> ApiResult<Delivery> {
+        Ok(Delivery {
+            id: r.str(0)?.to_owned(),
+            webhook_id: r.str(1)?.to_owned(),
+            event_id: r.str(2)?.to_owned(),
+            event_type: r.str(3)?.to_owned(),
+            state: r.str(4)?.to_owned(),
+            attempts: r.int(5)?,
+            next_attempt_at: r.int(6)?,
+            delivered_at: r.int(7)?,
+            created_at: r.int(8)?,
+        })
+    }
+
+    const DELIVERY_COLS: &str = "id, webhook_id, event_id, event_type, state, attempts, next_attempt_at, delivered_at, created_at";
+
+    /// One page of a webhook's deliveries, optionally in one state.
+    pub fn list_deliveries(
+        tx: &mut dyn Tx,
+        webhook_id: &str,
+        state: Option<&str>,
+        page: Page,
+    ) -> ApiResult<(Vec<Delivery>, i64)> {
+        let mut vals: Vec<Param<'_>> = vec![Param::Text(webhook_id)];
+        let mut wh = "webhook_id = ?1".to_owned();
+        if let Some(s) = state {
+            vals.push(Param::Text(s));
+            wh.push_str(" AND state = ?2");
+        }
+        let total = tx.count(
+            &format!("SELECT COUNT(*) FROM webhook_deliveries WHERE {wh}"),
+            &vals,
+        )?;
+        let (order, limit, offset) = order_limit(page);
+        let rows = tx.query_all(
+            &format!("SELECT {DELIVERY_COLS} FROM webhook_deliveries WHERE {wh} ORDER BY created_at {order}, rowid {order} LIMIT {limit} OFFSET {offset}"),
+            &vals,
+            delivery,
+        )?;
+        Ok((rows, total))
+    }
+
+    /// One delivery of a webhook.
+    pub fn delivery_of(tx: &mut dyn Tx, webhook_id: &str, id: &str) -> ApiResult<Option<Delivery>> {
+        tx.query_opt(
+            &format!("SELECT {DELIVERY_COLS} FROM webhook_deliveries WHERE id = ?1 AND webhook_id = ?2 FOR UPDATE"),
+            params![id, webhook_id],
+            delivery,
+        )
+    }
+
+    /// One page of a webhook's attempts (of one delivery if given).
+    pub fn list_attempts(
+        tx: &mut dyn Tx,
+        webhook_id: &str,
+        delivery_id: Option<&str>,
+        page: Page,
+    ) -> ApiResult<(Vec<Attempt>, i64)> {
+        let mut vals: Vec<Param<'_>> = vec![Param::Text(webhook_id)];
+        let mut wh = "webhook_id = ?1".to_owned();
+        if let Some(d) = delivery_id {
+            vals.push(Param::Text(d));
+            wh.push_str(" AND delivery_id = ?2");
+        }
+        let total = tx.count(
+            &format!("SELECT COUNT(*) FROM webhook_attempts WHERE {wh}"),
+            &vals,
+        )?;
+        let (order, limit, offset) = order_limit(page);
+        let rows = tx.docs(
+            &format!("SELECT data FROM webhook_attempts WHERE {wh} ORDER BY created_at {order}, rowid {order} LIMIT {limit} OFFSET {offset}"),
+            &vals,
+        )?;
+        Ok((rows, total))
+    }
+
+    fn order_limit(page: Page) -> (&'static str, i64, i64) {
+        let order = if page.newest_first { "DESC" } else { "ASC" };
+        let limit = page.limit.clamp(1, 100) as i64;
+        (order, limit, (page.page.max(1) as i64 - 1) * limit)
+    }
+}
+
+/// Records an attempt's outcome: the attempt row; the delivery delivered,
+/// rescheduled with backoff, or failed once the retry window is over; the
+/// endpoint's failure count (and `failing` mark).
+pub fn complete(
+    tx: &mut dyn Tx,
+    c: &Claimed,
+    out: &Outcome,
+    now: i64,
+    jitter: f64,
+) -> ApiResult<()> {
+    let attempt = Attempt {
+        id: crate::ids::uuid(),
+        delivery_id: c.id.clone(),
+        webhook_id: c.webhook_id.clone(),
+        event_id: c.event_id.clone(),
+        event_type: c.event_type.clone(),
+        attempt: c.attempts + 1,
+        created_at: now,
+        status_code: out.status,
+        latency_ms: out.latency_ms,
+        error: out.error.clone(),
+        response_body: out.response.clone(),
+        success: out.ok(),
+    };
+    tx.execute(
+        "INSERT INTO webhook_attempts (id, created_at, webhook_id, delivery_id, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            &attempt.id,
+            now,
+            &c.webhook_id,
+            &c.id,
+            &serde_json::to_string(&attempt)?
+        ],
+    )?;
+    let n = c.attempts + 1;
+    if out.ok() {
+        tx.execute(
+            "UPDATE webhook_deliveries SET state = 'delivered', attempts = ?2, delivered_at = ?3, lease_until = 0, next_attempt_at = 0 WHERE id = ?1",
+            params![&c.id, n, now],
+        )?;
+    } else if now.saturating_sub(c.created_at) >= RETRY_WINDOW_SECS {
+        tx.execute(
+            "UPDATE webhook_deliveries SET state = 'failed', attempts = ?2, lease_until = 0, next_attempt_at = 0 WHERE id = ?1",
+            params![&c.id, n],
+        )?;
+    } else {
+        tx.execute(
+            "UPDATE webhook_deliveries SET attempts = ?2, lease_until = 0, next_attempt_at = ?3 WHERE id = ?1",
+            params![&c.id, n, now.saturating_add(backoff(n, jitter))],
+        )?;
+    }
+    if let Some(mut w) = tx.load::<Webhook>(&c.webhook_id)? {
+        let (failures, failing) = if out.ok() {
+            (0, false)
+        } else {
+            let f = w.consecutive_failures + 1;
+            (f, w.failing || f >= super::FAILING_AFTER)
+        };
+        if (failures, failing) != (w.consecutive_failures, w.failing) {
+            w.consecutive_failures = failures;
+            w.failing = failing;
+            tx.save(&w)?;
+        }
+    }
+    Ok(())
+}
+
+/// Queues a delivery again (`POST .../deliveries/{id}/redeliver`): due at
+/// once, with a fresh retry window. Delivered rows can be redelivered until
+/// they are pruned.
+pub fn redeliver(app: &App, webhook_id: &str, id: &str) -> ApiResult<Delivery> {
+    let now = app.now();
+    app.store.write(|tx| {
+        store::delivery_of(tx, webhook_id, id)?
+            .ok_or_else(|| ApiError::not_found("delivery"))?;
+        tx.execute(
+            "UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?2, lease_until = 0, created_at = ?2, delivered_at = 0 WHERE id = ?1",
+            params![id, now],
+        )?;
+        store::delivery_of(tx, webhook_id, id)?.ok_or_else(|| ApiError::not_found("delivery"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_cap_with_jitter_in_the_upper_half() {
+        assert_eq!(backoff(1, 1.0), 10);
+        assert_eq!(backoff(1, 0.0), 5);
+        assert_eq!(backoff(2, 1.0), 20);
+        assert_eq!(backoff(4, 1.0), 80);
+        assert_eq!(backoff(40, 1.0), MAX_RETRY_SECS);
+        assert_eq!(backoff(40, 0.0), MAX_RETRY_SECS / 2);
+        // Attempts go on for the whole window: at least 24 h of retries
+        // even with the shortest jitter.
+        let (mut t, mut n) = (0, 0);
+        while t < RETRY_WINDOW_SECS {
+            n += 1;
+            t += backoff(n, 0.0);
+        }
+        assert!(n > 20, "{n} attempts");
+    }
+}
