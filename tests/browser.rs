@@ -122,6 +122,12 @@ impl Driver {
 
     /// One WebDriver command; its `value`. Panics on a WebDriver error.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .unwrap_or_else(|e| panic!("webdriver {method} {path}: {e}"))
+    }
+
+    /// One WebDriver command; its `value`, or the error's text.
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = if path == "/session" {
             format!("{}{path}", self.base)
         } else {
@@ -135,13 +141,13 @@ impl Driver {
                 .header("Content-Type", "application/json")
                 .send(body.unwrap_or(json!({})).to_string()),
         };
-        let mut r = r.expect("webdriver request");
+        let mut r = r.map_err(|e| e.to_string())?;
         let text = r.body_mut().read_to_string().unwrap_or_default();
         let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         if r.status().as_u16() >= 300 {
-            panic!("webdriver {method} {path}: {text}");
+            return Err(text);
         }
-        v["value"].clone()
+        Ok(v["value"].clone())
     }
 
     fn go(&self, url: &str) {
@@ -205,11 +211,22 @@ impl Driver {
     fn wait_text(&self, css: &str, want: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            if self.count(css) > 0 {
-                let t = self.text(css);
-                if t.contains(want) {
-                    return t;
-                }
+            // The page may be replaced between the find and the read: retry.
+            let text = self
+                .try_call(
+                    "POST",
+                    "/element",
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .ok()
+                .and_then(|v| v[ELEMENT].as_str().map(str::to_owned))
+                .and_then(|e| {
+                    self.try_call("GET", &format!("/element/{e}/text"), None)
+                        .ok()
+                })
+                .and_then(|t| t.as_str().map(str::to_owned));
+            if let Some(t) = text.filter(|t| t.contains(want)) {
+                return t;
             }
             assert!(
                 Instant::now() < deadline,
