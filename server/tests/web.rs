@@ -439,6 +439,51 @@ fn staff_cli_dashboard_and_portal_over_http() {
     );
     assert_eq!(p.status, 400);
     assert!(p.body.contains("https://"), "{}", p.body);
+    post(
+        "/dashboard/webhooks",
+        &[
+            ("name", "CRM"),
+            ("url", "https://crm.example.com/hook"),
+            ("token", ""),
+            ("events", "license.created license.updated"),
+        ],
+    );
+    let wh = s.admin("GET", "/v3/webhooks", None).body;
+    assert_eq!(
+        wh[0]["events"],
+        json!(["license.created", "license.updated"]),
+        "{wh}"
+    );
+    let wid = wh[0]["id"].as_str().unwrap().to_owned();
+    post(&format!("/dashboard/webhooks/{wid}/pause"), &[]);
+    assert_eq!(
+        s.admin("GET", &format!("/v3/webhooks/{wid}"), None).body["active"],
+        json!(false)
+    );
+    let p = web(&a, &s, "/dashboard/webhooks", &staff, None);
+    assert!(
+        p.body.contains("crm.example.com") && p.body.contains("paused"),
+        "{}",
+        p.body
+    );
+    let p = web(
+        &a,
+        &s,
+        "/dashboard/webhooks",
+        &staff,
+        Some(&[
+            ("csrf", &token),
+            ("name", "x"),
+            ("url", "https://x.example.com"),
+            ("events", "no.such.event"),
+        ]),
+    );
+    assert_eq!(p.status, 400, "{}", p.body);
+    post(&format!("/dashboard/webhooks/{wid}/delete"), &[]);
+    assert_eq!(
+        s.admin("GET", &format!("/v3/webhooks/{wid}"), None).status,
+        404
+    );
     // Carol's license allows up to 2.0: the portal offers 1.2.0, not 9.0.0.
     let r = s.admin(
         "PATCH",

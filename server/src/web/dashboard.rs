@@ -33,6 +33,7 @@ use crate::resources::releases::{self, ReleaseCreate, ReleaseFields, ReleaseRec}
 use crate::resources::trial_policies::{self, TrialPolicy, TrialPolicyFields};
 use crate::resources::trials::{self, TrialActivation};
 use crate::resources::users::{self, User, UserCreate, UserFields};
+use crate::resources::webhooks::{self, Webhook, WebhookFields};
 use crate::resources::{accounts, delete_doc};
 use crate::store::Page;
 
@@ -82,6 +83,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/dashboard/releases/{id}/{action}", post(release_action))
         .route("/dashboard/events", get(events_page))
+        .route(
+            "/dashboard/webhooks",
+            get(webhooks_page).post(webhook_create),
+        )
+        .route("/dashboard/webhooks/{id}/{action}", post(webhook_action))
         .route("/dashboard/tokens", get(tokens_page).post(token_create))
         .route("/dashboard/tokens/{id}/delete", post(token_delete))
 }
@@ -152,6 +158,7 @@ impl StaffSession {
                 ("/dashboard/trials", "Trials"),
                 ("/dashboard/users", "Users"),
                 ("/dashboard/releases", "Releases"),
+                ("/dashboard/webhooks", "Webhooks"),
                 ("/dashboard/events", "Event log"),
                 ("/dashboard/tokens", "Tokens"),
             ],
@@ -1830,4 +1837,136 @@ async fn events_page(
             (events_table(&list))
         },
     ))
+}
+
+// ---- webhooks ----
+
+async fn webhooks_page(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Query(n): Query<Notice>,
+) -> WebResult {
+    let list: Vec<Webhook> = run(&st, |app| {
+        Ok(crate::resources::list_docs::<Webhook>(app, &[], FIRST_100)?.0)
+    })
+    .await?;
+    Ok(s.page(
+        "Webhooks",
+        n.notice.as_deref(),
+        html! {
+            h1 { "Webhooks" }
+            div.table-wrap { table {
+                thead { tr { th { "Name" } th { "URL" } th { "Events" } th { "State" } th {} } }
+                tbody {
+                    @for w in &list {
+                        tr {
+                            td { (w.name) }
+                            td.mono { (w.url) }
+                            td { @for e in &w.events { span.badge { (e) } " " } }
+                            td {
+                                @if !w.active { span.badge { "paused" } }
+                                @else if w.failing { span.badge.bad { "failing" } }
+                                @else { span.badge.good { "active" } }
+                            }
+                            td {
+                                @if s.may(Action::Write) {
+                                    form.inline method="post" action={"/dashboard/webhooks/" (w.id) (if w.active { "/pause" } else { "/resume" })} {
+                                        (s.csrf())
+                                        button type="submit" { @if w.active { "Pause" } @else { "Resume" } }
+                                    }
+                                }
+                                @if s.may(Action::Delete) {
+                                    form.inline method="post" action={"/dashboard/webhooks/" (w.id) "/delete"} {
+                                        (s.csrf())
+                                        button.danger type="submit" { "Delete" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if list.is_empty() { tr { td colspan="5" { "No webhooks." } } }
+                }
+            } }
+            @if s.may(Action::Write) {
+                h2 { "New webhook" }
+                form.stack method="post" action="/dashboard/webhooks" {
+                    (s.csrf())
+                    label { "Name" input type="text" name="name" required; }
+                    label { "URL (https)" input type="url" name="url" required; }
+                    label { "Signing secret (blank: generated)" input type="text" name="token"; }
+                    label { "Events (space-separated)" input type="text" name="events" required value="license.created license.updated"; }
+                    p.muted { "Events: "
+                        @for (_, names) in webhooks::EVENTS { @for e in *names { span.mono { (e) } " " } } }
+                    button type="submit" { "Create webhook" }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct WebhookForm {
+    csrf: String,
+    name: String,
+    url: String,
+    token: String,
+    events: String,
+}
+
+async fn webhook_create(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Form(f): Form<WebhookForm>,
+) -> WebResult {
+    s.allow(&f.csrf, Action::Write)?;
+    run(&st, move |app| {
+        webhooks::create(
+            app,
+            WebhookFields {
+                name: Some(f.name),
+                url: Some(f.url.trim().to_owned()),
+                token: nonempty(&f.token),
+                active: Some(true),
+                events: Some(
+                    f.events
+                        .split([' ', ','])
+                        .filter(|e| !e.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+            },
+        )
+    })
+    .await?;
+    Ok(see_other("/dashboard/webhooks?notice=Webhook+created"))
+}
+
+async fn webhook_action(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    let (needs, active, notice) = match action.as_str() {
+        "pause" => (Action::Write, Some(false), "Webhook+paused"),
+        "resume" => (Action::Write, Some(true), "Webhook+resumed"),
+        "delete" => (Action::Delete, None, "Webhook+deleted"),
+        _ => return Err(ApiError::not_found("dashboard action").into()),
+    };
+    s.allow(&f.csrf, needs)?;
+    run(&st, move |app| match active {
+        Some(active) => webhooks::update(
+            app,
+            &id,
+            WebhookFields {
+                active: Some(active),
+                ..Default::default()
+            },
+        )
+        .map(drop),
+        None => webhooks::delete(app, &id),
+    })
+    .await?;
+    Ok(see_other(&format!("/dashboard/webhooks?notice={notice}")))
 }

@@ -94,8 +94,11 @@ pub const VERSION: &str = "webhooks.version";
 
 /// This process's copy of the active subscriptions and the version it
 /// was read at.
-static SUBSCRIPTIONS: std::sync::Mutex<Option<(String, Vec<(String, Vec<String>)>)>> =
+static SUBSCRIPTIONS: std::sync::Mutex<Option<(String, Subscriptions)>> =
     std::sync::Mutex::new(None);
+
+/// Active webhooks: (webhook id, its events).
+type Subscriptions = Vec<(String, Vec<String>)>;
 
 /// Marks the webhooks changed (call in the changing transaction).
 pub fn bump_version(tx: &mut dyn Tx) -> ApiResult<()> {
