@@ -190,6 +190,11 @@ done
 HOST="$(head -n 1 "$DATA/server.url" | tr -d '[:space:]')"
 [[ "$HOST" == "https://127.0.0.1:$PORT" ]] || fail "the server listens on $HOST, not on port $PORT"
 echo "server: $HOST (pid $SERVER_PID)"
+# The dashboard: a staff account whose password is read from stdin, as an operator would pipe it.
+STAFF_PASSWORD="demo-$(python3 -c 'import secrets; print(secrets.token_hex(8))')"
+printf '%s\n' "$STAFF_PASSWORD" | srv staff create --email admin@demo.example --role admin >/dev/null \
+  || fail "openlex-server staff create"
+echo "dashboard: $HOST/dashboard   (sign in as admin@demo.example / $STAFF_PASSWORD; trust $DATA/ca.pem)"
 
 step "Subscribing a local webhook receiver to license.created (docs/WEBHOOKS.md)"
 # One POST, verified with the documented Python snippet, then the receiver exits (or after 60 s).

@@ -50,6 +50,7 @@ stages() {
   stage install "packaging: scripts/install.sh; examples-c built with pkg-config and CMake, run against openlex-server" stage_install
   stage release "packaging: release archives; the Linux one unpacked on a clean path, an example run from it" stage_release
   stage wheel-musl "packaging: a musl library gets a musllinux wheel" stage_wheel_musl
+  stage browser "dashboard and customer portal in headless Chromium (WebDriver) against openlex-server and the library" stage_browser
 }
 
 built=0
@@ -185,6 +186,14 @@ stage_release() {
 
 stage_wheel_musl() {
   (cd bindings/python && OPENLEX_TEST_PACKAGING=1 python3 -m pytest -p no:cacheprovider -q -rs tests/test_packaging.py -k musl)
+}
+
+stage_browser() {
+  need chromium:chromium chromedriver:chromium-driver
+  need fc-list:fontconfig
+  [ -n "$(fc-list 2>/dev/null)" ] || need_apt fonts-liberation   # text in the screenshots
+  ensure_built
+  cargo test -p openlex --test browser -- --include-ignored
 }
 
 # ---------------------------------------------------------------- running them

@@ -31,6 +31,7 @@ pub mod store;
 pub mod tls;
 pub mod totp;
 pub mod validate;
+pub mod web;
 
 #[cfg(test)]
 mod docs_tests {

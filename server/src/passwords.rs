@@ -1,8 +1,8 @@
-//! Password hashing (PBKDF2-HMAC-SHA256 via ring, salted per user, the
-//! iteration count stored with each hash) and the [`PasswordGate`] every
-//! password check goes through: one attempt counter and lockout policy,
-//! the same work for unknown accounts, and a bounded hashing pool outside
-//! any database lock.
+//! Password hashing (argon2id, memory-hard, salted per password, its
+//! parameters stored with each hash; PBKDF2-HMAC-SHA256 hashes of earlier
+//! versions still verify) and the [`PasswordGate`] every password check
+//! goes through: one attempt counter and lockout policy, the same work for
+//! unknown accounts, and a bounded hashing pool outside any database lock.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
 use openlex_wire::ErrorCode;
 use ring::pbkdf2;
 
@@ -17,12 +19,46 @@ use crate::error::{ApiError, ApiResult};
 use crate::params;
 use crate::store::Store;
 
-/// PBKDF2 iterations for new password hashes (stored with each hash, so it
-/// can be raised later without breaking old hashes).
+/// PBKDF2 iterations of the hashes earlier versions wrote (verified, no
+/// longer written).
 pub const PBKDF2_ITERATIONS: u32 = 100_000;
 
-/// Hashes a password as `pbkdf2-sha256$ITER$SALT_HEX$HASH_HEX`.
+/// Hashes a password with argon2id (19 MiB, 2 passes, 1 lane: the OWASP
+/// baseline) as a PHC string `$argon2id$v=19$m=19456,t=2,p=1$SALT$HASH`.
 pub fn hash_password(password: &str) -> String {
+    let salt = crate::ids::random::<16>();
+    match SaltString::encode_b64(&salt)
+        .map_err(|e| e.to_string())
+        .and_then(|salt| {
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| e.to_string())
+        }) {
+        Ok(h) => h,
+        // Unreachable with a 16-byte salt and the default parameters; an
+        // unusable hash never verifies, so nothing is let in.
+        Err(e) => format!("unusable${e}"),
+    }
+}
+
+/// Verifies a password against a stored hash: argon2 PHC strings, or the
+/// PBKDF2 form `pbkdf2-sha256$ITER$SALT_HEX$HASH_HEX` (both constant-time).
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    if stored.starts_with("$argon2") {
+        return PasswordHash::new(stored)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+    }
+    verify_pbkdf2(password, stored)
+}
+
+/// The PBKDF2 hash form of earlier versions (tests make old records with it).
+pub fn hash_pbkdf2(password: &str) -> String {
     let salt = crate::ids::random::<16>();
     let iters = NonZeroU32::new(PBKDF2_ITERATIONS).unwrap_or(NonZeroU32::MIN);
     let mut out = [0u8; 32];
@@ -41,8 +77,7 @@ pub fn hash_password(password: &str) -> String {
     )
 }
 
-/// Verifies a password against a stored hash (constant-time in ring).
-pub fn verify_password(password: &str, stored: &str) -> bool {
+fn verify_pbkdf2(password: &str, stored: &str) -> bool {
     let parts: Vec<&str> = stored.split('$').collect();
     let [alg, iters, salt, hash] = parts.as_slice() else {
         return false;
@@ -360,9 +395,16 @@ mod tests {
     #[test]
     fn passwords() {
         let h = hash_password("correct horse");
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("x", "garbage"));
+        assert!(!verify_password("x", "$argon2id$garbage"));
+        // hashes written by earlier versions still verify
+        let old = hash_pbkdf2("correct horse");
+        assert!(old.starts_with("pbkdf2-sha256$100000$"));
+        assert!(verify_password("correct horse", &old));
+        assert!(!verify_password("wrong horse", &old));
     }
 
     /// A gate counting in a fresh SQLite database (kept by the TempDir).

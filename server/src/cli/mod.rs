@@ -78,6 +78,29 @@ pub enum Cmd {
     /// Database maintenance.
     #[command(subcommand)]
     Db(DbCmd),
+    /// Manage dashboard staff accounts.
+    #[command(subcommand)]
+    Staff(StaffCmd),
+}
+
+/// `staff ...`.
+#[derive(Debug, Subcommand)]
+pub enum StaffCmd {
+    /// Create a staff account; the password is prompted for (on a
+    /// terminal) or read from the first line of standard input.
+    Create {
+        /// E-mail (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// Role: admin (everything) or support (suspend, extend, free seats).
+        #[arg(long, value_enum)]
+        role: crate::web::staff::Role,
+        /// Require a TOTP code at sign-in; prints the secret once.
+        #[arg(long)]
+        enable_two_factor: bool,
+    },
+    /// List staff accounts.
+    List,
 }
 
 /// `db ...`.

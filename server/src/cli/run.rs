@@ -8,7 +8,9 @@ use clap::Parser;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{ActivationCmd, Cli, Cmd, LicenseCmd, ProductCmd, ReleaseCmd, TokenCmd, UserCmd};
+use super::{
+    ActivationCmd, Cli, Cmd, LicenseCmd, ProductCmd, ReleaseCmd, StaffCmd, TokenCmd, UserCmd,
+};
 use crate::app::{cli_error, App};
 use crate::config::{DataDir, Database};
 use crate::error::ApiResult;
@@ -103,6 +105,7 @@ fn manage(app: &App, cmd: Cmd) -> CliResult {
         Cmd::Product(p) => product(app, p),
         Cmd::License(l) => license(app, l),
         Cmd::Activation(a) => activation(app, a),
+        Cmd::Staff(c) => staff(app, c),
         Cmd::Token(TokenCmd::Create { create, json }) => {
             let v = api(access_tokens::create(app, &create, &["*".to_owned()]))?;
             print(&v, json, |v| s(v, "token"));
@@ -391,4 +394,119 @@ fn read_request(path: &Path) -> Result<String, String> {
 /// Writes an offline response file.
 fn write_response(path: &Path, body: &str) -> Result<(), String> {
     std::fs::write(path, body).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `staff create` / `staff list`.
+fn staff(app: &App, c: StaffCmd) -> CliResult {
+    use crate::web::staff::{self, StaffCreate};
+    match c {
+        StaffCmd::Create {
+            email,
+            role,
+            enable_two_factor,
+        } => {
+            let password = read_password()?;
+            let (s, secret) = api(staff::create(
+                app,
+                StaffCreate {
+                    email,
+                    role,
+                    password,
+                    two_factor: enable_two_factor,
+                },
+            ))?;
+            println!(
+                "created staff {} ({}) id {}",
+                s.email,
+                s.role.as_str(),
+                s.id
+            );
+            if let Some(secret) = secret {
+                println!("two-factor secret (add to an authenticator app; shown once): {secret}");
+            }
+            println!("sign in at /dashboard of the server's URL");
+            Ok(())
+        }
+        StaffCmd::List => {
+            for s in api(staff::list(app))? {
+                let tfa = if s.two_factor_secret.is_empty() {
+                    ""
+                } else {
+                    " 2fa"
+                };
+                println!("{} {} {}{tfa}", s.id, s.email, s.role.as_str());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The new password: prompted twice without echo on a terminal, else the
+/// first line of standard input.
+fn read_password() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    let read_line = || -> Result<String, String> {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("could not read the password: {e}"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    };
+    if !stdin.is_terminal() {
+        return read_line();
+    }
+    let _echo = EchoOff::new();
+    eprint!("password: ");
+    let _ = std::io::stderr().flush();
+    let first = read_line()?;
+    eprint!("\nrepeat password: ");
+    let _ = std::io::stderr().flush();
+    let second = read_line()?;
+    eprintln!();
+    if first != second {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
+}
+
+/// Terminal echo off while alive (Linux; elsewhere the prompt echoes).
+struct EchoOff {
+    #[cfg(target_os = "linux")]
+    saved: Option<libc::termios>,
+}
+
+impl EchoOff {
+    fn new() -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: tcgetattr/tcsetattr on stdin with a zeroed termios
+            // that tcgetattr fills; restored on drop.
+            unsafe {
+                let mut t: libc::termios = std::mem::zeroed();
+                if libc::tcgetattr(0, &mut t) != 0 {
+                    return EchoOff { saved: None };
+                }
+                let saved = t;
+                t.c_lflag &= !libc::ECHO;
+                libc::tcsetattr(0, libc::TCSANOW, &t);
+                EchoOff { saved: Some(saved) }
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        EchoOff {}
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some(t) = self.saved {
+            // SAFETY: restores the attributes read in `new`.
+            unsafe {
+                libc::tcsetattr(0, libc::TCSANOW, &t);
+            }
+        }
+    }
 }

@@ -271,6 +271,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v3/status", get(status))
         .route("/v3/test/clock", post(test_clock))
         .merge(crate::resources::routes())
+        .merge(crate::web::routes())
         .route_layer(axum::middleware::from_fn(note_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

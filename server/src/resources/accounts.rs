@@ -73,9 +73,38 @@ pub mod store {
 /// cost and lock the same as known ones, and the hash runs on the password
 /// threads, outside any unit of work. Returns a session token.
 pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResult<String> {
-    validate::len_in("email", &req.email, 1, 256)?;
-    validate::len_in("password", &req.password, 8, 256)?;
-    let email = req.email.to_lowercase();
+    let user = authenticate(
+        app,
+        &req.email,
+        &req.password,
+        req.two_factor_code.as_deref(),
+        source,
+    )
+    .await?;
+    let now = app.now();
+    let token = crate::ids::secret_token("olu_");
+    let hash = crate::ids::token_hash(&token);
+    app.run(move |app| {
+        app.store
+            .write(|tx| store::put_session(tx, &hash, &user.id, now + SESSION_SECONDS))
+    })
+    .await?;
+    Ok(token)
+}
+
+/// The user whose e-mail and password (and TOTP code, when the user has a
+/// secret) these are, checked through the password gate (the client login
+/// and the customer portal's sign-in).
+pub async fn authenticate(
+    app: &Arc<App>,
+    email: &str,
+    password: &str,
+    two_factor_code: Option<&str>,
+    source: IpAddr,
+) -> ApiResult<User> {
+    validate::len_in("email", email, 1, 256)?;
+    validate::len_in("password", password, 8, 256)?;
+    let email = email.to_lowercase();
     let invalid = || ApiError::new(ErrorCode::AuthenticationFailed, "invalid email or password");
     let now = app.now();
     app.passwords.ensure_unlocked(&email, source, now).await?;
@@ -86,36 +115,49 @@ pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResu
     };
     let stored = user.as_ref().map(|u| u.password_hash.as_str());
     app.passwords
-        .check(&email, source, &req.password, stored, now, invalid)
+        .check(&email, source, password, stored, now, invalid)
         .await?;
     let user = user.ok_or_else(invalid)?;
-    if !user.two_factor_secret.is_empty() {
-        match req.two_factor_code.as_deref().filter(|c| !c.is_empty()) {
-            None => {
-                return Err(ApiError::new(
-                    ErrorCode::TwoFactorCodeMissing,
-                    "two-factor authentication code required",
-                ))
-            }
-            Some(code) if !crate::totp::verify(&user.two_factor_secret, code, now) => {
-                let e = ApiError::new(
-                    ErrorCode::TwoFactorCodeInvalid,
-                    "invalid two-factor authentication code",
-                );
-                return Err(app.passwords.failed(&email, source, now, e).await);
-            }
-            Some(_) => {}
-        }
-    }
-    app.passwords.succeeded(&email, source).await?;
-    let token = crate::ids::secret_token("olu_");
-    let hash = crate::ids::token_hash(&token);
-    app.run(move |app| {
-        app.store
-            .write(|tx| store::put_session(tx, &hash, &user.id, now + SESSION_SECONDS))
-    })
+    second_factor(
+        app,
+        &email,
+        source,
+        &user.two_factor_secret,
+        two_factor_code,
+    )
     .await?;
-    Ok(token)
+    app.passwords.succeeded(&email, source).await?;
+    Ok(user)
+}
+
+/// The TOTP step after a right password: nothing to do without a secret;
+/// else a missing code is `TWO_FACTOR_CODE_MISSING` and a wrong one
+/// `TWO_FACTOR_CODE_INVALID`, counted by the gate like a wrong password.
+pub async fn second_factor(
+    app: &App,
+    account: &str,
+    source: IpAddr,
+    secret: &str,
+    code: Option<&str>,
+) -> ApiResult<()> {
+    if secret.is_empty() {
+        return Ok(());
+    }
+    let now = app.now();
+    match code.filter(|c| !c.is_empty()) {
+        None => Err(ApiError::new(
+            ErrorCode::TwoFactorCodeMissing,
+            "two-factor authentication code required",
+        )),
+        Some(code) if !crate::totp::verify(secret, code, now) => {
+            let e = ApiError::new(
+                ErrorCode::TwoFactorCodeInvalid,
+                "invalid two-factor authentication code",
+            );
+            Err(app.passwords.failed(account, source, now, e).await)
+        }
+        Some(_) => Ok(()),
+    }
 }
 
 /// The user whose unexpired session `bearer` is (401 USER_NOT_AUTHENTICATED

@@ -103,6 +103,13 @@ pub enum Actor {
         /// E-mail.
         email: String,
     },
+    /// A staff member signed in to the dashboard.
+    Staff {
+        /// Staff account id.
+        id: String,
+        /// E-mail.
+        email: String,
+    },
     /// The CLI, which opens the database itself.
     Cli,
     /// The server itself (the expiry scheduler).
@@ -342,6 +349,7 @@ pub fn record(tx: &mut dyn Tx, ev: &EventRecord<'_>) -> ApiResult<EventLog> {
             email.clone(),
             Some(EventUser { id, email }),
         ),
+        Actor::Staff { id, email } => ("staff", id, email, None),
         Actor::Cli => ("cli", String::new(), String::new(), None),
         Actor::System => ("system", String::new(), String::new(), None),
     };

@@ -37,7 +37,8 @@ pub struct User {
     pub company: String,
     /// User metadata (`umd`).
     pub metadata: Vec<Metadata>,
-    /// PBKDF2 password hash (never returned by the API).
+    /// Password hash (argon2id, or PBKDF2 from earlier versions; never
+    /// returned by the API).
     pub password_hash: String,
     /// Base32 TOTP secret; empty = no two-factor (never returned).
     pub two_factor_secret: String,

@@ -216,6 +216,29 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("last_failure", Int),
         ],
     ),
+    (
+        "staff",
+        &[
+            ("id", Text),
+            ("created_at", Int),
+            ("email", Text),
+            ("data", Text),
+        ],
+    ),
+    (
+        "web_sessions",
+        &[
+            ("token_hash", Text),
+            ("kind", Text),
+            ("subject_id", Text),
+            ("csrf", Text),
+            ("expires_at", Int),
+        ],
+    ),
+    (
+        "password_resets",
+        &[("token_hash", Text), ("user_id", Text), ("expires_at", Int)],
+    ),
 ];
 
 /// One column value read from the source.

@@ -151,4 +151,17 @@ CREATE UNIQUE INDEX webhook_events_rowid ON webhook_events(rowid);
 CREATE UNIQUE INDEX webhook_attempts_rowid ON webhook_attempts(rowid);
 "#,
     ),
+    (
+        8,
+        // The dashboard and portal (SQLite's version 8).
+        r#"
+CREATE TABLE staff (rowid BIGINT GENERATED ALWAYS AS IDENTITY, id TEXT PRIMARY KEY,
+    created_at BIGINT NOT NULL, email TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE UNIQUE INDEX staff_rowid ON staff(rowid);
+CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_id TEXT NOT NULL,
+    csrf TEXT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE INDEX web_sessions_subject ON web_sessions(subject_id);
+CREATE TABLE password_resets (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
+"#,
+    ),
 ];

@@ -1,0 +1,161 @@
+//! Browser sessions of staff and portal users, stored in the database (so a
+//! sign-out or a restart on any node ends them alike), each with its CSRF
+//! token; and the one-time password-reset links of portal users.
+//!
+//! The cookie carries a random secret; only its SHA-256 is stored.
+
+use crate::app::App;
+use crate::error::ApiResult;
+use crate::params;
+use crate::store::Tx;
+
+/// How long a browser session lasts (seconds).
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+/// How long a password-reset link stays valid (seconds).
+pub const RESET_SECONDS: i64 = 24 * 3600;
+
+/// Who a session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A staff account (dashboard).
+    Staff,
+    /// A license user (customer portal).
+    Portal,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Staff => "staff",
+            Kind::Portal => "portal",
+        }
+    }
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The SHA-256 of the cookie's secret.
+    pub token_hash: String,
+    /// The staff or user id.
+    pub subject_id: String,
+    /// The CSRF token every form of the session carries.
+    pub csrf: String,
+}
+
+/// Starts a session for `subject_id`; returns the cookie secret and the
+/// session. Expired sessions are dropped on the way.
+pub fn start(app: &App, kind: Kind, subject_id: &str) -> ApiResult<(String, Session)> {
+    let now = app.now();
+    let secret = crate::ids::secret_token("ols_");
+    let s = Session {
+        token_hash: crate::ids::token_hash(&secret),
+        subject_id: subject_id.to_owned(),
+        csrf: hex::encode(crate::ids::random::<24>()),
+    };
+    app.store.write(|tx| {
+        tx.execute(
+            "DELETE FROM web_sessions WHERE expires_at <= ?1",
+            params![now],
+        )?;
+        tx.execute(
+            "INSERT INTO web_sessions (token_hash, kind, subject_id, csrf, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                &s.token_hash,
+                kind.as_str(),
+                &s.subject_id,
+                &s.csrf,
+                now + SESSION_SECONDS
+            ],
+        )?;
+        Ok(())
+    })?;
+    Ok((secret, s))
+}
+
+/// The live session of `kind` whose cookie secret is `secret`.
+pub fn find(app: &App, kind: Kind, secret: &str) -> ApiResult<Option<Session>> {
+    let now = app.now();
+    let hash = crate::ids::token_hash(secret);
+    app.store.read(|tx| {
+        tx.query_opt(
+            "SELECT subject_id, csrf FROM web_sessions WHERE token_hash = ?1 AND kind = ?2 AND expires_at > ?3",
+            params![&hash, kind.as_str(), now],
+            |r| {
+                Ok(Session {
+                    token_hash: hash.clone(),
+                    subject_id: r.str(0)?.to_owned(),
+                    csrf: r.str(1)?.to_owned(),
+                })
+            },
+        )
+    })
+}
+
+/// Ends a session (sign-out).
+pub fn end(app: &App, token_hash: &str) -> ApiResult<()> {
+    app.store.write(|tx| {
+        tx.execute(
+            "DELETE FROM web_sessions WHERE token_hash = ?1",
+            params![token_hash],
+        )?;
+        Ok(())
+    })
+}
+
+/// Ends every session of `subject_id` (a password reset signs out
+/// everywhere).
+pub fn end_all(tx: &mut dyn Tx, subject_id: &str) -> ApiResult<()> {
+    tx.execute(
+        "DELETE FROM web_sessions WHERE subject_id = ?1",
+        params![subject_id],
+    )?;
+    Ok(())
+}
+
+/// Issues a password-reset link secret for the user (replacing earlier
+/// ones); shown once to the administrator who issued it.
+pub fn issue_reset(app: &App, user_id: &str) -> ApiResult<String> {
+    let now = app.now();
+    let secret = crate::ids::secret_token("olr_");
+    let hash = crate::ids::token_hash(&secret);
+    app.store.write(|tx| {
+        tx.execute(
+            "DELETE FROM password_resets WHERE user_id = ?1 OR expires_at <= ?2",
+            params![user_id, now],
+        )?;
+        tx.execute(
+            "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+            params![&hash, user_id, now + RESET_SECONDS],
+        )?;
+        Ok(())
+    })?;
+    Ok(secret)
+}
+
+/// The user a live reset link belongs to.
+pub fn reset_user(app: &App, secret: &str) -> ApiResult<Option<String>> {
+    let now = app.now();
+    let hash = crate::ids::token_hash(secret);
+    app.store.read(|tx| {
+        tx.query_opt(
+            "SELECT user_id FROM password_resets WHERE token_hash = ?1 AND expires_at > ?2",
+            params![&hash, now],
+            |r| Ok(r.str(0)?.to_owned()),
+        )
+    })
+}
+
+/// Uses up a reset link: deletes it and ends the user's sessions; false
+/// when it was already used or expired (two tabs racing).
+pub fn consume_reset(tx: &mut dyn Tx, secret: &str, user_id: &str, now: i64) -> ApiResult<bool> {
+    let hash = crate::ids::token_hash(secret);
+    let n = tx.execute(
+        "DELETE FROM password_resets WHERE token_hash = ?1 AND user_id = ?2 AND expires_at > ?3",
+        params![&hash, user_id, now],
+    )?;
+    if n == 1 {
+        end_all(tx, user_id)?;
+    }
+    Ok(n == 1)
+}
