@@ -402,9 +402,31 @@ fn set_password(tx: &mut dyn Tx, u: &mut User, hash: String, now: i64) -> ApiRes
         "DELETE FROM user_sessions WHERE user_id = ?1",
         params![&u.id],
     )?;
+    // The customer portal's browser sessions (web::sessions) end too.
+    tx.execute(
+        "DELETE FROM web_sessions WHERE subject_id = ?1",
+        params![&u.id],
+    )?;
     // The audit trail records the password change (the DTO shows none).
     let v = view(u, None);
     event_logs::changed(tx, Resource::User, &u.id, "updated", now, &v, &v)
+}
+
+/// Whether `presented` (a token's hash) is `u`'s pending, unexpired reset
+/// token.
+fn reset_token_matches(u: &User, presented: &str, now: i64) -> bool {
+    !u.reset_token_hash.is_empty()
+        && u.reset_token_hash == presented
+        && u.reset_token_expires_at > now
+}
+
+/// Whether `token` is a live reset token of user `id` (the customer
+/// portal asks before it shows its new-password form).
+pub fn reset_token_live(app: &App, id: &str, token: &str) -> ApiResult<bool> {
+    let presented = crate::ids::token_hash(token);
+    let now = app.now();
+    let user = app.store.read(|tx| tx.load::<User>(id))?;
+    Ok(user.is_some_and(|u| reset_token_matches(&u, &presented, now)))
 }
 
 /// Sets a new password with a reset token (no bearer: the token is the
@@ -417,10 +439,7 @@ pub fn reset_password(app: &App, id: &str, req: &PasswordReset) -> ApiResult<()>
     let presented = crate::ids::token_hash(&req.token);
     let invalid = || ApiError::validation("invalid or expired password reset token");
     let stored = app.store.read(|tx| load_or_404::<User>(tx, id, "user"))?;
-    if stored.reset_token_hash.is_empty()
-        || stored.reset_token_hash != presented
-        || stored.reset_token_expires_at <= now
-    {
+    if !reset_token_matches(&stored, &presented, now) {
         return Err(invalid());
     }
     // Hashed before the unit of work: password hashing never holds the database.
@@ -428,7 +447,7 @@ pub fn reset_password(app: &App, id: &str, req: &PasswordReset) -> ApiResult<()>
     let email = app.store.write(|tx| {
         let mut u: User = load_or_404(tx, id, "user")?;
         // Checked again under the row lock: the token works once.
-        if u.reset_token_hash != presented || u.reset_token_expires_at <= now {
+        if !reset_token_matches(&u, &presented, now) {
             return Err(invalid());
         }
         set_password(tx, &mut u, hash.clone(), now)?;

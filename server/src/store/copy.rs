@@ -235,10 +235,6 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("expires_at", Int),
         ],
     ),
-    (
-        "password_resets",
-        &[("token_hash", Text), ("user_id", Text), ("expires_at", Int)],
-    ),
 ];
 
 /// One column value read from the source.

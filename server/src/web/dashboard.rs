@@ -104,19 +104,9 @@ impl FromRequestParts<AppState> for StaffSession {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
-        let secret = cookie(&parts.headers, COOKIE)
-            .ok_or(WebError::SignIn(SIGN_IN))?
-            .to_owned();
-        let found = st
-            .app
-            .run(move |app| {
-                let Some(session) = sessions::find(app, Kind::Staff, &secret)? else {
-                    return Ok(None);
-                };
-                let staff = app.store.read(|tx| tx.load::<Staff>(&session.subject_id))?;
-                Ok(staff.map(|staff| StaffSession { staff, session }))
-            })
-            .await?;
+        let found = sessions::signed_in::<Staff>(&st.app, &parts.headers, COOKIE, Kind::Staff)
+            .await?
+            .map(|(staff, session)| StaffSession { staff, session });
         let found = found.ok_or(WebError::SignIn(SIGN_IN))?;
         // Every change this request makes is logged as this staff member's.
         if let Some(acting) = event_logs::request_context() {
@@ -1464,7 +1454,7 @@ async fn user_action(
             let uid = id.clone();
             let (u, secret) = run(&st, move |app| {
                 let u: User = crate::resources::get_doc(app, &uid, "user")?;
-                let secret = sessions::issue_reset(app, &u.id)?;
+                let secret = users::reset_token(app, &u.id)?.reset_password_token;
                 Ok((u, secret))
             })
             .await?;
@@ -1480,14 +1470,14 @@ async fn user_action(
                 ),
                 url => url.to_owned(),
             };
-            let link = format!("{base}/portal/reset/{secret}");
+            let link = format!("{base}/portal/reset/{}/{secret}", u.id);
             Ok(s.page(
                 "Reset link",
                 None,
                 html! {
                     h1 { "Password-reset link for " (u.email) }
                     p { "Send this link to the user. It works once, for "
-                        (sessions::RESET_SECONDS / 3600) " hours, and is not shown again." }
+                        (users::RESET_TOKEN_SECONDS / 3600) " hours, and is not shown again." }
                     p { input.mono type="text" readonly value=(link) aria-label="Reset link"; }
                     p { a href=(format!("/dashboard/users/{id}")) { "Back to the user" } }
                 },

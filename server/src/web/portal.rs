@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use maud::{html, Markup};
-use openlex_wire::version;
+use openlex_wire::{version, ErrorCode};
 use serde::Deserialize;
 
 use super::sessions::{self, Kind, Session};
@@ -30,7 +30,7 @@ use crate::resources::event_logs::{self, Actor, Resource};
 use crate::resources::licenses::{self, License};
 use crate::resources::products::Product;
 use crate::resources::releases::ReleaseRec;
-use crate::resources::users::{self, User, UserFields, UserUpdate};
+use crate::resources::users::{self, User};
 use crate::resources::{accounts, delete_doc};
 
 /// The portal session cookie.
@@ -44,7 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route(SIGN_IN, get(sign_in_page).post(sign_in))
         .route("/portal/sign-out", post(sign_out))
         .route("/portal/devices/{id}/deactivate", post(deactivate))
-        .route("/portal/reset/{token}", get(reset_page).post(reset))
+        .route(
+            "/portal/reset/{user_id}/{token}",
+            get(reset_page).post(reset),
+        )
 }
 
 /// A signed-in license user and their session.
@@ -59,19 +62,9 @@ impl FromRequestParts<AppState> for PortalSession {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
-        let secret = cookie(&parts.headers, COOKIE)
-            .ok_or(WebError::SignIn(SIGN_IN))?
-            .to_owned();
-        let found = st
-            .app
-            .run(move |app| {
-                let Some(session) = sessions::find(app, Kind::Portal, &secret)? else {
-                    return Ok(None);
-                };
-                let user = app.store.read(|tx| tx.load::<User>(&session.subject_id))?;
-                Ok(user.map(|user| PortalSession { user, session }))
-            })
-            .await?;
+        let found = sessions::signed_in::<User>(&st.app, &parts.headers, COOKIE, Kind::Portal)
+            .await?
+            .map(|(user, session)| PortalSession { user, session });
         let found = found.ok_or(WebError::SignIn(SIGN_IN))?;
         // Every change this request makes is logged as this user's.
         if let Some(acting) = event_logs::request_context() {
@@ -351,7 +344,7 @@ struct ResetForm {
     confirm: String,
 }
 
-fn reset_markup(token: &str, csrf: &str, error: Option<&str>) -> Markup {
+fn reset_markup(user_id: &str, token: &str, csrf: &str, error: Option<&str>) -> Markup {
     layout(
         "Set a new password",
         None,
@@ -359,7 +352,7 @@ fn reset_markup(token: &str, csrf: &str, error: Option<&str>) -> Markup {
             section.signin {
                 h1 { "Set a new password" }
                 @if let Some(e) = error { p.error role="alert" { (e) } }
-                form method="post" action={"/portal/reset/" (token)} {
+                form method="post" action={"/portal/reset/" (user_id) "/" (token)} {
                     (csrf_field(csrf))
                     label { "New password (8 or more characters)" input type="password" name="password" required minlength="8" autocomplete="new-password"; }
                     label { "Repeat it" input type="password" name="confirm" required minlength="8" autocomplete="new-password"; }
@@ -380,20 +373,19 @@ fn dead_link() -> WebError {
 async fn reset_page(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    Path((user_id, token)): Path<(String, String)>,
 ) -> WebResult {
-    let t = token.clone();
-    if st
+    let (u, t) = (user_id.clone(), token.clone());
+    if !st
         .app
-        .run(move |app| sessions::reset_user(app, &t))
+        .run(move |app| users::reset_token_live(app, &u, &t))
         .await?
-        .is_none()
     {
         return Err(dead_link());
     }
     let (csrf, set) = pre_csrf(&headers);
     Ok(html_page(
-        reset_markup(&token, &csrf, None),
+        reset_markup(&user_id, &token, &csrf, None),
         set.into_iter().collect(),
     ))
 }
@@ -401,7 +393,7 @@ async fn reset_page(
 async fn reset(
     State(st): State<AppState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    Path((user_id, token)): Path<(String, String)>,
     Form(f): Form<ResetForm>,
 ) -> WebResult {
     check_csrf(cookie(&headers, PRE_CSRF).unwrap_or(""), &f.csrf)?;
@@ -413,39 +405,27 @@ async fn reset(
         None
     };
     if let Some(p) = problem {
-        let mut r = html_page(reset_markup(&token, &f.csrf, Some(p)), vec![]);
+        let mut r = html_page(reset_markup(&user_id, &token, &f.csrf, Some(p)), vec![]);
         *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
         return Ok(r);
     }
-    let done = st
+    let req = users::PasswordReset {
+        new_password: f.password,
+        token,
+    };
+    // The users resource's reset: one use, ends every session of the
+    // user, clears its password lockouts. A used, expired or foreign
+    // token is the same dead link to the user.
+    match st
         .app
-        .run(move |app| {
-            let Some(uid) = sessions::reset_user(app, &token)? else {
-                return Ok(false);
-            };
-            let now = app.now();
-            if !app
-                .store
-                .write(|tx| sessions::consume_reset(tx, &token, &uid, now))?
-            {
-                return Ok(false);
-            }
-            users::update(
-                app,
-                &uid,
-                UserUpdate {
-                    fields: UserFields {
-                        password: Some(f.password.clone()),
-                        ..Default::default()
-                    },
-                    unlock: Some(true),
-                },
-            )?;
-            Ok(true)
-        })
-        .await?;
-    if !done {
-        return Err(dead_link());
+        .run(move |app| users::reset_password(app, &user_id, &req))
+        .await
+    {
+        Ok(()) => {}
+        Err(e) if matches!(e.code, ErrorCode::ValidationFailed | ErrorCode::NotFound) => {
+            return Err(dead_link())
+        }
+        Err(e) => return Err(e.into()),
     }
     Ok(see_other(
         "/portal/sign-in?notice=Password+set%3B+sign+in+with+it",

@@ -1,18 +1,17 @@
 //! Browser sessions of staff and portal users, stored in the database (so a
 //! sign-out or a restart on any node ends them alike), each with its CSRF
-//! token; and the one-time password-reset links of portal users.
+//! token. (Portal users' password-reset links are the users resource's
+//! reset tokens: `resources::users::reset_token`.)
 //!
 //! The cookie carries a random secret; only its SHA-256 is stored.
 
 use crate::app::App;
 use crate::error::ApiResult;
 use crate::params;
-use crate::store::Tx;
+use crate::store::{Doc, Tx};
 
 /// How long a browser session lasts (seconds).
 pub const SESSION_SECONDS: i64 = 12 * 3600;
-/// How long a password-reset link stays valid (seconds).
-pub const RESET_SECONDS: i64 = 24 * 3600;
 
 /// Who a session belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,49 +112,24 @@ pub fn end_all(tx: &mut dyn Tx, subject_id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Issues a password-reset link secret for the user (replacing earlier
-/// ones); shown once to the administrator who issued it.
-pub fn issue_reset(app: &App, user_id: &str) -> ApiResult<String> {
-    let now = app.now();
-    let secret = crate::ids::secret_token("olr_");
-    let hash = crate::ids::token_hash(&secret);
-    app.store.write(|tx| {
-        tx.execute(
-            "DELETE FROM password_resets WHERE user_id = ?1 OR expires_at <= ?2",
-            params![user_id, now],
-        )?;
-        tx.execute(
-            "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![&hash, user_id, now + RESET_SECONDS],
-        )?;
-        Ok(())
-    })?;
-    Ok(secret)
-}
-
-/// The user a live reset link belongs to.
-pub fn reset_user(app: &App, secret: &str) -> ApiResult<Option<String>> {
-    let now = app.now();
-    let hash = crate::ids::token_hash(secret);
-    app.store.read(|tx| {
-        tx.query_opt(
-            "SELECT user_id FROM password_resets WHERE token_hash = ?1 AND expires_at > ?2",
-            params![&hash, now],
-            |r| Ok(r.str(0)?.to_owned()),
-        )
+/// The record (a staff member or a portal user) whose `kind` session the
+/// request's `cookie_name` cookie holds, with that session; `None` without
+/// the cookie, or when the session or its record is gone.
+pub async fn signed_in<T: Doc + Send + 'static>(
+    app: &std::sync::Arc<App>,
+    headers: &axum::http::HeaderMap,
+    cookie_name: &str,
+    kind: Kind,
+) -> ApiResult<Option<(T, Session)>> {
+    let Some(secret) = super::cookie(headers, cookie_name).map(str::to_owned) else {
+        return Ok(None);
+    };
+    app.run(move |app| {
+        let Some(session) = find(app, kind, &secret)? else {
+            return Ok(None);
+        };
+        let record = app.store.read(|tx| tx.load::<T>(&session.subject_id))?;
+        Ok(record.map(|r| (r, session)))
     })
-}
-
-/// Uses up a reset link: deletes it and ends the user's sessions; false
-/// when it was already used or expired (two tabs racing).
-pub fn consume_reset(tx: &mut dyn Tx, secret: &str, user_id: &str, now: i64) -> ApiResult<bool> {
-    let hash = crate::ids::token_hash(secret);
-    let n = tx.execute(
-        "DELETE FROM password_resets WHERE token_hash = ?1 AND user_id = ?2 AND expires_at > ?3",
-        params![&hash, user_id, now],
-    )?;
-    if n == 1 {
-        end_all(tx, user_id)?;
-    }
-    Ok(n == 1)
+    .await
 }

@@ -161,7 +161,6 @@ CREATE UNIQUE INDEX staff_rowid ON staff(rowid);
 CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_id TEXT NOT NULL,
     csrf TEXT NOT NULL, expires_at BIGINT NOT NULL);
 CREATE INDEX web_sessions_subject ON web_sessions(subject_id);
-CREATE TABLE password_resets (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
 "#,
     ),
 ];

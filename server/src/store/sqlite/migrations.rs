@@ -142,14 +142,12 @@ CREATE INDEX password_attempts_stale ON password_attempts(last_failure);
     (
         8,
         // The dashboard and portal (web/): staff accounts, browser sessions
-        // of staff and portal users (with their CSRF token), and the
-        // password-reset links an administrator issues to portal users.
+        // of staff and portal users (with their CSRF token).
         r#"
 CREATE TABLE staff (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, email TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
 CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_id TEXT NOT NULL,
     csrf TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE INDEX web_sessions_subject ON web_sessions(subject_id);
-CREATE TABLE password_resets (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
 "#,
     ),
 ];
