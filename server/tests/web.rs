@@ -610,3 +610,45 @@ fn staff_two_factor_sign_in() {
     assert_eq!(web(&a, &s, "/dashboard/tokens", &staff, None).status, 403);
     assert_eq!(web(&a, &s, "/dashboard", &staff, None).status, 200);
 }
+
+/// Signs in a new staff member of `role`; their session cookie pair.
+fn staff_session(a: &ureq::Agent, s: &Server, email: &str, role: &str) -> String {
+    let (ok, out) = staff_create(
+        s,
+        &["--email", email, "--role", role],
+        "long enough password",
+    );
+    assert!(ok, "{out}");
+    let p = sign_in(a, s, "dashboard", email, "long enough password");
+    assert_eq!(p.status, 303, "{}", p.body);
+    cookie_pair(&p, "olx_staff")
+}
+
+#[test]
+fn license_activation_log_and_edit_forms() {
+    let s = Server::start();
+    let a = agent(&s);
+    let admin = staff_session(&a, &s, "boss@example.com", "admin");
+    let support = staff_session(&a, &s, "ops@example.com", "support");
+
+    // One seat: the first device activates, the second is refused.
+    let product = s.product(1, json!({}));
+    let pid = product["id"].as_str().unwrap();
+    let lic = s.license(pid, json!({"allowedActivations": 1}));
+    let (lid, key) = (lic["id"].as_str().unwrap(), lic["key"].as_str().unwrap());
+    let r = s.activate(&activation_body(pid, key, &fingerprint("first-pc", 0)));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.activate(&activation_body(pid, key, &fingerprint("second-pc", 0)));
+    assert_eq!(r.code(), "ACTIVATION_LIMIT_REACHED");
+
+    // Both roles read the log: the success and the refusal with its code.
+    for who in [&admin, &support] {
+        let p = web(&a, &s, &format!("/dashboard/licenses/{lid}"), who, None);
+        assert_eq!(p.status, 200, "{}", p.body);
+        let log = &p.body[p.body.find("Activation log").expect("log section")..];
+        let log = &log[..log.find("</table>").unwrap()];
+        assert!(log.contains("ACTIVATION_LIMIT_REACHED"), "{log}");
+        assert!(log.contains(">OK<"), "{log}");
+        assert_eq!(log.matches("<tr>").count(), 3, "header and two rows: {log}");
+    }
+}

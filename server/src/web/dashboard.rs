@@ -24,6 +24,7 @@ use crate::http::forwarded::ClientAddr;
 use crate::http::AppState;
 use crate::params;
 use crate::resources::access_tokens::{self, AdminToken, TokenCreate};
+use crate::resources::activation_logs::{self, ActivationLog, LogFilter};
 use crate::resources::activations::Activation;
 use crate::resources::event_logs::{self, Actor, EventLog, EventLogFilter, Resource};
 use crate::resources::license_policies::{self, LicensePolicy, LicensePolicyFields};
@@ -555,6 +556,7 @@ async fn license_create(
 
 struct LicenseDetail {
     events: Vec<EventLog>,
+    attempts: Vec<ActivationLog>,
     view: LicenseView,
     product: Option<Product>,
     user: Option<User>,
@@ -583,9 +585,23 @@ async fn license_page(
             },
         )?
         .0;
+        let attempts = activation_logs::list(
+            app,
+            &LogFilter {
+                license_id: Some(id.clone()),
+                ..Default::default()
+            },
+            Page {
+                page: 1,
+                limit: 50,
+                newest_first: true,
+            },
+        )?
+        .0;
         app.store.read(|tx| {
             let l = &view.license;
             Ok(LicenseDetail {
+                attempts: attempts.clone(),
                 product: tx.load::<Product>(&l.product_id)?,
                 user: match l.user_id.as_str() {
                     "" => None,
@@ -665,6 +681,25 @@ async fn license_page(
                         }
                     }
                     @if d.devices.is_empty() { tr { td colspan="7" { "No devices." } } }
+                }
+            } }
+            h2 { "Activation log" }
+            p.muted { "The newest 50 activations, syncs and deactivations, refused ones with their error code." }
+            div.table-wrap { table {
+                thead { tr { th { "Time" } th { "Action" } th { "Result" } th { "OS" } th { "App version" } th { "VM" } th { "IP" } } }
+                tbody {
+                    @for g in &d.attempts {
+                        tr {
+                            td { (when(g.created_at)) }
+                            td { (g.action) }
+                            td { @if let Some(code) = &g.error_code { span.badge.bad.mono { (code) } } @else { span.badge.good { "OK" } } }
+                            td { (g.os.as_deref().unwrap_or("")) " " (g.os_version) }
+                            td { (g.app_version) }
+                            td { @if g.vm_name.is_empty() { "no VM" } @else { (g.vm_name) } @if g.container { " · container" } }
+                            td.mono { (g.location.ip_address) }
+                        }
+                    }
+                    @if d.attempts.is_empty() { tr { td colspan="7" { "No attempts logged." } } }
                 }
             } }
             h2 { "Events" }
