@@ -509,6 +509,12 @@ fn dashboard_and_portal_in_a_browser() {
     b.go(&license_url);
     assert_eq!(b.count("form[action$='/free']"), 1, "one device");
     assert!(b.source().contains("3.46.0") || b.source().contains("linux"));
+    // Its activation log: the library's activation and sync, both OK.
+    assert!(b.source().contains("<h2>Activation log</h2>"));
+    assert!(
+        b.count("td span.badge.good") >= 2,
+        "activation and sync logged"
+    );
     b.screenshot("license");
 
     // Suspend in the browser; the library's next check reports it.

@@ -610,3 +610,214 @@ fn staff_two_factor_sign_in() {
     assert_eq!(web(&a, &s, "/dashboard/tokens", &staff, None).status, 403);
     assert_eq!(web(&a, &s, "/dashboard", &staff, None).status, 200);
 }
+
+/// `form` with the CSRF field `token` first.
+fn with_csrf<'a>(token: &'a str, form: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![("csrf", token)];
+    f.extend_from_slice(form);
+    f
+}
+
+/// Signs in a new staff member of `role`; their session cookie pair.
+fn staff_session(a: &ureq::Agent, s: &Server, email: &str, role: &str) -> String {
+    let (ok, out) = staff_create(
+        s,
+        &["--email", email, "--role", role],
+        "long enough password",
+    );
+    assert!(ok, "{out}");
+    let p = sign_in(a, s, "dashboard", email, "long enough password");
+    assert_eq!(p.status, 303, "{}", p.body);
+    cookie_pair(&p, "olx_staff")
+}
+
+#[test]
+fn license_activation_log_and_edit_forms() {
+    let s = Server::start();
+    let a = agent(&s);
+    let admin = staff_session(&a, &s, "boss@example.com", "admin");
+    let support = staff_session(&a, &s, "ops@example.com", "support");
+
+    // One seat: the first device activates, the second is refused.
+    let product = s.product(1, json!({}));
+    let pid = product["id"].as_str().unwrap();
+    let lic = s.license(pid, json!({"allowedActivations": 1}));
+    let (lid, key) = (lic["id"].as_str().unwrap(), lic["key"].as_str().unwrap());
+    let r = s.activate(&activation_body(pid, key, &fingerprint("first-pc", 0)));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.activate(&activation_body(pid, key, &fingerprint("second-pc", 0)));
+    assert_eq!(r.code(), "ACTIVATION_LIMIT_REACHED");
+
+    // Both roles read the log: the success and the refusal with its code.
+    for who in [&admin, &support] {
+        let p = web(&a, &s, &format!("/dashboard/licenses/{lid}"), who, None);
+        assert_eq!(p.status, 200, "{}", p.body);
+        let log = &p.body[p.body.find("Activation log").expect("log section")..];
+        let log = &log[..log.find("</table>").unwrap()];
+        assert!(log.contains("ACTIVATION_LIMIT_REACHED"), "{log}");
+        assert!(log.contains(">OK<"), "{log}");
+        assert_eq!(log.matches("<tr>").count(), 3, "header and two rows: {log}");
+    }
+
+    // Edit forms: tokens of each session (the CSRF field of any page).
+    let admin_token = csrf(&web(&a, &s, "/dashboard/releases", &admin, None).body);
+    let support_token = csrf(&web(&a, &s, "/dashboard/releases", &support, None).body);
+    let post = |path: &str, who: &str, form: &[(&str, &str)]| web(&a, &s, path, who, Some(form));
+
+    // A release, edited by the admin; support and token-less posts refused.
+    let r = s.admin(
+        "POST",
+        "/v3/releases",
+        Some(&json!({"productId": pid, "version": "1.0.0", "platforms": ["linux"], "channel": "stable"})),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let rid = r.body["id"].as_str().unwrap().to_owned();
+    let page = web(&a, &s, "/dashboard/releases", &admin, None);
+    assert!(
+        page.body.contains(&format!("/dashboard/releases/{rid}\"")),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        web(&a, &s, &format!("/dashboard/releases/{rid}"), &admin, None).status,
+        200
+    );
+    assert_eq!(
+        web(
+            &a,
+            &s,
+            &format!("/dashboard/releases/{rid}"),
+            &support,
+            None
+        )
+        .status,
+        403
+    );
+    let edit = [
+        ("name", "Spring release"),
+        ("version", "1.0.1"),
+        ("channel", "beta"),
+        ("platforms", "linux, windows"),
+        ("notes", "Fixes the installer."),
+        ("private", "on"),
+    ];
+    let path = format!("/dashboard/releases/{rid}/edit");
+    assert_eq!(
+        post(&path, &support, &with_csrf(&support_token, &edit)).status,
+        403
+    );
+    assert_eq!(post(&path, &admin, &edit).status, 403);
+    assert_eq!(post(&path, &admin, &with_csrf("forged", &edit)).status, 403);
+    let unchanged = s.admin("GET", &format!("/v3/releases/{rid}"), None).body;
+    assert_eq!(unchanged["version"], json!("1.0.0"), "{unchanged}");
+    let p = post(&path, &admin, &with_csrf(&admin_token, &edit));
+    assert_eq!(p.status, 303, "{}", p.body);
+    let v = s.admin("GET", &format!("/v3/releases/{rid}"), None).body;
+    assert_eq!(
+        (
+            &v["name"],
+            &v["version"],
+            &v["channel"],
+            &v["notes"],
+            &v["private"]
+        ),
+        (
+            &json!("Spring release"),
+            &json!("1.0.1"),
+            &json!("beta"),
+            &json!("Fixes the installer."),
+            &json!(true)
+        ),
+        "{v}"
+    );
+    // Unticking "private" clears it; a bad version is refused clearly.
+    let mut public = with_csrf(&admin_token, &edit);
+    public.retain(|(k, _)| *k != "private");
+    assert_eq!(post(&path, &admin, &public).status, 303);
+    let v = s.admin("GET", &format!("/v3/releases/{rid}"), None).body;
+    assert_eq!(v["private"], json!(false), "{v}");
+    let mut bad = with_csrf(&admin_token, &edit);
+    bad[2] = ("version", "one");
+    let p = post(&path, &admin, &bad);
+    assert_eq!(p.status, 400, "{}", p.body);
+    assert!(p.body.contains("version"), "{}", p.body);
+
+    // A webhook, edited by the admin; support and token-less posts refused.
+    let r = s.admin(
+        "POST",
+        "/v3/webhooks",
+        Some(&json!({"name": "CRM", "url": "https://crm.example.com/hook", "events": ["license.created"]})),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let wid = r.body["id"].as_str().unwrap().to_owned();
+    let page = web(&a, &s, "/dashboard/webhooks", &admin, None);
+    assert!(
+        page.body.contains(&format!("/dashboard/webhooks/{wid}\"")),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        web(&a, &s, &format!("/dashboard/webhooks/{wid}"), &admin, None).status,
+        200
+    );
+    assert_eq!(
+        web(
+            &a,
+            &s,
+            &format!("/dashboard/webhooks/{wid}"),
+            &support,
+            None
+        )
+        .status,
+        403
+    );
+    let path = format!("/dashboard/webhooks/{wid}/edit");
+    let edit = [
+        ("name", "CRM v2"),
+        ("url", "https://crm.example.com/v2/hook"),
+        ("events", "license.updated, license.deleted"),
+    ];
+    assert_eq!(
+        post(&path, &support, &with_csrf(&support_token, &edit)).status,
+        403
+    );
+    assert_eq!(post(&path, &admin, &edit).status, 403);
+    let v = s.admin("GET", &format!("/v3/webhooks/{wid}"), None).body;
+    assert_eq!(
+        (&v["name"], &v["active"]),
+        (&json!("CRM"), &json!(true)),
+        "{v}"
+    );
+    // "active" unticked: the edit also pauses it.
+    let p = post(&path, &admin, &with_csrf(&admin_token, &edit));
+    assert_eq!(p.status, 303, "{}", p.body);
+    let v = s.admin("GET", &format!("/v3/webhooks/{wid}"), None).body;
+    assert_eq!(
+        (&v["name"], &v["url"], &v["events"], &v["active"]),
+        (
+            &json!("CRM v2"),
+            &json!("https://crm.example.com/v2/hook"),
+            &json!(["license.updated", "license.deleted"]),
+            &json!(false)
+        ),
+        "{v}"
+    );
+    let mut on = with_csrf(&admin_token, &edit);
+    on.push(("active", "on"));
+    assert_eq!(post(&path, &admin, &on).status, 303);
+    assert_eq!(
+        s.admin("GET", &format!("/v3/webhooks/{wid}"), None).body["active"],
+        json!(true)
+    );
+    // Bad input is refused and changes nothing.
+    let mut bad = with_csrf(&admin_token, &edit);
+    bad[3] = ("events", "no.such.event");
+    let p = post(&path, &admin, &bad);
+    assert_eq!(p.status, 400, "{}", p.body);
+    let v = s.admin("GET", &format!("/v3/webhooks/{wid}"), None).body;
+    assert_eq!(
+        v["events"],
+        json!(["license.updated", "license.deleted"]),
+        "{v}"
+    );
+}

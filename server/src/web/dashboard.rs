@@ -24,6 +24,7 @@ use crate::http::forwarded::ClientAddr;
 use crate::http::AppState;
 use crate::params;
 use crate::resources::access_tokens::{self, AdminToken, TokenCreate};
+use crate::resources::activation_logs::{self, ActivationLog, LogFilter};
 use crate::resources::activations::Activation;
 use crate::resources::event_logs::{self, Actor, EventLog, EventLogFilter, Resource};
 use crate::resources::license_policies::{self, LicensePolicy, LicensePolicyFields};
@@ -81,12 +82,16 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/releases",
             get(releases_page).post(release_create),
         )
+        .route("/dashboard/releases/{id}", get(release_page))
+        .route("/dashboard/releases/{id}/edit", post(release_edit))
         .route("/dashboard/releases/{id}/{action}", post(release_action))
         .route("/dashboard/events", get(events_page))
         .route(
             "/dashboard/webhooks",
             get(webhooks_page).post(webhook_create),
         )
+        .route("/dashboard/webhooks/{id}", get(webhook_page))
+        .route("/dashboard/webhooks/{id}/edit", post(webhook_edit))
         .route("/dashboard/webhooks/{id}/{action}", post(webhook_action))
         .route("/dashboard/tokens", get(tokens_page).post(token_create))
         .route("/dashboard/tokens/{id}/delete", post(token_delete))
@@ -555,6 +560,7 @@ async fn license_create(
 
 struct LicenseDetail {
     events: Vec<EventLog>,
+    attempts: Vec<ActivationLog>,
     view: LicenseView,
     product: Option<Product>,
     user: Option<User>,
@@ -583,9 +589,23 @@ async fn license_page(
             },
         )?
         .0;
+        let attempts = activation_logs::list(
+            app,
+            &LogFilter {
+                license_id: Some(id.clone()),
+                ..Default::default()
+            },
+            Page {
+                page: 1,
+                limit: 50,
+                newest_first: true,
+            },
+        )?
+        .0;
         app.store.read(|tx| {
             let l = &view.license;
             Ok(LicenseDetail {
+                attempts: attempts.clone(),
                 product: tx.load::<Product>(&l.product_id)?,
                 user: match l.user_id.as_str() {
                     "" => None,
@@ -665,6 +685,25 @@ async fn license_page(
                         }
                     }
                     @if d.devices.is_empty() { tr { td colspan="7" { "No devices." } } }
+                }
+            } }
+            h2 { "Activation log" }
+            p.muted { "The newest 50 activations, syncs and deactivations, refused ones with their error code." }
+            div.table-wrap { table {
+                thead { tr { th { "Time" } th { "Action" } th { "Result" } th { "OS" } th { "App version" } th { "VM" } th { "IP" } } }
+                tbody {
+                    @for g in &d.attempts {
+                        tr {
+                            td { (when(g.created_at)) }
+                            td { (g.action) }
+                            td { @if let Some(code) = &g.error_code { span.badge.bad.mono { (code) } } @else { span.badge.good { "OK" } } }
+                            td { (g.os.as_deref().unwrap_or("")) " " (g.os_version) }
+                            td { (g.app_version) }
+                            td { @if g.vm_name.is_empty() { "no VM" } @else { (g.vm_name) } @if g.container { " · container" } }
+                            td.mono { (g.location.ip_address) }
+                        }
+                    }
+                    @if d.attempts.is_empty() { tr { td colspan="7" { "No attempts logged." } } }
                 }
             } }
             h2 { "Events" }
@@ -1533,7 +1572,9 @@ async fn releases_page(
                             td { (r.platforms.join(", ")) }
                             td { @if r.published { "yes" } @else { "no" } }
                             td { @for file in &r.files { a href=(file.url) rel="noreferrer" { (file.name) } " " } }
-                            td { @if s.may(Action::Write) && !r.published {
+                            td { @if s.may(Action::Write) {
+                                a.button href={"/dashboard/releases/" (r.id)} { "Edit" } " "
+                            } @if s.may(Action::Write) && !r.published {
                                 form.inline method="post" action={"/dashboard/releases/" (r.id) "/publish"} {
                                     (s.csrf())
                                     button type="submit" { "Publish" }
@@ -1648,6 +1689,84 @@ async fn release_action(
         }
         _ => Err(ApiError::not_found("dashboard action").into()),
     }
+}
+
+async fn release_page(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Path(id): Path<String>,
+) -> WebResult {
+    s.staff.role.require(Action::Write)?;
+    let r: ReleaseRec = run(&st, move |app| {
+        app.store.read(|tx| {
+            tx.load::<ReleaseRec>(&id)?
+                .ok_or_else(|| ApiError::not_found("release"))
+        })
+    })
+    .await?;
+    Ok(s.page(
+        &format!("Release {}", r.version),
+        None,
+        html! {
+            h1 { "Release " (r.name) }
+            form.stack method="post" action={"/dashboard/releases/" (r.id) "/edit"} {
+                (s.csrf())
+                label { "Name (blank: the version)" input type="text" name="name" value=(r.name); }
+                label { "Version" input type="text" name="version" required value=(r.version); }
+                label { "Channel" input type="text" name="channel" required value=(r.channel); }
+                label { "Platforms (comma-separated)" input type="text" name="platforms" required value=(r.platforms.join(",")); }
+                label { "Notes" textarea name="notes" rows="4" { (r.notes) } }
+                label { input type="checkbox" name="private" value="on" checked[r.is_private]; " Private" }
+                button type="submit" { "Save" }
+            }
+        },
+    ))
+}
+
+/// The release edit form; an unticked box is absent from the post.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReleaseEditForm {
+    csrf: String,
+    name: String,
+    version: String,
+    channel: String,
+    platforms: String,
+    notes: String,
+    private: String,
+}
+
+async fn release_edit(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Path(id): Path<String>,
+    Form(f): Form<ReleaseEditForm>,
+) -> WebResult {
+    s.allow(&f.csrf, Action::Write)?;
+    run(&st, move |app| {
+        let version = f.version.trim().to_owned();
+        releases::update(
+            app,
+            &id,
+            ReleaseFields {
+                name: Some(nonempty(&f.name).unwrap_or_else(|| version.clone())),
+                version: Some(version),
+                channel: Some(f.channel.trim().to_owned()),
+                platforms: Some(
+                    f.platforms
+                        .split(',')
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                        .collect(),
+                ),
+                notes: Some(f.notes),
+                is_private: Some(!f.private.is_empty()),
+                ..Default::default()
+            },
+        )
+    })
+    .await?;
+    Ok(see_other("/dashboard/releases?notice=Release+updated"))
 }
 
 // ---- API tokens ----
@@ -1860,6 +1979,7 @@ async fn webhooks_page(
                             }
                             td {
                                 @if s.may(Action::Write) {
+                                    a.button href={"/dashboard/webhooks/" (w.id)} { "Edit" } " "
                                     form.inline method="post" action={"/dashboard/webhooks/" (w.id) (if w.active { "/pause" } else { "/resume" })} {
                                         (s.csrf())
                                         button type="submit" { @if w.active { "Pause" } @else { "Resume" } }
@@ -1959,4 +2079,78 @@ async fn webhook_action(
     })
     .await?;
     Ok(see_other(&format!("/dashboard/webhooks?notice={notice}")))
+}
+
+async fn webhook_page(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Path(id): Path<String>,
+) -> WebResult {
+    s.staff.role.require(Action::Write)?;
+    let w: Webhook = run(&st, move |app| {
+        app.store.read(|tx| {
+            tx.load::<Webhook>(&id)?
+                .ok_or_else(|| ApiError::not_found("webhook"))
+        })
+    })
+    .await?;
+    Ok(s.page(
+        &format!("Webhook {}", w.name),
+        None,
+        html! {
+            h1 { "Webhook " (w.name) }
+            form.stack method="post" action={"/dashboard/webhooks/" (w.id) "/edit"} {
+                (s.csrf())
+                label { "Name" input type="text" name="name" required value=(w.name); }
+                label { "URL (https)" input type="url" name="url" required value=(w.url); }
+                label { "Events (space-separated)" input type="text" name="events" required value=(w.events.join(" ")); }
+                p.muted { "Events: "
+                    @for (_, names) in webhooks::EVENTS { @for e in *names { span.mono { (e) } " " } } }
+                label { input type="checkbox" name="active" value="on" checked[w.active]; " Active (receives events)" }
+                button type="submit" { "Save" }
+            }
+        },
+    ))
+}
+
+/// The webhook edit form; an unticked box is absent from the post. The
+/// signing secret is not shown nor changed here.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct WebhookEditForm {
+    csrf: String,
+    name: String,
+    url: String,
+    events: String,
+    active: String,
+}
+
+async fn webhook_edit(
+    State(st): State<AppState>,
+    s: StaffSession,
+    Path(id): Path<String>,
+    Form(f): Form<WebhookEditForm>,
+) -> WebResult {
+    s.allow(&f.csrf, Action::Write)?;
+    run(&st, move |app| {
+        webhooks::update(
+            app,
+            &id,
+            WebhookFields {
+                name: Some(f.name.trim().to_owned()),
+                url: Some(f.url.trim().to_owned()),
+                active: Some(!f.active.is_empty()),
+                events: Some(
+                    f.events
+                        .split([' ', ','])
+                        .filter(|e| !e.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ),
+                token: None,
+            },
+        )
+    })
+    .await?;
+    Ok(see_other("/dashboard/webhooks?notice=Webhook+updated"))
 }
