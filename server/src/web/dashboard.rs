@@ -109,18 +109,14 @@ impl FromRequestParts<AppState> for StaffSession {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
-        let found = sessions::signed_in::<Staff>(&st.app, &parts.headers, COOKIE, Kind::Staff)
+        let acting = |staff: &Staff| Actor::Staff {
+            id: staff.id.clone(),
+            email: staff.email.clone(),
+        };
+        sessions::signed_in(&st.app, &parts.headers, COOKIE, Kind::Staff, acting)
             .await?
-            .map(|(staff, session)| StaffSession { staff, session });
-        let found = found.ok_or(WebError::SignIn(SIGN_IN))?;
-        // Every change this request makes is logged as this staff member's.
-        if let Some(acting) = event_logs::request_context() {
-            acting.set(Actor::Staff {
-                id: found.staff.id.clone(),
-                email: found.staff.email.clone(),
-            });
-        }
-        Ok(found)
+            .map(|(staff, session)| StaffSession { staff, session })
+            .ok_or(WebError::SignIn(SIGN_IN))
     }
 }
 
@@ -1698,10 +1694,7 @@ async fn release_page(
 ) -> WebResult {
     s.staff.role.require(Action::Write)?;
     let r: ReleaseRec = run(&st, move |app| {
-        app.store.read(|tx| {
-            tx.load::<ReleaseRec>(&id)?
-                .ok_or_else(|| ApiError::not_found("release"))
-        })
+        crate::resources::get_doc::<ReleaseRec>(app, &id, "release")
     })
     .await?;
     Ok(s.page(
@@ -2088,10 +2081,7 @@ async fn webhook_page(
 ) -> WebResult {
     s.staff.role.require(Action::Write)?;
     let w: Webhook = run(&st, move |app| {
-        app.store.read(|tx| {
-            tx.load::<Webhook>(&id)?
-                .ok_or_else(|| ApiError::not_found("webhook"))
-        })
+        crate::resources::get_doc::<Webhook>(app, &id, "webhook")
     })
     .await?;
     Ok(s.page(

@@ -26,7 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::forwarded::ClientAddr;
 use crate::http::AppState;
 use crate::resources::activations::{self, Activation};
-use crate::resources::event_logs::{self, Actor, Resource};
+use crate::resources::event_logs::{Actor, Resource};
 use crate::resources::licenses::{self, License};
 use crate::resources::products::Product;
 use crate::resources::releases::ReleaseRec;
@@ -62,18 +62,14 @@ impl FromRequestParts<AppState> for PortalSession {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, WebError> {
-        let found = sessions::signed_in::<User>(&st.app, &parts.headers, COOKIE, Kind::Portal)
+        let acting = |user: &User| Actor::User {
+            id: user.id.clone(),
+            email: user.email.clone(),
+        };
+        sessions::signed_in(&st.app, &parts.headers, COOKIE, Kind::Portal, acting)
             .await?
-            .map(|(user, session)| PortalSession { user, session });
-        let found = found.ok_or(WebError::SignIn(SIGN_IN))?;
-        // Every change this request makes is logged as this user's.
-        if let Some(acting) = event_logs::request_context() {
-            acting.set(Actor::User {
-                id: found.user.id.clone(),
-                email: found.user.email.clone(),
-            });
-        }
-        Ok(found)
+            .map(|(user, session)| PortalSession { user, session })
+            .ok_or(WebError::SignIn(SIGN_IN))
     }
 }
 

@@ -8,6 +8,7 @@
 use crate::app::App;
 use crate::error::ApiResult;
 use crate::params;
+use crate::resources::event_logs::{self, Actor};
 use crate::store::{Doc, Tx};
 
 /// How long a browser session lasts (seconds).
@@ -114,22 +115,29 @@ pub fn end_all(tx: &mut dyn Tx, subject_id: &str) -> ApiResult<()> {
 
 /// The record (a staff member or a portal user) whose `kind` session the
 /// request's `cookie_name` cookie holds, with that session; `None` without
-/// the cookie, or when the session or its record is gone.
+/// the cookie, or when the session or its record is gone. When found, every
+/// change the request makes is logged as `actor(record)`'s.
 pub async fn signed_in<T: Doc + Send + 'static>(
     app: &std::sync::Arc<App>,
     headers: &axum::http::HeaderMap,
     cookie_name: &str,
     kind: Kind,
+    actor: fn(&T) -> Actor,
 ) -> ApiResult<Option<(T, Session)>> {
     let Some(secret) = super::cookie(headers, cookie_name).map(str::to_owned) else {
         return Ok(None);
     };
-    app.run(move |app| {
-        let Some(session) = find(app, kind, &secret)? else {
-            return Ok(None);
-        };
-        let record = app.store.read(|tx| tx.load::<T>(&session.subject_id))?;
-        Ok(record.map(|r| (r, session)))
-    })
-    .await
+    let found = app
+        .run(move |app| {
+            let Some(session) = find(app, kind, &secret)? else {
+                return Ok(None);
+            };
+            let record = app.store.read(|tx| tx.load::<T>(&session.subject_id))?;
+            Ok(record.map(|r| (r, session)))
+        })
+        .await?;
+    if let (Some((record, _)), Some(acting)) = (&found, event_logs::request_context()) {
+        acting.set(actor(record));
+    }
+    Ok(found)
 }
