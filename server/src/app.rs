@@ -32,6 +32,10 @@ pub struct App {
     /// Whether client attempts are written to the activation log
     /// (`serve --activation-log off` turns it off; on by default).
     pub activation_log: bool,
+    /// Requests this node has started answering (the HTTP front counts
+    /// them): the webhook worker keeps its database rounds short while it
+    /// grows.
+    pub requests: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -44,6 +48,7 @@ impl App {
             keys: KeyCache::default(),
             public_url,
             activation_log: true,
+            requests: std::sync::atomic::AtomicU64::new(0),
         }
     }
 

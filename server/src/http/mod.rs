@@ -155,6 +155,9 @@ async fn is_admin(st: &AppState, bearer: Option<String>) -> bool {
 /// in the request log.
 async fn front(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
+    st.app
+        .requests
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

@@ -235,6 +235,64 @@ pub fn backoff(n: i64, jitter: f64) -> i64 {
     half + ((full - half) as f64 * jitter.clamp(0.0, 1.0)).round() as i64
 }
 
+/// What one worker round may still claim: a total and a bound per
+/// endpoint, over what this node already has claimed.
+#[derive(Debug, Clone)]
+pub struct Room {
+    left: usize,
+    per_endpoint: usize,
+    claimed: std::collections::HashMap<String, usize>,
+}
+
+impl Room {
+    /// Room for `left` more claims, at most `per_endpoint` per endpoint
+    /// counting the `claimed` ones.
+    pub fn new(
+        left: usize,
+        per_endpoint: usize,
+        claimed: std::collections::HashMap<String, usize>,
+    ) -> Room {
+        Room {
+            left,
+            per_endpoint,
+            claimed,
+        }
+    }
+
+    /// Claims left.
+    pub fn left(&self) -> usize {
+        self.left
+    }
+
+    /// No claim fits.
+    pub fn is_full(&self) -> bool {
+        self.left == 0
+    }
+
+    /// Takes a place for one delivery to `endpoint`, if there is one.
+    pub fn take(&mut self, endpoint: &str) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        let n = self.claimed.entry(endpoint.to_owned()).or_default();
+        if *n >= self.per_endpoint {
+            return false;
+        }
+        *n += 1;
+        self.left -= 1;
+        true
+    }
+
+    /// Endpoints at their bound.
+    pub fn full_endpoints(&self) -> Vec<String> {
+        self.claimed
+            .iter()
+            .filter(|(_, n)| **n >= self.per_endpoint)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
 /// Storage queries of the outbox.
 pub mod store {
     use super::*;
@@ -259,51 +317,73 @@ pub mod store {
                 .is_some())
     }
 
-    /// Turns up to `limit` new events into one delivery per endpoint that
-    /// still exists (rows another node is fanning out are skipped).
-    pub fn fan_out(tx: &mut dyn Tx, limit: usize) -> ApiResult<usize> {
+    /// Fans up to `room`'s worth of new events out into one delivery per
+    /// endpoint that still exists: deliveries `room` has place for are
+    /// inserted already leased to this node and returned (with the payload
+    /// read here), the others are inserted due (rows another node is
+    /// fanning out are skipped).
+    pub fn fan_out(tx: &mut dyn Tx, now: i64, room: &mut Room, lease: i64) -> ApiResult<Vec<Claimed>> {
+        if room.is_full() {
+            return Ok(Vec::new());
+        }
         let events = tx.query_all(
-            &format!("SELECT id, created_at, event_type, webhook_ids FROM webhook_events WHERE fanned_out = 0 LIMIT {limit} FOR UPDATE SKIP LOCKED"),
+            &format!("SELECT id, created_at, event_type, webhook_ids, payload FROM webhook_events WHERE fanned_out = 0 LIMIT {} FOR UPDATE SKIP LOCKED", room.left()),
             &[],
-            |r| Ok((r.str(0)?.to_owned(), r.int(1)?, r.str(2)?.to_owned(), r.str(3)?.to_owned())),
+            |r| Ok((r.str(0)?.to_owned(), r.int(1)?, r.str(2)?.to_owned(), r.str(3)?.to_owned(), r.str(4)?.to_owned())),
         )?;
-        for (id, at, event, hooks) in &events {
+        let mut taken = Vec::new();
+        for (id, at, event, hooks, payload) in events {
             for hook in hooks.split(',').filter(|h| !h.is_empty()) {
-                if tx.exists::<Webhook>(hook)? {
-                    tx.execute(
-                        "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2)",
-                        params![&crate::ids::uuid(), *at, hook, id, event],
-                    )?;
+                if !tx.exists::<Webhook>(hook)? {
+                    continue;
+                }
+                let delivery = crate::ids::uuid();
+                let leased = room.take(hook);
+                let until = if leased { now.saturating_add(lease) } else { 0 };
+                tx.execute(
+                    "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at, lease_until) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2, ?6)",
+                    params![&delivery, at, hook, &id, &event, until],
+                )?;
+                if leased {
+                    taken.push(Claimed {
+                        id: delivery,
+                        webhook_id: hook.to_owned(),
+                        event_id: id.clone(),
+                        event_type: event.clone(),
+                        attempts: 0,
+                        created_at: at,
+                        payload: payload.clone(),
+                    });
                 }
             }
             tx.execute(
                 "UPDATE webhook_events SET fanned_out = 1 WHERE id = ?1",
-                params![id],
+                params![&id],
             )?;
         }
-        Ok(events.len())
+        Ok(taken)
     }
 
-    /// Claims up to `limit` due deliveries for `lease` seconds, skipping
-    /// the endpoints in `busy`.
-    pub fn claim(
-        tx: &mut dyn Tx,
-        now: i64,
-        limit: usize,
-        lease: i64,
-        busy: &[String],
-    ) -> ApiResult<Vec<Claimed>> {
-        // Busy endpoints are few (at most the in-flight bound); their ids
-        // are uuids we made, bound as parameters.
+    /// Claims due deliveries (retries, redeliveries, rows fanned out
+    /// beyond an endpoint's room) for `lease` seconds, as many as `room`
+    /// has place for.
+    pub fn claim(tx: &mut dyn Tx, now: i64, room: &mut Room, lease: i64) -> ApiResult<Vec<Claimed>> {
+        if room.is_full() {
+            return Ok(Vec::new());
+        }
+        // Full endpoints are few (at most the claim bound); their ids are
+        // uuids we made, bound as parameters.
+        let full = room.full_endpoints();
         let mut vals: Vec<Param<'_>> = vec![Param::Int(now)];
-        let mut not_busy = String::new();
-        for b in busy {
+        let mut not_full = String::new();
+        for b in &full {
             vals.push(Param::Text(b));
-            not_busy.push_str(&format!(" AND d.webhook_id <> ?{}", vals.len()));
+            not_full.push_str(&format!(" AND d.webhook_id <> ?{}", vals.len()));
         }
         let rows = tx.query_all(
             &format!(
-                "SELECT id, webhook_id, event_id, event_type, attempts, created_at FROM webhook_deliveries d WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1{not_busy} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED"
+                "SELECT id, webhook_id, event_id, event_type, attempts, created_at FROM webhook_deliveries d WHERE state = 'pending' AND next_attempt_at <= ?1 AND lease_until <= ?1{not_full} ORDER BY next_attempt_at LIMIT {} FOR UPDATE SKIP LOCKED",
+                room.left()
             ),
             &vals,
             |r| {
@@ -318,8 +398,12 @@ pub mod store {
                 })
             },
         )?;
-        let mut rows = rows;
-        for c in rows.iter_mut() {
+        let mut taken = Vec::new();
+        for mut c in rows {
+            // Rows beyond an endpoint's room stay due, untouched.
+            if !room.take(&c.webhook_id) {
+                continue;
+            }
             c.payload = tx
                 .query_opt(
                     "SELECT payload FROM webhook_events WHERE id = ?1",
@@ -331,8 +415,9 @@ pub mod store {
                 "UPDATE webhook_deliveries SET lease_until = ?2 WHERE id = ?1",
                 params![&c.id, now.saturating_add(lease)],
             )?;
+            taken.push(c);
         }
-        Ok(rows)
+        Ok(taken)
     }
 
     /// Removes delivered rows older than [`KEEP_DELIVERED_SECS`]; the

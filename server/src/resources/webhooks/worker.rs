@@ -3,29 +3,39 @@
 //! overall and per endpoint), records every attempt, and runs the expiry
 //! scheduler and the outbox pruning.
 //!
-//! Licensing comes first: the thread runs at the lowest CPU priority (nice
-//! 19 on Linux) with its own single-threaded runtime, so while activations
-//! keep the cores busy, deliveries wait in the outbox and catch up when
-//! the load eases; they never take CPU from a client request. Outcomes of
-//! the attempts finished since the last round are written, and new rows
-//! claimed, in one transaction per round, so a delivery costs a share of a
-//! commit rather than one of its own.
+//! Licensing comes first, in two ways:
+//! - CPU: the attempts run on their own one-thread runtime at the lowest
+//!   priority (nice 19 on Linux), so while activations keep the cores busy
+//!   the HTTP work waits.
+//! - The database: SQLite has one writer, and a write that waits behind the
+//!   worker's is a slower activation. The worker's database rounds run at
+//!   normal priority (a low-priority thread holding the writer would stall
+//!   every request queued behind it) and, while the server is answering
+//!   requests, take at most [`Limits::busy_share`] of the wall time: after a
+//!   round that held the writer for `d`, the next waits `d / busy_share`.
+//!   When requests stop, rounds run every [`Limits::round_every`] and the
+//!   backlog drains at full speed.
+//!
+//! Each round is one transaction: the outcomes of the attempts finished
+//! since the last round, then new claims (due retries first, then new
+//! events fanned out into deliveries leased to this node in the same
+//! insert), so a delivery costs three row writes and a share of a commit.
 //!
 //! Due times come from the injected clock (`app.now()`), so tests move a
 //! test clock to make retries due; only the poll interval is wall time.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 
 use super::delivery::Client;
-use super::outbox::{self, Claimed, Outcome};
+use super::outbox::{self, Claimed, Outcome, Room};
 use super::{scheduler, Webhook};
 use crate::app::App;
 use crate::error::ApiResult;
-use crate::params;
 
 /// Limits of the worker.
 #[derive(Debug, Clone, Copy)]
@@ -37,14 +47,20 @@ pub struct Limits {
     /// How often the expiry scheduler runs.
     pub schedule: Duration,
     /// The shortest time between two rounds (each is one write
-    /// transaction): outcomes and claims gather in between, so under load
-    /// the worker takes the database a few times a second, not once per
-    /// delivery.
+    /// transaction): outcomes and claims gather in between.
     pub round_every: Duration,
-    /// Attempts in flight on this node.
+    /// The share of wall time the worker's rounds may hold the database
+    /// while the server answers requests (0 < share <= 1).
+    pub busy_share: f64,
+    /// Attempts in flight at once on this node.
     pub in_flight: usize,
-    /// Attempts in flight to one endpoint on this node.
+    /// Attempts in flight at once to one endpoint on this node.
     pub per_endpoint: usize,
+    /// Deliveries claimed (leased) and not yet finished, per endpoint: a
+    /// round claims ahead so one transaction covers many attempts.
+    pub claimed_per_endpoint: usize,
+    /// The same, over all endpoints.
+    pub claimed: usize,
 }
 
 impl Default for Limits {
@@ -54,18 +70,32 @@ impl Default for Limits {
             poll: Duration::from_millis(100),
             schedule: Duration::from_millis(250),
             round_every: Duration::from_millis(50),
+            busy_share: 0.02,
             in_flight: 32,
             per_endpoint: 4,
+            claimed_per_endpoint: 64,
+            claimed: 512,
         }
+    }
+}
+
+impl Limits {
+    /// How long a claim is leased: long enough for every delivery claimed
+    /// ahead for one endpoint to have its attempt, one after another in
+    /// `per_endpoint` lanes, plus a minute; then another node may take it.
+    pub fn lease_secs(&self) -> i64 {
+        let lanes = self.per_endpoint.max(1);
+        let waves = self.claimed_per_endpoint.max(1).div_ceil(lanes) as u64;
+        (self.timeout.as_secs().max(1) * waves) as i64 + 60
     }
 }
 
 /// Starts the worker on its own thread (returns at once).
 pub fn spawn(app: Arc<App>, limits: Limits) -> std::io::Result<std::thread::JoinHandle<()>> {
-    // The attempts run on a one-thread runtime of their own; the rounds'
-    // database work runs on the worker's thread outside any runtime (the
-    // PostgreSQL driver is blocking and may not run inside one). Both
-    // threads run at the lowest priority.
+    // The attempts run on a one-thread runtime of their own at the lowest
+    // priority; the rounds' database work runs on the worker's thread
+    // outside any runtime (the PostgreSQL driver is blocking and may not
+    // run inside one), at normal priority (see the module comment).
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("webhook-attempts")
@@ -74,10 +104,7 @@ pub fn spawn(app: Arc<App>, limits: Limits) -> std::io::Result<std::thread::Join
         .build()?;
     std::thread::Builder::new()
         .name("webhooks".into())
-        .spawn(move || {
-            lowest_priority();
-            run(&rt, app, limits);
-        })
+        .spawn(move || run(&rt, app, limits))
 }
 
 /// Lowers the calling thread's CPU priority to the minimum (nice 19).
@@ -95,7 +122,7 @@ fn jitter() -> f64 {
     u64::from_le_bytes(r) as f64 / u64::MAX as f64
 }
 
-/// In-flight attempts: the total and per endpoint.
+/// Claimed and unfinished deliveries: the total and per endpoint.
 #[derive(Default)]
 struct Flight {
     total: usize,
@@ -118,55 +145,33 @@ impl Flight {
         }
     }
 
-    fn busy(&self, bound: usize) -> Vec<String> {
-        self.per
-            .iter()
-            .filter(|(_, n)| **n >= bound)
-            .map(|(k, _)| k.clone())
-            .collect()
+    /// What a round may still claim.
+    fn room(&self, limits: &Limits) -> Room {
+        Room::new(
+            limits.claimed.saturating_sub(self.total),
+            limits.claimed_per_endpoint,
+            self.per.clone(),
+        )
     }
 }
 
 type Batch = (Vec<Claimed>, HashMap<String, Webhook>);
 
-/// One round in one transaction: the finished attempts' outcomes, then up
-/// to `free` new claims (no more than `per_endpoint` in flight to one
-/// endpoint; rows beyond that are released at once).
-fn round(
-    app: &App,
-    done: &[(Claimed, Outcome)],
-    flight: &Flight,
-    free: usize,
-    limits: &Limits,
-) -> ApiResult<Batch> {
+/// One round in one transaction: the finished attempts' outcomes, then as
+/// many claims as `room` allows.
+fn round(app: &App, done: &[(Claimed, Outcome)], mut room: Room, lease: i64) -> ApiResult<Batch> {
     let now = app.now();
-    if done.is_empty() && (free == 0 || !app.store.read(|tx| outbox::store::any_due(tx, now))?) {
+    if done.is_empty() && (room.is_full() || !app.store.read(|tx| outbox::store::any_due(tx, now))?)
+    {
         return Ok((Vec::new(), HashMap::new()));
     }
-    let lease = limits.timeout.as_secs() as i64 + 60;
-    let busy = flight.busy(limits.per_endpoint);
     let jitters: Vec<f64> = done.iter().map(|_| jitter()).collect();
     app.store.write(|tx| {
         for ((c, out), j) in done.iter().zip(&jitters) {
             outbox::complete(tx, c, out, now, *j)?;
         }
-        outbox::store::fan_out(tx, 500)?;
-        let mut taken: Vec<Claimed> = Vec::new();
-        if free > 0 {
-            let mut counts = flight.per.clone();
-            for c in outbox::store::claim(tx, now, free, lease, &busy)? {
-                let n = counts.entry(c.webhook_id.clone()).or_default();
-                if *n >= limits.per_endpoint {
-                    tx.execute(
-                        "UPDATE webhook_deliveries SET lease_until = 0 WHERE id = ?1",
-                        params![&c.id],
-                    )?;
-                } else {
-                    *n += 1;
-                    taken.push(c);
-                }
-            }
-        }
+        let mut taken = outbox::store::claim(tx, now, &mut room, lease)?;
+        taken.extend(outbox::store::fan_out(tx, now, &mut room, lease)?);
         let mut hooks = HashMap::new();
         for c in &taken {
             if !hooks.contains_key(&c.webhook_id) {
@@ -179,18 +184,53 @@ fn round(
     })
 }
 
+/// The bounds on attempts running at once: overall and per endpoint.
+struct Lanes {
+    all: Arc<Semaphore>,
+    per: HashMap<String, Arc<Semaphore>>,
+    per_endpoint: usize,
+}
+
+impl Lanes {
+    fn of(&mut self, ep: &str) -> (Arc<Semaphore>, Arc<Semaphore>) {
+        let per = self
+            .per
+            .entry(ep.to_owned())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_endpoint)))
+            .clone();
+        (self.all.clone(), per)
+    }
+
+    /// Forgets endpoints with nothing claimed (so deleted webhooks do not
+    /// accumulate).
+    fn retain(&mut self, flight: &Flight) {
+        self.per.retain(|ep, _| flight.per.contains_key(ep));
+    }
+}
+
 fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
     let client = Client::new(limits.timeout);
+    let lease = limits.lease_secs();
+    let busy_share = limits.busy_share.clamp(0.001, 1.0);
     let (tx_done, mut rx_done) = mpsc::unbounded_channel::<(Claimed, Outcome)>();
     let mut flight = Flight::default();
+    let mut lanes = Lanes {
+        all: Arc::new(Semaphore::new(limits.in_flight.max(1))),
+        per: HashMap::new(),
+        per_endpoint: limits.per_endpoint.max(1),
+    };
     let mut done: Vec<(Claimed, Outcome)> = Vec::new();
     let mut last_schedule: Option<Instant> = None;
     let mut last_round = Instant::now();
+    // The wait before the next round: `round_every`, or longer after a
+    // round that held the database while requests were being answered.
+    let mut gap = limits.round_every;
+    let mut requests_seen = app.requests.load(Ordering::Relaxed);
     loop {
         let since = last_round.elapsed();
-        if since < limits.round_every {
+        if since < gap {
             // Gather outcomes until the next round is due.
-            let wait = limits.round_every - since;
+            let wait = gap - since;
             rt.block_on(async { tokio::time::sleep(wait).await });
         }
         last_round = Instant::now();
@@ -203,8 +243,8 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
             flight.end(&d.0.webhook_id);
             done.push(d);
         }
-        let free = limits.in_flight.saturating_sub(flight.total);
-        let (rows, hooks) = match round(&app, &done, &flight, free, &limits) {
+        lanes.retain(&flight);
+        let (rows, hooks) = match round(&app, &done, flight.room(&limits), lease) {
             Ok(b) => {
                 done.clear();
                 b
@@ -213,6 +253,14 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
             // written with the next round.
             Err(_) => (Vec::new(), HashMap::new()),
         };
+        let held = last_round.elapsed();
+        let requests = app.requests.load(Ordering::Relaxed);
+        gap = if requests != requests_seen {
+            limits.round_every.max(held.div_f64(busy_share))
+        } else {
+            limits.round_every
+        };
+        requests_seen = requests;
         let started = rows.len();
         for c in rows {
             let Some(w) = hooks.get(&c.webhook_id).cloned() else {
@@ -220,8 +268,13 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
                 continue;
             };
             flight.start(&c.webhook_id);
-            let (client, tx_done, now) = (client.clone(), tx_done.clone(), app.now());
+            let (all, per) = lanes.of(&c.webhook_id);
+            let (client, tx_done, app) = (client.clone(), tx_done.clone(), app.clone());
             rt.spawn(async move {
+                // Closed semaphores never happen (they live as long as the
+                // worker); an error would only skip the bound.
+                let _all = all.acquire_owned().await;
+                let _one = per.acquire_owned().await;
                 let out = client
                     .post(
                         &w.url,
@@ -229,15 +282,15 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
                         &c.event_id,
                         &c.event_type,
                         c.payload.clone(),
-                        now,
+                        app.now(),
                     )
                     .await;
                 let _ = tx_done.send((c, out));
             });
         }
         if started == 0 && done.is_empty() {
-            // Idle, or every slot busy: wait for an attempt to end or the
-            // next poll.
+            // Idle, or every claim in flight: wait for an attempt to end or
+            // the next poll.
             let got = rt.block_on(async {
                 tokio::select! {
                     d = rx_done.recv() => d,
