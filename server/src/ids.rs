@@ -1,5 +1,5 @@
-//! Random identifiers: UUIDs (the `uuid` crate, v4 from the OS RNG), license
-//! keys and secret tokens (ring's `SystemRandom`).
+//! Identifiers: time-ordered UUIDs, license keys and secret tokens (random
+//! bytes from ring's `SystemRandom`).
 
 use ring::rand::{SecureRandom, SystemRandom};
 
@@ -14,9 +14,28 @@ pub fn random<const N: usize>() -> [u8; N] {
     b
 }
 
-/// A random (version 4) UUID in lower-case hyphenated form, the vendor's id format.
+/// A new record id: a version 7 UUID (48 bits of wall-clock milliseconds,
+/// then 74 random bits) in lower-case hyphenated form, the vendor's id
+/// format. Time-ordered ids land at the end of every primary-key index, so
+/// an insert touches the last index page instead of a random one (random
+/// v4 ids dirtied a different page per row in each of the busy tables).
 pub fn uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    uuid_v7(ms)
+}
+
+/// A version 7 UUID for the time `ms` (unix milliseconds).
+pub fn uuid_v7(ms: u64) -> String {
+    let r = random::<10>();
+    let mut b = [0u8; 16];
+    b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    b[6..].copy_from_slice(&r);
+    b[6] = 0x70 | (b[6] & 0x0f);
+    b[8] = 0x80 | (b[8] & 0x3f);
+    uuid::Uuid::from_bytes(b).to_string()
 }
 
 /// A vendor-style license key: six groups of six upper-case hex digits
@@ -49,6 +68,11 @@ mod tests {
         let u = uuid();
         assert!(openlex_wire::product_data::is_guid(&u));
         assert_ne!(u, uuid());
+        // Version 7: ordered by the time in its first 48 bits.
+        let v = uuid::Uuid::parse_str(&u).unwrap();
+        assert_eq!(v.get_version_num(), 7);
+        assert!(uuid_v7(1_000) < uuid_v7(2_000));
+        assert!(uuid_v7(1_700_000_000_000) < uuid_v7(1_700_000_000_001));
         let k = license_key();
         assert_eq!(k.len(), 41);
         assert!(k.split('-').all(|g| g.len() == 6
