@@ -29,9 +29,10 @@ run() { # $1 = label, $2 = endpoints
   pid=$!
   for _ in $(seq 100); do [ -s "$d/server.url" ] && break; sleep 0.1; done
   local out
-  out="$("$bin/openlex-server-load" --data-dir "$d" --threads 8 --requests "$requests" --licenses 50 --webhooks "$2" 2>/dev/null)"
+  out="$("$bin/openlex-server-load" --data-dir "$d" --threads 8 --requests "$requests" --licenses 50 --webhooks "$2" --server-pid "$pid" 2>/dev/null)"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   echo "$1: $(echo "$out" | grep '^activations:')"
+  echo "$1: $(echo "$out" | grep '^server CPU:')"
   echo "$out" | grep '^webhooks:' | sed "s/^/$1: /" || true
 }
 
@@ -43,5 +44,13 @@ done | tee "$tmp/runs"
 for c in none three; do
   grep "^$c: activations:" "$tmp/runs" | sed -E 's/.*= ([0-9]+) activations\/s.*p99 ([0-9.]+) ms.*/\1 \2/' |
     sort -n | awk -v c="$c" '{r[NR]=$1; p[NR]=$2} END {m=int((NR+1)/2); printf "%s: median %d activations/s (runs %d..%d), p99 of the median run %s ms\n", c, r[m], r[1], r[NR], p[m]}'
+  grep "^$c: server CPU:" "$tmp/runs" | sed -E 's/.*: ([0-9]+) us per activation.*/\1/' | sort -n |
+    awk -v c="$c" '{r[NR]=$1} END {m=int((NR+1)/2); printf "%s: median server CPU %d us per activation (runs %d..%d)\n", c, r[m], r[1], r[NR]}'
 done | tee "$tmp/medians"
-awk '/^none:/ {n=$3} /^three:/ {t=$3} END {printf "three endpoints / none: %.3f\n", t/n}' "$tmp/medians"
+awk '/^none: median [0-9]+ act/ {n=$3} /^three: median [0-9]+ act/ {t=$3} END {printf "three endpoints / none: %.3f (ratio of the medians)\n", t/n}' "$tmp/medians"
+# Each round's two runs are next to each other in time, so their ratio
+# is less exposed to other work on the machine than the medians are.
+grep ': activations:' "$tmp/runs" | sed -E 's/^([a-z]+):.*= ([0-9]+) activations\/s.*/\1 \2/' |
+  awk '$1=="none" {n=$2} $1=="three" && n {print $2/n; n=0}' | sort -n |
+  awk '{r[NR]=$1} END {m=int((NR+1)/2); printf "three endpoints / none, per round: median %.3f (rounds %.3f..%.3f)\n", r[m], r[1], r[NR]}'
+awk '/server CPU/ {v[$1]=$5} END {printf "server CPU per activation, three / none: %.3f\n", v["three:"]/v["none:"]}' "$tmp/medians"

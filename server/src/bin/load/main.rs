@@ -8,7 +8,12 @@
 //! ```text
 //! openlex-server-load --data-dir DIR [--url URL[,URL...]] [--threads 32] [--requests 20000] [--licenses 200]
 //!                     [--password-flood ADDRESSES] [--webhooks ENDPOINTS]
+//!                     [--server-pid PID]
 //! ```
+//!
+//! `--server-pid PID` also reports the server's CPU time per activation
+//! over the measured window (Linux /proc): a steadier cost figure than
+//! activations/s on a machine shared with other work.
 //!
 //! `--webhooks N` starts N webhook receivers on loopback (each answers 200
 //! to every POST, one connection at a time) and subscribes N webhooks to
@@ -54,6 +59,7 @@ struct Opts {
     licenses: usize,
     password_flood: usize,
     webhooks: usize,
+    server_pid: Option<u32>,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -65,6 +71,7 @@ fn parse_args() -> Result<Opts, String> {
         licenses: 200,
         password_flood: 0,
         webhooks: 0,
+        server_pid: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -79,8 +86,11 @@ fn parse_args() -> Result<Opts, String> {
                 o.password_flood = val()?.parse().map_err(|_| "bad --password-flood")?
             }
             "--webhooks" => o.webhooks = val()?.parse().map_err(|_| "bad --webhooks")?,
+            "--server-pid" => {
+                o.server_pid = Some(val()?.parse().map_err(|_| "bad --server-pid")?)
+            }
             "-h" | "--help" => {
-                return Err("usage: openlex-server-load --data-dir DIR [--url URL] [--threads N] [--requests N] [--licenses N] [--password-flood ADDRESSES] [--webhooks ENDPOINTS]".into())
+                return Err("usage: openlex-server-load --data-dir DIR [--url URL] [--threads N] [--requests N] [--licenses N] [--password-flood ADDRESSES] [--webhooks ENDPOINTS] [--server-pid PID]".into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -142,8 +152,12 @@ fn activated(status: u16, body: &[u8]) -> bool {
 }
 
 /// User + system CPU seconds of this process so far (Linux; 0 elsewhere).
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+fn cpu_seconds(pid: Option<u32>) -> f64 {
+    let path = match pid {
+        Some(p) => format!("/proc/{p}/stat"),
+        None => "/proc/self/stat".to_owned(),
+    };
+    let Ok(stat) = std::fs::read_to_string(path) else {
         return 0.0;
     };
     let Some((_, rest)) = stat.rsplit_once(')') else {
@@ -362,7 +376,8 @@ fn run() -> Result<(), String> {
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
     barrier.wait();
-    let (start, cpu0) = (Instant::now(), cpu_seconds());
+    let (start, cpu0) = (Instant::now(), cpu_seconds(None));
+    let server_cpu0 = o.server_pid.map(|p| cpu_seconds(Some(p)));
     let mut all = Vec::with_capacity(total);
     let mut errors = 0;
     for h in handles {
@@ -371,7 +386,8 @@ fn run() -> Result<(), String> {
         errors += e;
     }
     let secs = start.elapsed().as_secs_f64();
-    let cpu = cpu_seconds() - cpu0;
+    let cpu = cpu_seconds(None) - cpu0;
+    let server_cpu = server_cpu0.map(|c0| cpu_seconds(o.server_pid) - c0);
     stop.store(true, Ordering::Relaxed);
     if !flooders.is_empty() {
         let (mut sent, mut busy) = (0, 0);
@@ -411,6 +427,12 @@ fn run() -> Result<(), String> {
         "load generator CPU: {:.0} us per activation ({cpu:.2} s)",
         cpu / total as f64 * 1e6
     );
+    if let Some(c) = server_cpu {
+        println!(
+            "server CPU: {:.0} us per activation ({c:.2} s)",
+            c / total.max(1) as f64 * 1e6
+        );
+    }
     println!(
         "activations: {} ok, {errors} errors in {secs:.2} s = {:.0} activations/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         all.len(),
