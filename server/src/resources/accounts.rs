@@ -2,8 +2,10 @@
 //! user's licenses.
 //!
 //! `POST /v3/accounts/login`, `POST /v3/accounts/login-oidc`,
-//! `GET /v3/me/licenses`; the logged-in user's own record and devices:
-//! `GET|PATCH /v3/me`, `GET /v3/me/activations`, `GET /v3/me/activations/{id}`.
+//! the logged-in user's own record, licenses, releases and devices:
+//! `GET|PATCH /v3/me`, `GET /v3/me/licenses` (also LexActivator's
+//! `GetUserLicenses`), `GET /v3/me/licenses/{id}`, `GET /v3/me/releases`,
+//! `GET /v3/me/activations`, `GET /v3/me/activations/{id}`.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -12,12 +14,14 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use openlex_wire::requests::{LoginRequest, LoginResponse, OidcLoginRequest, UserLicense};
+use openlex_wire::requests::{LoginRequest, LoginResponse, OidcLoginRequest};
 use openlex_wire::ErrorCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::activations::{self, Activation};
 use super::licenses;
+use super::products::Product;
+use super::releases::{ReleaseRec, ReleaseView};
 use super::users::{self, User, UserFields, UserView};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
@@ -278,46 +282,283 @@ pub fn my_activation(app: &App, bearer: Option<&str>, id: &str) -> ApiResult<Act
     })
 }
 
-/// Query of `GET /v3/me/licenses`.
+/// Query of `GET /v3/me/licenses`: the vendor's `page`, `limit`, `sort`
+/// (through [`Paging`]) and `releaseId`, and LexActivator's `productId`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MyLicensesQuery {
-    /// Only this product's licenses.
-    pub product_id: String,
+    /// Only this product's licenses. LexActivator's `GetUserLicenses`
+    /// always sends it (the vendor's schema has no such filter here), and
+    /// expects every license of the product: with it the list is not paged.
+    pub product_id: Option<String>,
+    /// Only the licenses allowed this release (its product's, up to their
+    /// `maxAllowedReleaseVersion`).
+    pub release_id: Option<String>,
+    /// The other query keys (`query` is refused).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
-/// The licenses of the user whose session `bearer` is.
-pub fn user_licenses(
+/// The vendor's `UserProductDto` / `UserProductVersionDto`: a name to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DisplayName {
+    /// Display name.
+    pub display_name: String,
+}
+
+/// The vendor's `UserLicenseMeterAttributeDto`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MyMeterAttribute {
+    /// Name.
+    pub name: String,
+    /// Allowed uses; -1 = unlimited.
+    pub allowed_uses: i64,
+    /// Current uses.
+    pub total_uses: u64,
+    /// Lifetime uses.
+    pub gross_uses: u64,
+    /// Always false (openlex-server has no floating meter attributes).
+    pub floating: bool,
+}
+
+/// One license of the session user: the vendor's `UserLicenseDto`, and
+/// also LexActivator's `UserLicense` (`GetUserLicenses` reads `key`,
+/// `type`, `allowedActivations`, `allowedDeactivations`,
+/// `totalActivations`, `totalDeactivations` and `metadata`), so one answer
+/// serves both clients.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MyLicense {
+    /// License id.
+    pub id: String,
+    /// Created at.
+    #[serde(with = "crate::dates::iso")]
+    pub created_at: i64,
+    /// Updated at.
+    #[serde(with = "crate::dates::iso")]
+    pub updated_at: i64,
+    /// License key.
+    pub key: String,
+    /// Revoked.
+    pub revoked: bool,
+    /// Suspended.
+    pub suspended: bool,
+    /// `node-locked` or `hosted-floating`.
+    pub r#type: String,
+    /// Validity in seconds; 0 = lifetime.
+    pub validity: i64,
+    /// Seats in use now.
+    pub total_activations: i64,
+    /// Deactivations used.
+    pub total_deactivations: i64,
+    /// Seats; 0 or -1 = unlimited.
+    pub allowed_activations: i64,
+    /// Deactivations allowed; 0 or -1 = unlimited.
+    pub allowed_deactivations: i64,
+    /// Always 0 (no on-premise floating).
+    pub allowed_floating_clients: i64,
+    /// Lease duration (seconds).
+    pub lease_duration: i64,
+    /// Expiry; `null` for a license that never expires.
+    #[serde(with = "crate::dates::nullable")]
+    pub expires_at: i64,
+    /// Meter attributes.
+    pub meter_attributes: Vec<MyMeterAttribute>,
+    /// The product's display name.
+    pub product: DisplayName,
+    /// The linked product version's display name, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_version: Option<DisplayName>,
+    /// The license metadata visible to activations (LexActivator's
+    /// `GetUserLicenseMetadata`; the vendor's DTO has none).
+    pub metadata: Vec<openlex_wire::claims::Metadata>,
+}
+
+/// The user's view of license `l` at `now`.
+fn my_license(tx: &mut dyn Tx, l: &licenses::License, now: i64) -> ApiResult<MyLicense> {
+    let seats = activations::store::count_seats(tx, &l.id, now)?;
+    let product = tx
+        .load::<Product>(&l.product_id)?
+        .map(|p| p.display_name)
+        .unwrap_or_default();
+    Ok(MyLicense {
+        id: l.id.clone(),
+        created_at: l.created_at,
+        updated_at: l.updated_at,
+        key: l.key.clone(),
+        revoked: l.revoked,
+        suspended: l.suspended,
+        r#type: l.r#type.as_str().to_owned(),
+        validity: l.validity,
+        total_activations: seats.max(0),
+        total_deactivations: l.total_deactivations.max(0),
+        allowed_activations: l.allowed_activations,
+        allowed_deactivations: l.allowed_deactivations,
+        allowed_floating_clients: 0,
+        lease_duration: l.lease_duration,
+        expires_at: l.expires_at,
+        meter_attributes: l
+            .meter_attributes
+            .iter()
+            .map(|m| MyMeterAttribute {
+                name: m.name.clone(),
+                allowed_uses: m.allowed_uses,
+                total_uses: m.total_uses,
+                gross_uses: m.gross_uses,
+                floating: false,
+            })
+            .collect(),
+        product: DisplayName {
+            display_name: product,
+        },
+        product_version: l.product_version.as_ref().map(|v| DisplayName {
+            display_name: v.display_name.clone(),
+        }),
+        metadata: l.wire_metadata(),
+    })
+}
+
+/// Whether `l` may have `r` (same product; `r` not above its
+/// `maxAllowedReleaseVersion`).
+fn allows(l: &licenses::License, r: &ReleaseRec) -> bool {
+    l.product_id == r.product_id
+        && (l.max_allowed_release_version.is_empty()
+            || openlex_wire::version::compare(&r.version, &l.max_allowed_release_version)
+                != std::cmp::Ordering::Greater)
+}
+
+/// Orders records oldest or newest first and cuts one page out of them.
+fn page_of<T>(mut all: Vec<(i64, String, T)>, page: Page) -> (Vec<T>, i64) {
+    all.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    if page.newest_first {
+        all.reverse();
+    }
+    let total = all.len() as i64;
+    let limit = page.limit.clamp(1, 100) as usize;
+    let skip = (page.page.max(1) as usize - 1).saturating_mul(limit);
+    let items = all
+        .into_iter()
+        .skip(skip)
+        .take(limit)
+        .map(|x| x.2)
+        .collect();
+    (items, total)
+}
+
+/// The licenses of the session user: with `productId` (LexActivator's
+/// call) every license of that product, oldest first; else one page.
+pub fn my_licenses(
     app: &App,
     bearer: Option<&str>,
-    product_id: &str,
-) -> ApiResult<Vec<UserLicense>> {
+    q: &MyLicensesQuery,
+    page: Page,
+) -> ApiResult<(Vec<MyLicense>, i64)> {
+    super::reject_unsupported_filters(&q.rest, &["query"])?;
     let now = app.now();
-    let unauth = || ApiError::new(ErrorCode::UserNotAuthenticated, "user not authenticated");
-    let bearer = bearer.filter(|b| !b.is_empty()).ok_or_else(unauth)?;
     app.store.read(|tx| {
-        let (uid, exp) = store::session(tx, &crate::ids::token_hash(bearer))?.ok_or_else(unauth)?;
-        if exp <= now {
-            return Err(unauth());
-        }
-        let mut out = Vec::new();
-        for l in licenses::store::of_user(tx, &uid)? {
-            if !product_id.is_empty() && l.product_id != product_id {
+        let u = session_user(tx, bearer, now)?;
+        let release =
+            match q.release_id.as_deref().filter(|r| !r.is_empty()) {
+                Some(id) => Some(tx.load::<ReleaseRec>(id)?.ok_or_else(|| {
+                    ApiError::validation("releaseId must name an existing release")
+                })?),
+                None => None,
+            };
+        let mut all = Vec::new();
+        for l in licenses::store::of_user(tx, &u.id)? {
+            if q.product_id.as_ref().is_some_and(|p| *p != l.product_id) {
                 continue;
             }
-            let seats = activations::store::count_seats(tx, &l.id, now)?;
-            out.push(UserLicense {
-                allowed_activations: l.allowed_activations,
-                allowed_deactivations: l.allowed_deactivations,
-                key: l.key.clone(),
-                total_activations: seats.max(0) as u32,
-                total_deactivations: l.total_deactivations.max(0) as u32,
-                r#type: l.r#type.as_str().to_owned(),
-                metadata: l.wire_metadata(),
-            });
+            if release.as_ref().is_some_and(|r| !allows(&l, r)) {
+                continue;
+            }
+            all.push((l.created_at, l.id.clone(), my_license(tx, &l, now)?));
         }
-        Ok(out)
+        if q.product_id.is_some() {
+            all.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+            let total = all.len() as i64;
+            return Ok((all.into_iter().map(|x| x.2).collect(), total));
+        }
+        Ok(page_of(all, page))
     })
+}
+
+/// One license of the session user (404 for any other).
+pub fn my_license_by_id(app: &App, bearer: Option<&str>, id: &str) -> ApiResult<MyLicense> {
+    let now = app.now();
+    app.store.read(|tx| {
+        let u = session_user(tx, bearer, now)?;
+        match tx.load::<licenses::License>(id)? {
+            Some(l) if !l.user_id.is_empty() && l.user_id == u.id => my_license(tx, &l, now),
+            _ => Err(ApiError::not_found("license")),
+        }
+    })
+}
+
+/// A release as the session user sees it: the vendor's `UserReleaseDto`
+/// (the admin `ReleaseDto` fields plus the product's display name).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MyRelease {
+    /// The release.
+    #[serde(flatten)]
+    pub release: ReleaseView,
+    /// The product's display name.
+    pub product: DisplayName,
+}
+
+/// One page of the published releases the session user's licenses allow
+/// (their products', up to each license's `maxAllowedReleaseVersion`;
+/// private releases included, as the user holds a license).
+pub fn my_releases(
+    app: &App,
+    bearer: Option<&str>,
+    q: &MyReleasesQuery,
+    page: Page,
+) -> ApiResult<(Vec<MyRelease>, i64)> {
+    super::reject_unsupported_filters(&q.rest, &["query"])?;
+    let now = app.now();
+    app.store.read(|tx| {
+        let u = session_user(tx, bearer, now)?;
+        let mine = licenses::store::of_user(tx, &u.id)?;
+        let mut products: Vec<String> = mine.iter().map(|l| l.product_id.clone()).collect();
+        products.sort();
+        products.dedup();
+        let mut all = Vec::new();
+        for pid in products {
+            let name = tx
+                .load::<Product>(&pid)?
+                .map(|p| p.display_name)
+                .unwrap_or_default();
+            for r in tx.find_all::<ReleaseRec>(&[("product_id", pid.clone())])? {
+                if r.published && mine.iter().any(|l| allows(l, &r)) {
+                    all.push((
+                        r.created_at,
+                        r.id.clone(),
+                        MyRelease {
+                            release: r.into(),
+                            product: DisplayName {
+                                display_name: name.clone(),
+                            },
+                        },
+                    ));
+                }
+            }
+        }
+        Ok(page_of(all, page))
+    })
+}
+
+/// Query of `GET /v3/me/releases` (`page`, `limit`, `sort` through
+/// [`Paging`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MyReleasesQuery {
+    /// The other query keys (`query` is refused).
+    #[serde(flatten)]
+    pub rest: std::collections::HashMap<String, String>,
 }
 
 /// Account routes.
@@ -326,6 +567,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v3/accounts/login", post(login_route))
         .route("/v3/accounts/login-oidc", post(login_oidc))
         .route("/v3/me/licenses", get(me_licenses))
+        .route("/v3/me/licenses/{id}", get(my_license_route))
+        .route("/v3/me/releases", get(my_releases_route))
         .route("/v3/me", get(me_route).patch(update_me_route))
         .route("/v3/me/activations", get(my_activations_route))
         .route("/v3/me/activations/{id}", get(my_activation_route))
@@ -400,10 +643,35 @@ async fn me_licenses(
     State(st): State<AppState>,
     Bearer(token): Bearer,
     ApiQuery(q): ApiQuery<MyLicensesQuery>,
+    Paging(page): Paging,
 ) -> ApiResult<Response> {
-    let list = st
+    list_response(
+        st.app
+            .run(move |app| my_licenses(app, token.as_deref(), &q, page))
+            .await?,
+    )
+}
+
+async fn my_license_route(
+    State(st): State<AppState>,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    ok(&st
         .app
-        .run(move |app| user_licenses(app, token.as_deref(), &q.product_id))
-        .await?;
-    ok(&list)
+        .run(move |app| my_license_by_id(app, token.as_deref(), &id))
+        .await?)
+}
+
+async fn my_releases_route(
+    State(st): State<AppState>,
+    Bearer(token): Bearer,
+    ApiQuery(q): ApiQuery<MyReleasesQuery>,
+    Paging(page): Paging,
+) -> ApiResult<Response> {
+    list_response(
+        st.app
+            .run(move |app| my_releases(app, token.as_deref(), &q, page))
+            .await?,
+    )
 }

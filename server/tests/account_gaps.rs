@@ -1,0 +1,222 @@
+//! The vendor's last management paths against the real binary, with the
+//! JSON shapes pinned: the logged-in user's licenses (one answer for the
+//! vendor's `UserLicenseDto` list and LexActivator's `GetUserLicenses`) and
+//! releases, the two-factor secret and recovery codes, license analytics
+//! and the geo-location breakdowns, and metadata `visible`.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+    k.sort();
+    k
+}
+
+/// A user with `email` and password "password 1", and a session of theirs.
+fn user_and_session(s: &Server, email: &str) -> (String, String) {
+    let u = s.admin(
+        "POST",
+        "/v3/users",
+        Some(&json!({"email": email, "password": "password 1", "name": "Me Too"})),
+    );
+    assert_eq!(u.status, 201, "{}", u.text);
+    let login = s.req(
+        "POST",
+        "/v3/accounts/login",
+        Some(&json!({"email": email, "password": "password 1"})),
+    );
+    assert_eq!(login.status, 200, "{}", login.text);
+    (u.s("id"), login.s("accessToken"))
+}
+
+#[test]
+fn me_licenses_serve_the_vendor_dto_and_the_client_library() {
+    let s = Server::start();
+    let p = s.product(1, json!({"displayName": "Product One"}));
+    let pid = p["id"].as_str().unwrap();
+    let q = s.product(2, json!({}));
+    let qid = q["id"].as_str().unwrap();
+    let (uid, session) = user_and_session(&s, "lic@example.com");
+    let a = s.license(
+        pid,
+        json!({"userId": uid, "allowedActivations": 2, "metadata": [{"key": "plan", "value": "pro"}],
+               "meterAttributes": [{"name": "exports", "allowedUses": 5}], "maxAllowedReleaseVersion": "1.5.0"}),
+    );
+    let b = s.license(qid, json!({"userId": uid, "validity": 86400}));
+    let _theirs = s.license(pid, json!({}));
+    let r = s.activate(&activation_body(
+        pid,
+        a["key"].as_str().unwrap(),
+        &fingerprint("d1", 0),
+    ));
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // The vendor's paged list: newest first by default, total in X-Total-Count.
+    let r = s.raw("GET", "/v3/me/licenses?limit=1", None, Some(&session));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.header("X-Total-Count"), Some("2"));
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+    let r = s.raw(
+        "GET",
+        "/v3/me/licenses?sort=createdAt&page=1&limit=10",
+        None,
+        Some(&session),
+    );
+    let list = r.body.as_array().unwrap();
+    let first = list.iter().find(|l| l["id"] == a["id"]).unwrap();
+    let second = list.iter().find(|l| l["id"] == b["id"]).unwrap();
+    assert_eq!(
+        keys(first),
+        [
+            "allowedActivations",
+            "allowedDeactivations",
+            "allowedFloatingClients",
+            "createdAt",
+            "expiresAt",
+            "id",
+            "key",
+            "leaseDuration",
+            "metadata",
+            "meterAttributes",
+            "product",
+            "revoked",
+            "suspended",
+            "totalActivations",
+            "totalDeactivations",
+            "type",
+            "updatedAt",
+            "validity"
+        ]
+    );
+    assert_eq!(first["product"], json!({"displayName": "Product One"}));
+    assert_eq!(first["expiresAt"], Value::Null);
+    assert_eq!(first["totalActivations"], 1);
+    assert_eq!(first["type"], "node-locked");
+    assert_eq!(
+        first["meterAttributes"],
+        json!([{"name": "exports", "allowedUses": 5, "totalUses": 0, "grossUses": 0, "floating": false}])
+    );
+    assert_eq!(first["metadata"], json!([{"key": "plan", "value": "pro"}]));
+    assert!(second["expiresAt"].as_str().unwrap().ends_with('Z'));
+
+    // LexActivator's call (productId, no paging) parses into its wire type.
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/licenses?productId={pid}"),
+        None,
+        Some(&session),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let list: Vec<openlex_wire::requests::UserLicense> =
+        serde_json::from_value(r.body.clone()).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (
+            list[0].key.as_str(),
+            list[0].total_activations,
+            list[0].r#type.as_str()
+        ),
+        (a["key"].as_str().unwrap(), 1, "node-locked")
+    );
+    assert_eq!(list[0].metadata[0].key, "plan");
+
+    // releaseId: the licenses that may have the release.
+    let rel = |version: &str| {
+        let r = s.admin(
+            "POST",
+            "/v3/releases",
+            Some(&json!({"productId": pid, "version": version, "platforms": ["linux"], "name": version,
+                          "files": [{"name": "app.tar.gz", "url": "https://example.com/app.tar.gz"}]})),
+        );
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.s("id")
+    };
+    let (old, new) = (rel("1.0.0"), rel("2.0.0"));
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/licenses?releaseId={old}"),
+        None,
+        Some(&session),
+    );
+    assert_eq!(r.header("X-Total-Count"), Some("1"));
+    assert_eq!(r.body[0]["id"], a["id"]);
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/licenses?releaseId={new}"),
+        None,
+        Some(&session),
+    );
+    assert_eq!(r.header("X-Total-Count"), Some("0"));
+    let r = s.raw(
+        "GET",
+        "/v3/me/licenses?releaseId=nope",
+        None,
+        Some(&session),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+    let r = s.raw("GET", "/v3/me/licenses?query=x", None, Some(&session));
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+
+    // One license by id: the user's own only.
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/licenses/{}", a["id"].as_str().unwrap()),
+        None,
+        Some(&session),
+    );
+    assert_eq!((r.status, &r.body["key"]), (200, &a["key"]));
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/licenses/{}", _theirs["id"].as_str().unwrap()),
+        None,
+        Some(&session),
+    );
+    assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/licenses/{}", a["id"].as_str().unwrap()),
+        None,
+        Some(&s.admin),
+    );
+    assert_eq!((r.status, r.code()), (401, "USER_NOT_AUTHENTICATED"));
+
+    // Releases: published ones of the user's products, up to what the
+    // licenses allow (1.0.0 but not 2.0.0), with the product's name.
+    let r = s.admin(
+        "POST",
+        "/v3/releases",
+        Some(&json!({"productId": pid, "version": "1.1.0", "platforms": ["linux"], "published": false})),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = s.raw("GET", "/v3/me/releases", None, Some(&session));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.header("X-Total-Count"), Some("1"));
+    let one = &r.body[0];
+    assert_eq!(one["id"].as_str(), Some(old.as_str()));
+    assert_eq!(one["product"], json!({"displayName": "Product One"}));
+    for k in [
+        "id",
+        "createdAt",
+        "updatedAt",
+        "name",
+        "channel",
+        "version",
+        "platform",
+        "notes",
+        "totalFiles",
+        "files",
+    ] {
+        assert!(one.get(k).is_some(), "{k} missing from {one}");
+    }
+    assert_eq!(
+        (one["platform"].as_str(), one["totalFiles"].as_i64()),
+        (Some("linux"), Some(1))
+    );
+    let r = s.raw("GET", "/v3/me/releases?page=2", None, Some(&session));
+    assert_eq!((r.status, r.body.as_array().unwrap().len()), (200, 0));
+    let r = s.raw("GET", "/v3/me/releases", None, None);
+    assert_eq!((r.status, r.code()), (401, "USER_NOT_AUTHENTICATED"));
+}
