@@ -220,3 +220,140 @@ fn me_licenses_serve_the_vendor_dto_and_the_client_library() {
     let r = s.raw("GET", "/v3/me/releases", None, None);
     assert_eq!((r.status, r.code()), (401, "USER_NOT_AUTHENTICATED"));
 }
+
+/// The TOTP code of base32 `secret` now, and one that is none of the
+/// codes accepted now.
+fn codes(secret: &str) -> (String, String) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let key = openlex_server::totp::base32_decode(secret).unwrap();
+    let live: Vec<String> = [-30, 0, 30]
+        .iter()
+        .map(|d| openlex_server::totp::totp(&key, now + d))
+        .collect();
+    let bad = (0..4)
+        .map(|n| format!("{n}{n}{n}{n}{n}{n}"))
+        .find(|c| !live.contains(c))
+        .unwrap();
+    (live[1].clone(), bad)
+}
+
+#[test]
+fn two_factor_secret_then_recovery_codes_each_usable_once() {
+    let s = Server::start();
+    let (_, session) = user_and_session(&s, "tfa@example.com");
+    let login = |extra: Value| {
+        let mut b = json!({"email": "tfa@example.com", "password": "password 1"});
+        merge(&mut b, extra);
+        s.req("POST", "/v3/accounts/login", Some(&b))
+    };
+    // No two-factor yet: no recovery codes.
+    let r = s.raw("POST", "/v3/me/2fa-recovery-codes", None, Some(&session));
+    assert_eq!((r.status, r.code()), (409, "CONFLICT"));
+    let r = s.raw("POST", "/v3/me/2fa-secret", None, Some(&session));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(keys(&r.body), ["email", "url"]);
+    assert_eq!(r.s("email"), "tfa@example.com");
+    let url = r.s("url");
+    assert!(
+        url.starts_with("otpauth://totp/OpenLex:tfa%40example.com?secret="),
+        "{url}"
+    );
+    let secret = url
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Pending until a code proves the app has it: login needs no code yet.
+    assert_eq!(login(json!({})).status, 200);
+    let (good, bad) = codes(&secret);
+    let patch = |body: Value| s.raw("PATCH", "/v3/me", Some(&body.to_string()), Some(&session));
+    let r = patch(json!({"twoFactorEnabled": true}));
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "TWO_FACTOR_AUTHENTICATION_CODE_MISSING")
+    );
+    let r = patch(json!({"twoFactorEnabled": true, "twoFactorCode": bad}));
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "TWO_FACTOR_AUTHENTICATION_CODE_INVALID")
+    );
+    let r = patch(json!({"twoFactorEnabled": true, "twoFactorCode": good}));
+    assert_eq!((r.status, &r.body["twoFactorEnabled"]), (200, &json!(true)));
+    let r = s.raw("POST", "/v3/me/2fa-secret", None, Some(&session));
+    assert_eq!((r.status, r.code()), (409, "CONFLICT"));
+    assert_eq!(
+        login(json!({})).code(),
+        "TWO_FACTOR_AUTHENTICATION_CODE_MISSING"
+    );
+
+    let r = s.raw("POST", "/v3/me/2fa-recovery-codes", None, Some(&session));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(keys(&r.body), ["recoveryCodes"]);
+    let first: Vec<String> = serde_json::from_value(r.body["recoveryCodes"].clone()).unwrap();
+    assert_eq!(first.len(), 10);
+    assert!(first
+        .iter()
+        .all(|c| c.len() == 19 && c.matches('-').count() == 3));
+    // Only hashes are stored.
+    if s.database_url.is_none() {
+        let mut db = std::fs::read(s.dir.join("openlex.db")).unwrap();
+        db.extend(std::fs::read(s.dir.join("openlex.db-wal")).unwrap_or_default());
+        let text = String::from_utf8_lossy(&db);
+        assert!(text.contains("recoveryCodeHashes"));
+        assert!(!first.iter().any(|c| text.contains(c.as_str())));
+    }
+    // New codes replace the old ones.
+    let r = s.raw("POST", "/v3/me/2fa-recovery-codes", None, Some(&session));
+    let codes_now: Vec<String> = serde_json::from_value(r.body["recoveryCodes"].clone()).unwrap();
+    let r = login(json!({"twoFactorRecoveryCode": first[0]}));
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "TWO_FACTOR_AUTHENTICATION_CODE_INVALID")
+    );
+    // A code works once, in any case and without dashes.
+    let typed = codes_now[0].replace('-', "").to_uppercase();
+    let r = login(json!({"twoFactorRecoveryCode": typed}));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(!r.s("accessToken").is_empty());
+    let r = login(json!({"twoFactorRecoveryCode": codes_now[0]}));
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "TWO_FACTOR_AUTHENTICATION_CODE_INVALID")
+    );
+    assert_eq!(
+        login(json!({"twoFactorRecoveryCode": codes_now[1]})).status,
+        200
+    );
+    // A wrong password is refused before any code is spent.
+    let r = s.req(
+        "POST",
+        "/v3/accounts/login",
+        Some(&json!({"email": "tfa@example.com", "password": "password 2", "twoFactorRecoveryCode": codes_now[2]})),
+    );
+    assert_eq!(r.code(), "AUTHENTICATION_FAILED");
+    assert_eq!(
+        login(json!({"twoFactorRecoveryCode": codes_now[2]})).status,
+        200
+    );
+
+    // Off again with a code of the current secret; the codes go with it.
+    let r = patch(json!({"twoFactorEnabled": false, "twoFactorCode": bad}));
+    assert_eq!(r.code(), "TWO_FACTOR_AUTHENTICATION_CODE_INVALID");
+    let (good, _) = codes(&secret);
+    let r = patch(json!({"twoFactorEnabled": false, "twoFactorCode": good}));
+    assert_eq!(
+        (r.status, &r.body["twoFactorEnabled"]),
+        (200, &json!(false))
+    );
+    assert_eq!(login(json!({})).status, 200);
+    let r = s.raw("POST", "/v3/me/2fa-recovery-codes", None, Some(&session));
+    assert_eq!((r.status, r.code()), (409, "CONFLICT"));
+    let r = s.raw("POST", "/v3/me/2fa-secret", None, Some(&s.admin));
+    assert_eq!((r.status, r.code()), (401, "USER_NOT_AUTHENTICATED"));
+}

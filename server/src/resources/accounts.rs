@@ -71,17 +71,36 @@ pub mod store {
     }
 }
 
-/// Password, then TOTP when the user has a secret, through the one
-/// [`PasswordGate`](crate::passwords::PasswordGate): failures count per
-/// (e-mail, source address) with the activation endpoint's, unknown e-mails
-/// cost and lock the same as known ones, and the hash runs on the password
-/// threads, outside any unit of work. Returns a session token.
-pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResult<String> {
+/// `POST /v3/accounts/login`: LexActivator's `LoginRequest` plus the
+/// vendor's `twoFactorRecoveryCode` (`LoginRequestModel`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginBody {
+    /// E-mail, password, account id and TOTP code.
+    #[serde(flatten)]
+    pub login: LoginRequest,
+    /// A recovery code from `POST /v3/me/2fa-recovery-codes`, in place of
+    /// the TOTP code (works once).
+    #[serde(default)]
+    pub two_factor_recovery_code: Option<String>,
+}
+
+/// Password, then TOTP (or a recovery code) when the user has a secret,
+/// through the one [`PasswordGate`](crate::passwords::PasswordGate):
+/// failures count per (e-mail, source address) with the activation
+/// endpoint's, unknown e-mails cost and lock the same as known ones, and the
+/// hash runs on the password threads, outside any unit of work. Returns a
+/// session token.
+pub async fn login(app: &Arc<App>, body: LoginBody, source: IpAddr) -> ApiResult<String> {
+    let req = body.login;
     let user = authenticate(
         app,
         &req.email,
         &req.password,
-        req.two_factor_code.as_deref(),
+        SecondFactor {
+            code: req.two_factor_code.as_deref(),
+            recovery_code: body.two_factor_recovery_code.as_deref(),
+        },
         source,
     )
     .await?;
@@ -96,14 +115,23 @@ pub async fn login(app: &Arc<App>, req: LoginRequest, source: IpAddr) -> ApiResu
     Ok(token)
 }
 
-/// The user whose e-mail and password (and TOTP code, when the user has a
-/// secret) these are, checked through the password gate (the client login
-/// and the customer portal's sign-in).
+/// What a sign-in offers as its second factor.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecondFactor<'a> {
+    /// A TOTP code.
+    pub code: Option<&'a str>,
+    /// A recovery code (used when no TOTP code is given).
+    pub recovery_code: Option<&'a str>,
+}
+
+/// The user whose e-mail and password (and TOTP or recovery code, when the
+/// user has a secret) these are, checked through the password gate (the
+/// client login and the customer portal's sign-in).
 pub async fn authenticate(
     app: &Arc<App>,
     email: &str,
     password: &str,
-    two_factor_code: Option<&str>,
+    factor: SecondFactor<'_>,
     source: IpAddr,
 ) -> ApiResult<User> {
     validate::len_in("email", email, 1, 256)?;
@@ -122,16 +150,153 @@ pub async fn authenticate(
         .check(&email, source, password, stored, now, invalid)
         .await?;
     let user = user.ok_or_else(invalid)?;
-    second_factor(
-        app,
-        &email,
-        source,
-        &user.two_factor_secret,
-        two_factor_code,
-    )
-    .await?;
+    let code = factor.code.filter(|c| !c.is_empty());
+    match factor.recovery_code.filter(|c| !c.is_empty()) {
+        Some(recovery) if code.is_none() && !user.two_factor_secret.is_empty() => {
+            if !use_recovery_code(app, &user.id, recovery).await? {
+                let e = ApiError::new(
+                    ErrorCode::TwoFactorCodeInvalid,
+                    "invalid two-factor recovery code",
+                );
+                return Err(app.passwords.failed(&email, source, now, e).await);
+            }
+        }
+        _ => second_factor(app, &email, source, &user.two_factor_secret, code).await?,
+    }
     app.passwords.succeeded(&email, source).await?;
     Ok(user)
+}
+
+/// How many recovery codes `POST /v3/me/2fa-recovery-codes` issues.
+pub const RECOVERY_CODES: usize = 10;
+
+/// A recovery code as typed (any case, dashes and spaces ignored) in the
+/// form its hash is taken of.
+fn normalize_recovery_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// A new recovery code: 80 random bits as 16 base32 characters in groups
+/// of four (`abcd-efgh-ijkl-mnop`), too many to guess or to recover from
+/// the stored SHA-256.
+fn new_recovery_code() -> String {
+    let raw = crate::totp::base32_encode(&crate::ids::random::<10>()).to_ascii_lowercase();
+    raw.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Spends user `user_id`'s recovery code `code`: true if it was unused
+/// (it is removed in the same unit of work, so it works once).
+async fn use_recovery_code(app: &Arc<App>, user_id: &str, code: &str) -> ApiResult<bool> {
+    let hash = crate::ids::token_hash(&normalize_recovery_code(code));
+    let id = user_id.to_owned();
+    app.run(move |app| {
+        let now = app.now();
+        app.store.write(|tx| {
+            let Some(mut u) = tx.load::<User>(&id)? else {
+                return Ok(false);
+            };
+            let Some(i) = u.recovery_code_hashes.iter().position(|h| *h == hash) else {
+                return Ok(false);
+            };
+            u.recovery_code_hashes.remove(i);
+            u.updated_at = now;
+            tx.save(&u)?;
+            Ok(true)
+        })
+    })
+    .await
+}
+
+/// The vendor's `TwoFactorSecretDto`: the account and the `otpauth://`
+/// URL an authenticator app scans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TwoFactorSecretView {
+    /// The user's e-mail.
+    pub email: String,
+    /// `otpauth://totp/OpenLex:{email}?secret={base32}&issuer=OpenLex`.
+    pub url: String,
+}
+
+/// The vendor's `TwoFactorRecoveryCodesDto`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryCodesView {
+    /// The codes, shown once (only their hashes are kept).
+    pub recovery_codes: Vec<String>,
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `POST /v3/me/2fa-secret`: a new TOTP secret for the session user,
+/// pending until `PATCH /v3/me {twoFactorEnabled: true, twoFactorCode}`
+/// proves the app has it (409 CONFLICT when two-factor is already on).
+pub fn new_two_factor_secret(app: &App, bearer: Option<&str>) -> ApiResult<TwoFactorSecretView> {
+    let now = app.now();
+    app.store.write(|tx| {
+        let mut u = session_user(tx, bearer, now)?;
+        if !u.two_factor_secret.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "two-factor authentication is already enabled; disable it first",
+            ));
+        }
+        u.pending_two_factor_secret = crate::totp::base32_encode(&crate::ids::random::<20>());
+        u.updated_at = now;
+        tx.save(&u)?;
+        Ok(TwoFactorSecretView {
+            url: format!(
+                "otpauth://totp/OpenLex:{}?secret={}&issuer=OpenLex",
+                percent_encode(&u.email),
+                u.pending_two_factor_secret
+            ),
+            email: u.email,
+        })
+    })
+}
+
+/// `POST /v3/me/2fa-recovery-codes`: [`RECOVERY_CODES`] new recovery codes
+/// for the session user, replacing any earlier ones (409 CONFLICT without
+/// two-factor).
+pub fn new_recovery_codes(app: &App, bearer: Option<&str>) -> ApiResult<RecoveryCodesView> {
+    let now = app.now();
+    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
+    app.store.write(|tx| {
+        let mut u = session_user(tx, bearer, now)?;
+        if u.two_factor_secret.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "two-factor authentication is not enabled",
+            ));
+        }
+        u.recovery_code_hashes = codes
+            .iter()
+            .map(|c| crate::ids::token_hash(&normalize_recovery_code(c)))
+            .collect();
+        u.updated_at = now;
+        tx.save(&u)
+    })?;
+    Ok(RecoveryCodesView {
+        recovery_codes: codes,
+    })
 }
 
 /// The TOTP step after a right password: nothing to do without a secret;
@@ -176,8 +341,8 @@ pub fn session_user(tx: &mut dyn Tx, bearer: Option<&str>, now: i64) -> ApiResul
     tx.load::<User>(&uid)?.ok_or_else(unauth)
 }
 
-/// `PATCH /v3/me` (the vendor's `MeUpdateRequestModel`; its two-factor and
-/// SSO fields are not taken here).
+/// `PATCH /v3/me` (the vendor's `MeUpdateRequestModel`; its SSO, portal
+/// access and tag fields are not taken).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MeUpdate {
@@ -191,13 +356,60 @@ pub struct MeUpdate {
     pub company: Option<String>,
     /// Metadata.
     pub metadata: Option<Vec<openlex_wire::claims::Metadata>>,
+    /// Turns two-factor on (with the pending secret of
+    /// `POST /v3/me/2fa-secret`) or off; either needs `twoFactorCode`.
+    pub two_factor_enabled: Option<bool>,
+    /// A TOTP code of the secret being turned on (or off).
+    pub two_factor_code: Option<String>,
 }
 
-/// Changes the session user's name, email, company or metadata.
+/// Checks the TOTP code a two-factor change needs: on, of the pending
+/// secret; off, of the current one. Nothing to check when the state
+/// already is the one asked for.
+fn check_two_factor_change(u: &User, req: &MeUpdate, now: i64) -> ApiResult<()> {
+    let secret = match req.two_factor_enabled {
+        Some(true) if u.two_factor_secret.is_empty() => {
+            if u.pending_two_factor_secret.is_empty() {
+                return Err(ApiError::validation(
+                    "no pending two-factor secret: POST /v3/me/2fa-secret first",
+                ));
+            }
+            &u.pending_two_factor_secret
+        }
+        Some(false) if !u.two_factor_secret.is_empty() => &u.two_factor_secret,
+        _ => return Ok(()),
+    };
+    match req.two_factor_code.as_deref().filter(|c| !c.is_empty()) {
+        None => Err(ApiError::new(
+            ErrorCode::TwoFactorCodeMissing,
+            "twoFactorCode is required to change two-factor authentication",
+        )),
+        Some(code) if !crate::totp::verify(secret, code, now) => Err(ApiError::new(
+            ErrorCode::TwoFactorCodeInvalid,
+            "invalid two-factor authentication code",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Changes the session user's name, email, company, metadata or
+/// two-factor state.
 pub fn update_me(app: &App, bearer: Option<&str>, req: &MeUpdate) -> ApiResult<UserView> {
     let now = app.now();
     app.store.write(|tx| {
         let mut u = session_user(tx, bearer, now)?;
+        check_two_factor_change(&u, req, now)?;
+        match req.two_factor_enabled {
+            Some(true) if u.two_factor_secret.is_empty() => {
+                u.two_factor_secret = std::mem::take(&mut u.pending_two_factor_secret);
+            }
+            Some(false) => {
+                u.two_factor_secret.clear();
+                u.pending_two_factor_secret.clear();
+                u.recovery_code_hashes.clear();
+            }
+            _ => {}
+        }
         if let Some(email) = req.email.as_deref().map(str::to_lowercase) {
             if email != u.email {
                 validate::len_in("email", &email, 3, 256)?;
@@ -571,6 +783,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v3/me/releases", get(my_releases_route))
         .route("/v3/me", get(me_route).patch(update_me_route))
         .route("/v3/me/activations", get(my_activations_route))
+        .route("/v3/me/2fa-secret", post(two_factor_secret_route))
+        .route("/v3/me/2fa-recovery-codes", post(recovery_codes_route))
         .route("/v3/me/activations/{id}", get(my_activation_route))
 }
 
@@ -620,10 +834,30 @@ async fn my_activation_route(
         .await?)
 }
 
+async fn two_factor_secret_route(
+    State(st): State<AppState>,
+    Bearer(token): Bearer,
+) -> ApiResult<Response> {
+    ok(&st
+        .app
+        .run(move |app| new_two_factor_secret(app, token.as_deref()))
+        .await?)
+}
+
+async fn recovery_codes_route(
+    State(st): State<AppState>,
+    Bearer(token): Bearer,
+) -> ApiResult<Response> {
+    ok(&st
+        .app
+        .run(move |app| new_recovery_codes(app, token.as_deref()))
+        .await?)
+}
+
 async fn login_route(
     State(st): State<AppState>,
     ClientAddr(source): ClientAddr,
-    ApiJson(req): ApiJson<LoginRequest>,
+    ApiJson(req): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     let token = login(&st.app, req, source).await?;
     ok(&LoginResponse {

@@ -42,6 +42,12 @@ pub struct User {
     pub password_hash: String,
     /// Base32 TOTP secret; empty = no two-factor (never returned).
     pub two_factor_secret: String,
+    /// A secret from `POST /v3/me/2fa-secret` waiting for its first code
+    /// (`PATCH /v3/me {twoFactorEnabled, twoFactorCode}`); never returned.
+    pub pending_two_factor_secret: String,
+    /// SHA-256 of each unused two-factor recovery code (never returned);
+    /// a code works once, in place of a TOTP code at login.
+    pub recovery_code_hashes: Vec<String>,
     /// Role name (the vendor's `role`); empty is [`DEFAULT_ROLE`].
     pub role: String,
     /// SHA-256 of the pending password reset token (never returned).
@@ -236,6 +242,10 @@ impl UserFields {
             }
             Some(false) => u.two_factor_secret.clear(),
             _ => {}
+        }
+        if u.two_factor_secret.is_empty() {
+            // Recovery codes stand in for TOTP codes: none without two-factor.
+            u.recovery_code_hashes.clear();
         }
         validate::metadata(&u.metadata)?;
         Ok(shown)
