@@ -357,3 +357,152 @@ fn two_factor_secret_then_recovery_codes_each_usable_once() {
     let r = s.raw("POST", "/v3/me/2fa-secret", None, Some(&s.admin));
     assert_eq!((r.status, r.code()), (401, "USER_NOT_AUTHENTICATED"));
 }
+
+#[test]
+fn license_stats_and_countries_from_a_trusted_proxy_header() {
+    let s = Server::start_with(
+        &[
+            "--trusted-proxy",
+            "127.0.0.1,::1",
+            "--country-header",
+            "CF-IPCountry",
+        ],
+        &[],
+    );
+    let p = s.product(1, json!({"trialLength": 86400, "trialAllowed": true}));
+    let pid = p["id"].as_str().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let active = s.license(pid, json!({"allowedActivations": 5}));
+    s.license(pid, json!({"expiresAt": now + 10 * 86400}));
+    s.license(pid, json!({"expiresAt": now - 60}));
+    let revoked = s.license(pid, json!({}));
+    s.license(pid, json!({"suspended": true}));
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{}", revoked["id"].as_str().unwrap()),
+        Some(&json!({"revoked": true})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.admin("GET", "/v3/analytics/licenses", None);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body,
+        json!({"active": 2, "expired": 1, "expiringSoon": 1, "revoked": 1, "suspended": 1})
+    );
+
+    // Each activation and trial keeps the country the proxy named.
+    let key = active["key"].as_str().unwrap();
+    for (device, country) in [
+        ("a", Some("de")),
+        ("b", Some("DE")),
+        ("c", Some("FR")),
+        ("d", None),
+    ] {
+        let headers: Vec<(&str, &str)> = country.map(|c| ("CF-IPCountry", c)).into_iter().collect();
+        let body = activation_body(pid, key, &fingerprint(device, 0)).to_string();
+        let r = s.raw_with("POST", "/v3/activations", Some(&body), None, &headers);
+        assert_eq!(r.status, 200, "{}", r.text);
+        let body = trial_body(pid, &fingerprint(device, 0)).to_string();
+        let r = s.raw_with("POST", "/v3/trial-activations", Some(&body), None, &headers);
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let expected = json!([
+        {"activations": 2, "countryCode": "DE"},
+        {"activations": 1, "countryCode": null},
+        {"activations": 1, "countryCode": "FR"}
+    ]);
+    let r = s.admin("GET", "/v3/analytics/activations/geo-location", None);
+    assert_eq!((r.status, &r.body), (200, &expected), "{}", r.text);
+    let r = s.admin(
+        "GET",
+        &format!("/v3/analytics/trial-activations/geo-location?productId={pid}"),
+        None,
+    );
+    assert_eq!((r.status, &r.body), (200, &expected), "{}", r.text);
+    let r = s.admin(
+        "GET",
+        "/v3/analytics/activations/geo-location?productId=other",
+        None,
+    );
+    assert_eq!(r.body, json!([]));
+
+    // The activation and trial DTOs carry it as the vendor's `location`.
+    let r = s.admin(
+        "GET",
+        &format!(
+            "/v3/activations?licenseId={}&limit=10",
+            active["id"].as_str().unwrap()
+        ),
+        None,
+    );
+    let mut locations: Vec<Value> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"].clone())
+        .collect();
+    locations.sort_by_key(|l| l.to_string());
+    assert_eq!(
+        locations,
+        [
+            json!({"ipAddress": "127.0.0.1", "countryCode": "DE"}),
+            json!({"ipAddress": "127.0.0.1", "countryCode": "DE"}),
+            json!({"ipAddress": "127.0.0.1", "countryCode": "FR"}),
+            json!({"ipAddress": "127.0.0.1", "countryCode": null}),
+        ]
+    );
+    let r = s.admin(
+        "GET",
+        &format!("/v3/trial-activations?productId={pid}&limit=1"),
+        None,
+    );
+    assert!(r.body[0]["location"]["ipAddress"].is_string());
+
+    // license:read for the stats, activation:read for the breakdowns.
+    let t = s.admin(
+        "POST",
+        "/v3/personal-access-tokens",
+        Some(&json!({"name": "reader", "scopes": ["activation:read"]})),
+    );
+    let token = t.s("token");
+    let r = s.raw("GET", "/v3/analytics/licenses", None, Some(&token));
+    assert_eq!((r.status, r.code()), (403, "FORBIDDEN"));
+    let r = s.raw(
+        "GET",
+        "/v3/analytics/activations/geo-location",
+        None,
+        Some(&token),
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn country_header_is_ignored_from_untrusted_peers() {
+    let s = Server::start_with(
+        &[
+            "--trusted-proxy",
+            "10.0.0.0/8",
+            "--country-header",
+            "CF-IPCountry",
+        ],
+        &[],
+    );
+    let p = s.product(1, json!({}));
+    let pid = p["id"].as_str().unwrap();
+    let l = s.license(pid, json!({}));
+    let body = activation_body(pid, l["key"].as_str().unwrap(), &fingerprint("x", 0)).to_string();
+    let r = s.raw_with(
+        "POST",
+        "/v3/activations",
+        Some(&body),
+        None,
+        &[("CF-IPCountry", "DE")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.admin("GET", "/v3/analytics/activations/geo-location", None);
+    assert_eq!(r.body, json!([{"activations": 1, "countryCode": null}]));
+}

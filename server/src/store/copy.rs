@@ -44,6 +44,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("expires_at", Int),
             ("expiring_soon_at", Int),
             ("data", Text),
+            ("revoked", Int),
+            ("suspended", Int),
         ],
     ),
     (
@@ -61,6 +63,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("os_version", Text),
             ("app_version", Text),
             ("vm_name", Text),
+            ("country", Text),
         ],
     ),
     (
@@ -75,6 +78,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("os", Text),
             ("os_version", Text),
             ("vm_name", Text),
+            ("country", Text),
         ],
     ),
     (
