@@ -506,3 +506,109 @@ fn country_header_is_ignored_from_untrusted_peers() {
     let r = s.admin("GET", "/v3/analytics/activations/geo-location", None);
     assert_eq!(r.body, json!([{"activations": 1, "countryCode": null}]));
 }
+
+#[test]
+fn metadata_not_visible_is_kept_answered_and_never_sent_to_the_client() {
+    let s = Server::start();
+    let p = s.product(
+        1,
+        json!({"metadata": [{"key": "pshown", "value": "1", "visible": true},
+                            {"key": "phidden", "value": "2", "visible": false}]}),
+    );
+    let pid = p["id"].as_str().unwrap();
+    assert_eq!(
+        p["metadata"],
+        json!([{"key": "pshown", "value": "1", "visible": true},
+               {"key": "phidden", "value": "2", "visible": false}])
+    );
+    let u = s.admin(
+        "POST",
+        "/v3/users",
+        Some(&json!({"email": "md@example.com", "password": "password 1",
+                     "metadata": [{"key": "ushown", "value": "a"}, {"key": "uhidden", "value": "b", "visible": false}]})),
+    );
+    assert_eq!(u.status, 201, "{}", u.text);
+    assert_eq!(u.body["metadata"][0]["visible"], true);
+    let l = s.license(
+        pid,
+        json!({"userId": u.s("id"),
+               "metadata": [{"key": "lshown", "value": "x", "visible": true},
+                            {"key": "lhidden", "value": "y", "visible": false}]}),
+    );
+    let lid = l["id"].as_str().unwrap();
+    assert_eq!(keys(&l["metadata"][0]), ["id", "key", "value", "visible"]);
+    assert_eq!(
+        (&l["metadata"][0]["visible"], &l["metadata"][1]["visible"]),
+        (&json!(true), &json!(false))
+    );
+    let r = s.activate(&activation_body(
+        pid,
+        l["key"].as_str().unwrap(),
+        &fingerprint("v", 0),
+    ));
+    assert_eq!(r.status, 200, "{}", r.text);
+    let c = claims(&r.s("activationToken"), p["publicKey"].as_str().unwrap());
+    let names =
+        |m: &[openlex_wire::claims::Metadata]| m.iter().map(|m| m.key.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&c.pmd), ["pshown"]);
+    assert_eq!(names(&c.lmd), ["lshown"]);
+    assert_eq!(names(&c.umd), ["ushown"]);
+    // A trial's product metadata too.
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/products/{pid}"),
+        Some(&json!({"trialLength": 86400})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = s.req(
+        "POST",
+        "/v3/trial-activations",
+        Some(&trial_body(pid, &fingerprint("t", 0))),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let t = verify(
+        &r.s("trialActivationToken"),
+        p["publicKey"].as_str().unwrap(),
+    );
+    assert_eq!(t["pmd"], json!([{"key": "pshown", "value": "1"}]));
+    // The client library's GetUserLicenses sees the visible entries only.
+    let login = s.req(
+        "POST",
+        "/v3/accounts/login",
+        Some(&json!({"email": "md@example.com", "password": "password 1"})),
+    );
+    let r = s.raw(
+        "GET",
+        &format!("/v3/me/licenses?productId={pid}"),
+        None,
+        Some(&login.s("accessToken")),
+    );
+    assert_eq!(
+        r.body[0]["metadata"],
+        json!([{"key": "lshown", "value": "x"}])
+    );
+    // A PATCH that leaves `visible` out keeps each key's flag; a new key is visible.
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{lid}"),
+        Some(
+            &json!({"metadata": [{"key": "lhidden", "value": "z"}, {"key": "new", "value": "n"}]}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["metadata"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["key"].as_str().unwrap(), m["visible"].as_bool().unwrap()))
+            .collect::<Vec<_>>(),
+        [("lhidden", false), ("new", true)]
+    );
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{lid}"),
+        Some(&json!({"metadata": [{"key": "k", "value": "v", "visible": "no"}]})),
+    );
+    assert_eq!((r.status, r.code()), (400, "VALIDATION_FAILED"));
+}

@@ -355,7 +355,7 @@ pub struct MeUpdate {
     /// Company.
     pub company: Option<String>,
     /// Metadata.
-    pub metadata: Option<Vec<openlex_wire::claims::Metadata>>,
+    pub metadata: Option<Vec<crate::metadata::EntryRequest>>,
     /// Turns two-factor on (with the pending secret of
     /// `POST /v3/me/2fa-secret`) or off; either needs `twoFactorCode`.
     pub two_factor_enabled: Option<bool>,

@@ -154,7 +154,7 @@ fn claims_of(product: &Product, t: &TrialActivation, now: i64) -> TrialClaims {
         iat: now,
         eat: t.expires_at,
         aco: product.trial_allowed_clock_offset,
-        pmd: product.metadata.clone(),
+        pmd: crate::metadata::visible(&product.metadata),
         amd: t.metadata.clone(),
         orv: 0,
         activation_mode: Some(mode(t.offline, None)),

@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
 use super::event_logs::{self, Resource};
@@ -35,8 +34,8 @@ pub struct User {
     pub name: String,
     /// Company (`company` claim).
     pub company: String,
-    /// User metadata (`umd`).
-    pub metadata: Vec<Metadata>,
+    /// User metadata (`umd`: the visible entries).
+    pub metadata: Vec<crate::metadata::Entry>,
     /// Password hash (argon2id, or PBKDF2 from earlier versions; never
     /// returned by the API).
     pub password_hash: String,
@@ -117,8 +116,8 @@ pub struct UserFields {
     #[arg(long)]
     pub company: Option<String>,
     /// Metadata `KEY=VALUE` (repeatable).
-    #[arg(long, value_parser = validate::parse_metadata)]
-    pub metadata: Option<Vec<Metadata>>,
+    #[arg(long, value_parser = crate::metadata::parse)]
+    pub metadata: Option<Vec<crate::metadata::EntryRequest>>,
     /// Base32 TOTP secret to require two-factor codes (empty: none).
     #[arg(long)]
     pub two_factor_secret: Option<String>,
@@ -172,7 +171,7 @@ pub struct UserView {
     /// Company.
     pub company: String,
     /// Metadata.
-    pub metadata: Vec<Metadata>,
+    pub metadata: Vec<crate::metadata::Entry>,
     /// Whether a TOTP secret is set.
     pub two_factor_enabled: bool,
     /// Role name.
@@ -223,7 +222,10 @@ impl UserFields {
             let last = self.last_name.as_deref().unwrap_or(last).trim();
             u.name = format!("{first} {last}").trim().to_owned();
         }
-        overlay!(self, u, name, company, metadata);
+        if let Some(md) = self.metadata {
+            u.metadata = crate::metadata::replace(&u.metadata, md);
+        }
+        overlay!(self, u, name, company);
         if let Some(role) = self.role {
             validate::len_in("role", &role, 1, 64)?;
             u.role = role;
@@ -247,7 +249,11 @@ impl UserFields {
             // Recovery codes stand in for TOTP codes: none without two-factor.
             u.recovery_code_hashes.clear();
         }
-        validate::metadata(&u.metadata)?;
+        crate::metadata::validate(
+            u.metadata
+                .iter()
+                .map(|m| (m.key.as_str(), m.value.as_str())),
+        )?;
         Ok(shown)
     }
 }

@@ -281,10 +281,11 @@ impl License {
         self.r#type == LicenseType::HostedFloating
     }
 
-    /// The metadata as claims carry it (`lmd`, no ids).
+    /// The visible metadata as claims carry it (`lmd`, no ids).
     pub fn wire_metadata(&self) -> Vec<Metadata> {
         self.metadata
             .iter()
+            .filter(|m| m.visible)
             .map(|m| Metadata {
                 key: m.key.clone(),
                 value: m.value.clone(),
