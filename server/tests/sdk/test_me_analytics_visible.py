@@ -140,9 +140,16 @@ def test_me_licenses_and_releases(client):
         p.id,
         user_id=u.id,
         allowed_activations=3,
-        max_allowed_release_version="1.5.0",
         meter_attributes=[LicenseMeterAttributeRequestModel(name="exports", allowed_uses=9)],
     )
+    # The vendor's request body has no maxAllowedReleaseVersion; set it as openlex-server takes it.
+    r = httpx.patch(
+        f"{client.base_url}/v3/licenses/{lic.id}",
+        headers=client.get_headers(),
+        verify=client.verify_ssl,
+        json={"maxAllowedReleaseVersion": "1.5.0"},
+    )
+    assert r.status_code == 200, r.text
     other_product = new_product(client)
     second = new_license(client, other_product.id, user_id=u.id)
     theirs = new_license(client, p.id)
