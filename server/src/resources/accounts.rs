@@ -1,11 +1,12 @@
-//! Client accounts: login (password, then TOTP), sessions, and the logged-in
-//! user's licenses.
+//! Client accounts: login (password, then a TOTP or recovery code),
+//! sessions, two-factor set-up, and the logged-in user's licenses.
 //!
 //! `POST /v3/accounts/login`, `POST /v3/accounts/login-oidc`,
 //! the logged-in user's own record, licenses, releases and devices:
 //! `GET|PATCH /v3/me`, `GET /v3/me/licenses` (also LexActivator's
 //! `GetUserLicenses`), `GET /v3/me/licenses/{id}`, `GET /v3/me/releases`,
-//! `GET /v3/me/activations`, `GET /v3/me/activations/{id}`.
+//! `GET /v3/me/activations`, `GET /v3/me/activations/{id}`,
+//! `POST /v3/me/2fa-secret`, `POST /v3/me/2fa-recovery-codes`.
 
 use std::net::IpAddr;
 use std::sync::Arc;
