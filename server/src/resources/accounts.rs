@@ -467,16 +467,11 @@ pub fn my_activations(
             if q.license_id.as_ref().is_some_and(|id| *id != l.id) {
                 continue;
             }
-            all.extend(tx.find_all::<Activation>(&[("license_id", l.id.clone())])?);
+            for a in tx.find_all::<Activation>(&[("license_id", l.id.clone())])? {
+                all.push((a.created_at, a.id.clone(), a));
+            }
         }
-        all.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        if page.newest_first {
-            all.reverse();
-        }
-        let total = all.len() as i64;
-        let limit = page.limit.clamp(1, 100) as usize;
-        let skip = (page.page.max(1) as usize - 1).saturating_mul(limit);
-        Ok((all.into_iter().skip(skip).take(limit).collect(), total))
+        Ok(page_of(all, page))
     })
 }
 
