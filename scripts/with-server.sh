@@ -3,6 +3,9 @@
 #
 #   scripts/with-server.sh CMD [ARGS...]
 #
+# OPENLEX_SERVE_ARGS (optional) adds options to `serve`, e.g.
+# "--trusted-proxy 127.0.0.1 --country-header CF-IPCountry".
+#
 # The command sees:
 #   OPENLEX_SERVER_BIN   the openlex-server binary (for `--data-dir $OPENLEX_SERVER_DIR product create --json` ...)
 #   OPENLEX_SERVER_DIR   the server's data directory (admin-token, ca.pem, openlex.db)
@@ -20,7 +23,7 @@ bin="$target/$profile/openlex-server"
 [ -x "$bin" ] || { echo "with-server: $bin missing; run cargo build -p openlex-server" >&2; exit 1; }
 dir="$(mktemp -d)"
 "$bin" --data-dir "$dir/server" init >/dev/null
-"$bin" --data-dir "$dir/server" serve --listen 127.0.0.1:0 --rate-limit off >"$dir/serve.log" 2>&1 &
+"$bin" --data-dir "$dir/server" serve --listen 127.0.0.1:0 --rate-limit off ${OPENLEX_SERVE_ARGS:-} >"$dir/serve.log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT

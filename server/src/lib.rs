@@ -21,6 +21,7 @@ pub mod http;
 pub mod ids;
 pub mod keys;
 pub mod matching;
+pub mod metadata;
 pub mod offline;
 pub mod passwords;
 pub mod policy;

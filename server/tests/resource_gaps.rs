@@ -25,9 +25,9 @@ fn license_entries_tokens_and_release_files_by_id() {
                "meterAttributes": [{"name": "exports", "allowedUses": 5}]}),
     );
     let lid = l["id"].as_str().unwrap();
-    // entries carry ids `{licenseId}.{16 hex}`
+    // entries carry ids `{licenseId}.{16 hex}` (and the vendor's `visible`)
     let md = &l["metadata"][0];
-    assert_eq!(keys(md), ["id", "key", "value"]);
+    assert_eq!(keys(md), ["id", "key", "value", "visible"]);
     let md_id = md["id"].as_str().unwrap();
     let (owner, suffix) = md_id.rsplit_once('.').unwrap();
     assert_eq!((owner, suffix.len()), (lid, 16));

@@ -153,6 +153,12 @@ pub struct ServeArgs {
     /// `X-Forwarded-For` (rate limits, lockout, log).
     #[arg(long = "trusted-proxy", value_delimiter = ',', value_parser = Cidr::parse)]
     pub trusted_proxies: Vec<Cidr>,
+    /// Header in which a `--trusted-proxy` names the client's country
+    /// (ISO 3166-1 alpha-2, e.g. Cloudflare's `CF-IPCountry`), recorded on
+    /// activations and trials for the geo-location analytics; ignored on
+    /// requests from any other peer.
+    #[arg(long, value_parser = parse_header_name)]
+    pub country_header: Option<axum::http::HeaderName>,
     /// Request log level on stderr.
     #[arg(long, value_enum, default_value = "info")]
     pub log_level: LogLevel,
@@ -432,3 +438,9 @@ pub enum ReleaseCmd {
 
 #[cfg(test)]
 mod tests;
+
+/// A `--country-header` value: an HTTP header name.
+fn parse_header_name(s: &str) -> Result<axum::http::HeaderName, String> {
+    axum::http::HeaderName::from_bytes(s.trim().as_bytes())
+        .map_err(|_| format!("{s:?} is not an HTTP header name"))
+}

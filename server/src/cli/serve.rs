@@ -175,6 +175,7 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
         limiter: limit.map(|l| Arc::new(Limiter::new(l))),
         test_clock,
         trusted_proxies: a.trusted_proxies.clone().into(),
+        country_header: a.country_header.clone(),
         log: RequestLog {
             level: a.log_level,
             format: a.log_format,

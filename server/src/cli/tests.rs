@@ -3,8 +3,8 @@
 //! against clap's own list, so a new flag without a test fails) and compares
 //! the parsed request with a literal naming every field.
 
+use crate::metadata::EntryRequest;
 use clap::{CommandFactory, Parser};
-use openlex_wire::claims::Metadata;
 
 use super::*;
 use crate::matching::MatchingStrategy;
@@ -36,10 +36,11 @@ fn parse_all(path: &[&str], args: &[&str], unset: &[&str]) -> Cmd {
     Cli::try_parse_from(argv).expect("parse").cmd
 }
 
-fn md(k: &str, v: &str) -> Metadata {
-    Metadata {
+fn md(k: &str, v: &str) -> EntryRequest {
+    EntryRequest {
         key: k.into(),
         value: v.into(),
+        visible: None,
     }
 }
 

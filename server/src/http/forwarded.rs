@@ -1,13 +1,15 @@
 //! The client's address: the TCP peer, or, when the peer is a trusted
 //! reverse proxy (`serve --trusted-proxy CIDR`), the address that proxy
 //! appended to `X-Forwarded-For`. Rate limits, the password lockout and the
-//! request log all use it.
+//! request log all use it. The client's country likewise comes only from a
+//! trusted proxy's header (`serve --country-header`; there is no GeoIP
+//! database).
 
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 
 use crate::error::ApiError;
 
@@ -101,6 +103,43 @@ pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> IpAdd
     client
 }
 
+/// The client's country as a trusted proxy names it in `header` (e.g.
+/// Cloudflare's `CF-IPCountry`): an ISO 3166-1 alpha-2 code, upper case.
+/// None when the peer is no trusted proxy (the header is then the client's
+/// own word), the header is absent, or it holds no country (Cloudflare's
+/// `XX` unknown and `T1` Tor included).
+pub fn country(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    trusted: &[Cidr],
+    header: &HeaderName,
+) -> Option<String> {
+    let peer = canonical(peer);
+    if !trusted.iter().any(|c| c.contains(peer)) {
+        return None;
+    }
+    let v = headers.get(header)?.to_str().ok()?.trim();
+    (v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()) && !v.eq_ignore_ascii_case("xx"))
+        .then(|| v.to_ascii_uppercase())
+}
+
+/// The request's client country (set by the front middleware from
+/// [`country`]; None without `serve --country-header` or a trusted proxy).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientCountry(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientCountry {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(parts
+            .extensions
+            .get::<ClientCountry>()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
 /// The request's client address (set by the front middleware; the TCP peer
 /// if absent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +173,27 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_only_from_a_trusted_proxy() {
+        let h = HeaderName::from_static("cf-ipcountry");
+        let trusted = [Cidr::parse("10.0.0.0/8").unwrap()];
+        let mut headers = HeaderMap::new();
+        headers.insert(h.clone(), "de".parse().unwrap());
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(
+            country(proxy, &headers, &trusted, &h).as_deref(),
+            Some("DE")
+        );
+        assert_eq!(country(client, &headers, &trusted, &h), None);
+        for junk in ["XX", "T1", "DEU", ""] {
+            headers.insert(h.clone(), junk.parse().unwrap());
+            assert_eq!(country(proxy, &headers, &trusted, &h), None, "{junk}");
+        }
+        headers.remove(&h);
+        assert_eq!(country(proxy, &headers, &trusted, &h), None);
+    }
 
     #[test]
     fn cidr_and_forwarded_for() {

@@ -30,7 +30,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ratelimit::Limiter;
 use crate::resources::access_tokens;
 use extract::{Admin, ApiJson};
-use forwarded::{Cidr, ClientAddr};
+use forwarded::{Cidr, ClientAddr, ClientCountry};
 use log::{RequestLog, RequestNote};
 
 /// State shared by all handlers.
@@ -45,6 +45,9 @@ pub struct AppState {
     pub test_clock: Option<Arc<TestClock>>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[Cidr]>,
+    /// The header in which a trusted proxy names the client's country
+    /// (`serve --country-header`); None: countries are not recorded.
+    pub country_header: Option<axum::http::HeaderName>,
     /// The request log.
     pub log: RequestLog,
 }
@@ -164,8 +167,13 @@ async fn front(State(st): State<AppState>, mut req: Request, next: Next) -> Resp
         .map(|c| c.0.ip())
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
     let client = forwarded::client_addr(peer, req.headers(), &st.trusted_proxies);
+    let country = st
+        .country_header
+        .as_ref()
+        .and_then(|h| forwarded::country(peer, req.headers(), &st.trusted_proxies, h));
     let note = RequestNote::default();
     req.extensions_mut().insert(ClientAddr(client));
+    req.extensions_mut().insert(ClientCountry(country));
     req.extensions_mut().insert(note.clone());
     let method = req.method().clone();
     let limit = match &st.limiter {

@@ -1,12 +1,13 @@
-//! Analytics: account stats, and activations and trial activations per
-//! day and by OS, OS version, app version and VM.
+//! Analytics: account and license stats, and activations and trial
+//! activations per day and by OS, OS version, app version, VM and country.
 //!
 //! Admin (activation:read): `GET /v3/analytics/stats` (`AccountStatsDto`),
-//! `GET /v3/analytics/activations[/os|/os-version|/app-version|/vm-name]`,
-//! `GET /v3/analytics/trial-activations[/os|/os-version|/vm-name]`, each
+//! `GET /v3/analytics/activations[/os|/os-version|/app-version|/vm-name|/geo-location]`,
+//! `GET /v3/analytics/trial-activations[/os|/os-version|/vm-name|/geo-location]`, each
 //! with `productId`, `startDate`, `endDate` (and `licenseId` for
 //! activations), answering the vendor's `ActivationsByDateDto`,
-//! `ActivationsBy{Os,OsVersion,AppVersion,Vm}Dto` lists.
+//! `ActivationsBy{Os,OsVersion,AppVersion,Vm,Country}Dto` lists; (license:read)
+//! `GET /v3/analytics/licenses` (`LicenseStatsDto`).
 //!
 //! Every operation is a function of `&App` returning typed rows, so the
 //! dashboard charts call the same code as the HTTP API. Counts are of the
@@ -55,6 +56,9 @@ pub enum Dimension {
     AppVersion,
     /// `vmName` ("" = not a VM).
     VmName,
+    /// `countryCode`, as a trusted proxy named it (`serve
+    /// --country-header`; "" = unknown).
+    Country,
 }
 
 impl Dimension {
@@ -64,6 +68,7 @@ impl Dimension {
             Dimension::OsVersion => "os_version",
             Dimension::AppVersion => "app_version",
             Dimension::VmName => "vm_name",
+            Dimension::Country => "country",
         }
     }
 }
@@ -144,6 +149,42 @@ pub struct ByVm {
     pub activations: i64,
     /// Hypervisor name; `null` for activations outside a VM.
     pub vm_name: Option<String>,
+}
+
+/// The vendor's `ActivationsByCountryDto`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ByCountry {
+    /// How many.
+    pub activations: i64,
+    /// ISO 3166-1 alpha-2 code; `null` where no trusted proxy named one.
+    pub country_code: Option<String>,
+}
+
+/// How far ahead a license counts as expiring soon in [`LicenseStats`].
+pub const EXPIRING_SOON: i64 = 30 * DAY;
+
+/// The vendor's `LicenseStatsDto`: licenses by state now.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseStats {
+    /// Neither revoked, suspended nor expired.
+    pub active: i64,
+    /// Expired (an expiry at or before now).
+    pub expired: i64,
+    /// Expiring within [`EXPIRING_SOON`] (30 days), not yet expired.
+    pub expiring_soon: i64,
+    /// Revoked.
+    pub revoked: i64,
+    /// Suspended.
+    pub suspended: i64,
+}
+
+/// Licenses by state at the app's time: one pass over the licenses'
+/// columns (migration 9), never their documents.
+pub fn license_stats(app: &App) -> ApiResult<LicenseStats> {
+    let now = app.now();
+    app.store.read(|tx| store::license_stats(tx, now))
 }
 
 /// The vendor's `AccountStatsDto`: how many of each record exist.
@@ -273,6 +314,38 @@ pub mod store {
         )
     }
 
+    /// See [`license_stats`](super::license_stats).
+    pub fn license_stats(tx: &mut dyn Tx, now: i64) -> ApiResult<LicenseStats> {
+        let sum = |cond: &str| {
+            format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+        };
+        let sql = format!(
+            "SELECT {}, {}, {}, {}, {} FROM licenses",
+            sum("revoked = 0 AND suspended = 0 AND (expires_at = 0 OR expires_at > ?1)"),
+            sum("expires_at > 0 AND expires_at <= ?1"),
+            sum("expires_at > ?1 AND expires_at <= ?2"),
+            sum("revoked <> 0"),
+            sum("suspended <> 0"),
+        );
+        let rows = tx.query_all(
+            &sql,
+            &[
+                Param::Int(now),
+                Param::Int(now.saturating_add(EXPIRING_SOON)),
+            ],
+            |r| {
+                Ok(LicenseStats {
+                    active: r.int(0)?,
+                    expired: r.int(1)?,
+                    expiring_soon: r.int(2)?,
+                    revoked: r.int(3)?,
+                    suspended: r.int(4)?,
+                })
+            },
+        )?;
+        Ok(rows.into_iter().next().unwrap_or_default())
+    }
+
     /// See [`by`](super::by).
     pub fn by(
         tx: &mut dyn Tx,
@@ -347,6 +420,15 @@ impl RangeQuery {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v3/analytics/stats", get(stats_route))
+        .route("/v3/analytics/licenses", get(license_stats_route))
+        .route(
+            "/v3/analytics/activations/geo-location",
+            get(|a, s, q| group_route(a, s, q, Source::Activations, Dimension::Country)),
+        )
+        .route(
+            "/v3/analytics/trial-activations/geo-location",
+            get(|a, s, q| group_route(a, s, q, Source::TrialActivations, Dimension::Country)),
+        )
         .route(
             "/v3/analytics/activations",
             get(|a, s, q| day_route(a, s, q, Source::Activations)),
@@ -389,6 +471,13 @@ type Reader = Admin<scope::ActivationRead>;
 
 async fn stats_route(_: Reader, State(st): State<AppState>) -> ApiResult<Response> {
     ok(&st.app.run(stats).await?)
+}
+
+async fn license_stats_route(
+    _: Admin<scope::LicenseRead>,
+    State(st): State<AppState>,
+) -> ApiResult<Response> {
+    ok(&st.app.run(license_stats).await?)
 }
 
 async fn day_route(
@@ -440,6 +529,10 @@ async fn group_route(
                 Dimension::AppVersion => serde_json::to_value(ByAppVersion {
                     activations,
                     app_version: value,
+                }),
+                Dimension::Country => serde_json::to_value(ByCountry {
+                    activations,
+                    country_code: value,
                 }),
                 Dimension::VmName | Dimension::Os => serde_json::to_value(ByVm {
                     activations,

@@ -115,7 +115,7 @@ pub fn trial(app: &App, request: &str, validity: i64, product_id: &str) -> ApiRe
         orv: app.now().saturating_add(validity),
         license_id: None,
     };
-    let (token, _) = trials::activate(app, &req, Some(&opts))?;
+    let (token, _) = trials::activate(app, &req, Some(&opts), None)?;
     Ok(serde_json::to_string(&TrialActivationResponse {
         trial_activation_token: token,
     })?)

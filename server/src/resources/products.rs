@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
 use super::event_logs::Resource;
@@ -35,8 +34,8 @@ pub struct Product {
     pub display_name: String,
     /// Description.
     pub description: String,
-    /// Product metadata (`pmd`).
-    pub metadata: Vec<Metadata>,
+    /// Product metadata (`pmd`: the visible entries).
+    pub metadata: Vec<crate::metadata::Entry>,
     /// Verified-trial length in seconds; 0 = no trial policy (TRIAL_NOT_ALLOWED).
     pub trial_length: i64,
     /// Whether verified trials are allowed (with a positive `trialLength`).
@@ -124,8 +123,8 @@ pub struct ProductFields {
     #[arg(long)]
     pub description: Option<String>,
     /// Metadata `KEY=VALUE` (repeatable).
-    #[arg(long, value_parser = validate::parse_metadata)]
-    pub metadata: Option<Vec<Metadata>>,
+    #[arg(long, value_parser = crate::metadata::parse)]
+    pub metadata: Option<Vec<crate::metadata::EntryRequest>>,
     /// Verified-trial length in seconds (0 = no trials).
     #[arg(long)]
     pub trial_length: Option<i64>,
@@ -161,13 +160,15 @@ pub struct ProductFields {
 impl ProductFields {
     /// Sets every given field on `p`.
     pub fn apply(self, p: &mut Product) {
+        if let Some(md) = self.metadata {
+            p.metadata = crate::metadata::replace(&p.metadata, md);
+        }
         overlay!(
             self,
             p,
             name,
             display_name,
             description,
-            metadata,
             trial_length,
             trial_allowed,
             trial_activation_limit,
@@ -253,7 +254,11 @@ pub mod store {
 fn validate(p: &Product) -> ApiResult<()> {
     validate::len_in("name", &p.name, 1, 256)?;
     validate::at_least("trialLength", p.trial_length, 0)?;
-    validate::metadata(&p.metadata)
+    crate::metadata::validate(
+        p.metadata
+            .iter()
+            .map(|m| (m.key.as_str(), m.value.as_str())),
+    )
 }
 
 /// 400 unless the product's `licensePolicyId` and `trialPolicyId` are

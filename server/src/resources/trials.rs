@@ -14,7 +14,7 @@ use openlex_wire::requests::{TrialActivationRequest, TrialActivationResponse};
 use openlex_wire::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-use super::activations::{invalid_product, mode, not_found, OfflineOpts};
+use super::activations::{invalid_product, mode, not_found, Location, OfflineOpts};
 use super::event_logs::{self, Resource};
 use super::licenses::ExpiresAt;
 use super::products::Product;
@@ -23,6 +23,7 @@ use crate::app::App;
 use crate::auth::scope;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Admin, ApiJson, ApiQuery, Paging};
+use crate::http::forwarded::{ClientAddr, ClientCountry};
 use crate::http::{created, list_response, no_content, ok, AppState};
 use crate::params;
 use crate::policy;
@@ -52,6 +53,8 @@ pub struct TrialActivation {
     pub user_hash: String,
     /// Trial metadata (`amd`).
     pub metadata: Vec<Metadata>,
+    /// Where the device last activated the trial from.
+    pub location: Location,
     /// Trial expires at.
     #[serde(with = "crate::dates::nullable")]
     pub expires_at: i64,
@@ -80,6 +83,7 @@ static TRIALS: Table = Table::new(
         "os",
         "os_version",
         "vm_name",
+        "country",
     ],
 );
 
@@ -101,7 +105,8 @@ impl Doc for TrialActivation {
             &digest,
             &self.os,
             &self.os_version,
-            &self.vm_name
+            &self.vm_name,
+            self.location.country_column()
         ])
     }
 }
@@ -149,7 +154,7 @@ fn claims_of(product: &Product, t: &TrialActivation, now: i64) -> TrialClaims {
         iat: now,
         eat: t.expires_at,
         aco: product.trial_allowed_clock_offset,
-        pmd: product.metadata.clone(),
+        pmd: crate::metadata::visible(&product.metadata),
         amd: t.metadata.clone(),
         orv: 0,
         activation_mode: Some(mode(t.offline, None)),
@@ -184,6 +189,7 @@ pub fn activate(
     app: &App,
     req: &TrialActivationRequest,
     offline: Option<&OfflineOpts>,
+    location: Option<&Location>,
 ) -> ApiResult<(String, bool)> {
     policy::validate_trial(req)?;
     let now = app.now();
@@ -230,6 +236,9 @@ pub fn activate(
         trial.vm_name = req.vm_name.clone();
         trial.container = req.container;
         trial.user_hash = req.user_hash.clone();
+        if let Some(l) = location {
+            trial.location = l.clone();
+        }
         if created || !req.metadata.is_empty() {
             trial.metadata = req.metadata.clone();
         }
@@ -455,9 +464,15 @@ async fn extend_route(
 
 async fn activate_route(
     State(st): State<AppState>,
+    ClientAddr(source): ClientAddr,
+    ClientCountry(country): ClientCountry,
     ApiJson(req): ApiJson<TrialActivationRequest>,
 ) -> ApiResult<Response> {
-    let (token, new) = st.app.run(move |app| activate(app, &req, None)).await?;
+    let location = Location::of(source, country);
+    let (token, new) = st
+        .app
+        .run(move |app| activate(app, &req, None, Some(&location)))
+        .await?;
     let body = TrialActivationResponse {
         trial_activation_token: token,
     };

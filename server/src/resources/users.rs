@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
 use super::event_logs::{self, Resource};
@@ -35,13 +34,19 @@ pub struct User {
     pub name: String,
     /// Company (`company` claim).
     pub company: String,
-    /// User metadata (`umd`).
-    pub metadata: Vec<Metadata>,
+    /// User metadata (`umd`: the visible entries).
+    pub metadata: Vec<crate::metadata::Entry>,
     /// Password hash (argon2id, or PBKDF2 from earlier versions; never
     /// returned by the API).
     pub password_hash: String,
     /// Base32 TOTP secret; empty = no two-factor (never returned).
     pub two_factor_secret: String,
+    /// A secret from `POST /v3/me/2fa-secret` waiting for its first code
+    /// (`PATCH /v3/me {twoFactorEnabled, twoFactorCode}`); never returned.
+    pub pending_two_factor_secret: String,
+    /// SHA-256 of each unused two-factor recovery code (never returned);
+    /// a code works once, in place of a TOTP code at login.
+    pub recovery_code_hashes: Vec<String>,
     /// Role name (the vendor's `role`); empty is [`DEFAULT_ROLE`].
     pub role: String,
     /// SHA-256 of the pending password reset token (never returned).
@@ -111,8 +116,8 @@ pub struct UserFields {
     #[arg(long)]
     pub company: Option<String>,
     /// Metadata `KEY=VALUE` (repeatable).
-    #[arg(long, value_parser = validate::parse_metadata)]
-    pub metadata: Option<Vec<Metadata>>,
+    #[arg(long, value_parser = crate::metadata::parse)]
+    pub metadata: Option<Vec<crate::metadata::EntryRequest>>,
     /// Base32 TOTP secret to require two-factor codes (empty: none).
     #[arg(long)]
     pub two_factor_secret: Option<String>,
@@ -166,7 +171,7 @@ pub struct UserView {
     /// Company.
     pub company: String,
     /// Metadata.
-    pub metadata: Vec<Metadata>,
+    pub metadata: Vec<crate::metadata::Entry>,
     /// Whether a TOTP secret is set.
     pub two_factor_enabled: bool,
     /// Role name.
@@ -217,7 +222,10 @@ impl UserFields {
             let last = self.last_name.as_deref().unwrap_or(last).trim();
             u.name = format!("{first} {last}").trim().to_owned();
         }
-        overlay!(self, u, name, company, metadata);
+        if let Some(md) = self.metadata {
+            u.metadata = crate::metadata::replace(&u.metadata, md);
+        }
+        overlay!(self, u, name, company);
         if let Some(role) = self.role {
             validate::len_in("role", &role, 1, 64)?;
             u.role = role;
@@ -237,7 +245,15 @@ impl UserFields {
             Some(false) => u.two_factor_secret.clear(),
             _ => {}
         }
-        validate::metadata(&u.metadata)?;
+        if u.two_factor_secret.is_empty() {
+            // Recovery codes stand in for TOTP codes: none without two-factor.
+            u.recovery_code_hashes.clear();
+        }
+        crate::metadata::validate(
+            u.metadata
+                .iter()
+                .map(|m| (m.key.as_str(), m.value.as_str())),
+        )?;
         Ok(shown)
     }
 }

@@ -44,6 +44,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("expires_at", Int),
             ("expiring_soon_at", Int),
             ("data", Text),
+            ("revoked", Int),
+            ("suspended", Int),
         ],
     ),
     (
@@ -61,6 +63,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("os_version", Text),
             ("app_version", Text),
             ("vm_name", Text),
+            ("country", Text),
         ],
     ),
     (
@@ -75,6 +78,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("os", Text),
             ("os_version", Text),
             ("vm_name", Text),
+            ("country", Text),
         ],
     ),
     (
@@ -322,7 +326,10 @@ pub fn checksums(tx: &mut dyn Tx) -> ApiResult<Vec<TableSum>> {
 /// and no records, in one transaction on the target (all or nothing), then
 /// compares counts and checksums of both; returns the target's.
 pub fn copy(source: &dyn Store, target: &dyn Store) -> ApiResult<Vec<TableSum>> {
-    target.write(|ttx| {
+    // The source's sums come from the same read transaction as the rows
+    // copied: a running server (its webhook scheduler, a client) may write
+    // after it, and the target holds that snapshot, not the later state.
+    let want = target.write(|ttx| {
         for (table, _) in TABLES {
             let n = ttx.count(&format!("SELECT COUNT(*) FROM {table}"), &[])?;
             if n > 0 {
@@ -363,10 +370,9 @@ pub fn copy(source: &dyn Store, target: &dyn Store) -> ApiResult<Vec<TableSum>> 
                     ttx.execute(&insert, &params)?;
                 }
             }
-            Ok(())
+            checksums(stx)
         })
     })?;
-    let want = source.read(checksums)?;
     let got = target.read(checksums)?;
     for (w, g) in want.iter().zip(&got) {
         if w != g {

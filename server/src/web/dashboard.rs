@@ -500,11 +500,11 @@ struct LicenseForm {
     notes: String,
 }
 
-fn parse_metadata_lines(text: &str) -> ApiResult<Vec<openlex_wire::claims::Metadata>> {
+fn parse_metadata_lines(text: &str) -> ApiResult<Vec<crate::metadata::EntryRequest>> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| crate::validate::parse_metadata(l).map_err(ApiError::validation))
+        .map(|l| crate::metadata::parse(l).map_err(ApiError::validation))
         .collect()
 }
 

@@ -154,7 +154,11 @@ async fn sign_in(
 ) -> WebResult {
     check_csrf(cookie(&headers, PRE_CSRF).unwrap_or(""), &f.csrf)?;
     let code = Some(f.code.trim()).filter(|c| !c.is_empty());
-    match accounts::authenticate(&st.app, &f.email, &f.password, code, source).await {
+    let factor = accounts::SecondFactor {
+        code,
+        recovery_code: None,
+    };
+    match accounts::authenticate(&st.app, &f.email, &f.password, factor, source).await {
         Ok(u) => {
             let id = u.id.clone();
             let (secret, _) = st

@@ -13,5 +13,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import cryptlex_web_a
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check cryptlex-python-sdk==1.0.3 pytest
 fi
 export PYTHONDONTWRITEBYTECODE=1
+# The tests' devices name their country as a proxy in front would
+# (test_me_analytics_visible.py: the geo-location breakdowns).
+export OPENLEX_SERVE_ARGS="--trusted-proxy 127.0.0.1 --country-header CF-IPCountry"
 cd "$here"
 "$root/scripts/with-server.sh" "$venv/bin/python" -m pytest -p no:cacheprovider -W "ignore::DeprecationWarning" -ra -q .

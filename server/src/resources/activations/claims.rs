@@ -161,9 +161,12 @@ pub fn build_claims(c: &TokenContext<'_>) -> ActivationClaims {
         name: c.user.map(|u| u.name.clone()).unwrap_or_default(),
         email: c.user.map(|u| u.email.clone()).unwrap_or_default(),
         company: c.user.map(|u| u.company.clone()).unwrap_or_default(),
-        pmd: c.product.metadata.clone(),
+        pmd: crate::metadata::visible(&c.product.metadata),
         lmd: l.wire_metadata(),
-        umd: c.user.map(|u| u.metadata.clone()).unwrap_or_default(),
+        umd: c
+            .user
+            .map(|u| crate::metadata::visible(&u.metadata))
+            .unwrap_or_default(),
         amd: a.metadata.clone(),
         lma: l
             .meter_attributes

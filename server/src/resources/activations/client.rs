@@ -10,7 +10,7 @@ use openlex_wire::claims::ActivationClaims;
 use openlex_wire::requests::*;
 use openlex_wire::ErrorCode;
 
-use super::{claims, mode, store, Activation};
+use super::{claims, mode, store, Activation, Location};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::policy;
@@ -181,12 +181,14 @@ pub async fn activate_online(
     app: &Arc<App>,
     req: ActivationRequest,
     source: IpAddr,
+    country: Option<String>,
 ) -> ApiResult<(String, String)> {
     let log = app
         .activation_log
         .then(|| Arc::new(LogAttempt::activation(&req, source)));
     let req = Arc::new(req);
-    let answer = activate_with_password(app, req, source, log.clone()).await;
+    let location = Arc::new(Location::of(source, country));
+    let answer = activate_with_password(app, req, source, location, log.clone()).await;
     if let (Err(e), Some(log)) = (&answer, log) {
         let e = e.clone();
         // A separate small write (the activation's unit of work rolled back).
@@ -204,13 +206,21 @@ async fn activate_with_password(
     app: &Arc<App>,
     req: Arc<ActivationRequest>,
     source: IpAddr,
+    location: Arc<Location>,
     log: Option<Arc<LogAttempt>>,
 ) -> ApiResult<(String, String)> {
     let mut verified: Option<String> = None;
     for _ in 0..2 {
-        let (r, v, l) = (req.clone(), verified.clone(), log.clone());
+        let (r, v, l, at) = (req.clone(), verified.clone(), log.clone(), location.clone());
         match app
-            .run(move |app| activate_as(app, &r, None, v.as_deref(), l.as_deref()))
+            .run(move |app| {
+                let pass = Pass {
+                    verified: v.as_deref(),
+                    location: Some(&at),
+                    log: l.as_deref(),
+                };
+                activate_as(app, &r, None, pass)
+            })
             .await?
         {
             Attempt::Issued { token, license_id } => return Ok((token, license_id)),
@@ -243,22 +253,36 @@ pub fn activate(
     req: &ActivationRequest,
     offline: Option<&OfflineOpts>,
 ) -> ApiResult<String> {
-    match activate_as(app, req, offline, None, None)? {
+    match activate_as(app, req, offline, Pass::default())? {
         Attempt::Issued { token, .. } => Ok(token),
         Attempt::NeedsPassword(_) => Err(authentication_failed()),
     }
 }
 
-/// One activation pass; `verified` is the user whose password the caller
-/// checked through the gate; with `log`, a success writes its activation
-/// log row in the same unit of work (the caller records refusals).
+/// What one online activation pass knows besides the request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pass<'a> {
+    /// The user whose password the caller checked through the gate.
+    pub verified: Option<&'a str>,
+    /// Where the request came from (kept on the activation).
+    pub location: Option<&'a Location>,
+    /// With it, a success writes its activation log row in the same unit
+    /// of work (the caller records refusals).
+    pub log: Option<&'a LogAttempt>,
+}
+
+/// One activation pass (see [`Pass`]).
 pub fn activate_as(
     app: &App,
     req: &ActivationRequest,
     offline: Option<&OfflineOpts>,
-    verified: Option<&str>,
-    log: Option<&LogAttempt>,
+    pass: Pass<'_>,
 ) -> ApiResult<Attempt> {
+    let Pass {
+        verified,
+        location,
+        log,
+    } = pass;
     policy::validate_activation(req)?;
     let now = app.now();
     let check_and_save = |tx: &mut dyn Tx| {
@@ -316,6 +340,9 @@ pub fn activate_as(
             }
         };
         copy_request(&mut act, req);
+        if let Some(l) = location {
+            act.location = l.clone();
+        }
         act.lease_duration = policy::lease_duration(&lic, req.lease_duration);
         act.lease_expires_at = policy::lease_expiry(act.lease_duration, now);
         policy::start_expiry(&mut lic, &mut act, now);

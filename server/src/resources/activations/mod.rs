@@ -58,6 +58,8 @@ pub struct Activation {
     pub metadata: Vec<Metadata>,
     /// Activation meter attribute uses (`ama`).
     pub meter_attributes: Vec<ActivationMeterAttribute>,
+    /// Where the device last activated from.
+    pub location: Location,
     /// Lease duration in force (seconds); 0 = none.
     pub lease_duration: i64,
     /// Lease expires at; 0 = no lease (the seat is held until deactivation).
@@ -84,6 +86,35 @@ pub struct Activation {
     pub updated_at: i64,
 }
 
+/// Where a client activated from: the vendor's `GeoLocationDto` as far as
+/// openlex-server knows it without a GeoIP database, the client address
+/// (through trusted proxies) and the country a trusted proxy named
+/// (`serve --country-header`); `null` when unknown (offline activations,
+/// records made before these were kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Location {
+    /// The client address.
+    pub ip_address: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country_code: Option<String>,
+}
+
+impl Location {
+    /// The location of a request from `addr` in `country`.
+    pub fn of(addr: std::net::IpAddr, country: Option<String>) -> Location {
+        Location {
+            ip_address: Some(addr.to_string()),
+            country_code: country,
+        }
+    }
+
+    /// The country as its indexed column holds it ("" = unknown).
+    pub fn country_column(&self) -> &str {
+        self.country_code.as_deref().unwrap_or("")
+    }
+}
+
 static ACTIVATIONS: Table = Table::new(
     "activations",
     &[
@@ -96,6 +127,7 @@ static ACTIVATIONS: Table = Table::new(
         "os_version",
         "app_version",
         "vm_name",
+        "country",
     ],
 );
 
@@ -120,7 +152,8 @@ impl Doc for Activation {
             &self.os,
             &self.os_version,
             &self.app_version,
-            &self.vm_name
+            &self.vm_name,
+            self.location.country_column()
         ])
     }
 }

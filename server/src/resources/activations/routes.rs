@@ -14,7 +14,7 @@ use super::{
 use crate::auth::scope;
 use crate::error::ApiResult;
 use crate::http::extract::{Admin, ApiJson, ApiQuery, Bearer, Paging};
-use crate::http::forwarded::ClientAddr;
+use crate::http::forwarded::{ClientAddr, ClientCountry};
 use crate::http::log::RequestNote;
 use crate::http::{list_response, no_content, ok, AppState};
 use crate::resources::activation_logs::Attempt as LogAttempt;
@@ -54,10 +54,11 @@ pub fn routes() -> Router<AppState> {
 async fn activate_route(
     State(st): State<AppState>,
     ClientAddr(source): ClientAddr,
+    ClientCountry(country): ClientCountry,
     note: RequestNote,
     ApiJson(req): ApiJson<ActivationRequest>,
 ) -> ApiResult<Response> {
-    let (token, license_id) = activate_online(&st.app, req, source).await?;
+    let (token, license_id) = activate_online(&st.app, req, source, country).await?;
     note.license(&license_id);
     ok(&ActivationResponse {
         activation_token: token,

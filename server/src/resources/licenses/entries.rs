@@ -8,11 +8,11 @@
 //! so finding an entry is one lookup by primary key and needs no table of
 //! its own.
 
+use crate::metadata::EntryRequest;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{delete, post};
 use axum::Router;
-use openlex_wire::claims::Metadata;
 use serde::{Deserialize, Serialize};
 
 use super::ops::{change, LicenseView};
@@ -26,7 +26,7 @@ use crate::resources::activations::Activation;
 use crate::store::Tx;
 
 /// A license metadata entry (the vendor's `MetadataDto`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LicenseMetadata {
     /// Entry id (`{licenseId}.{16 hex}`).
@@ -35,6 +35,19 @@ pub struct LicenseMetadata {
     pub key: String,
     /// Value.
     pub value: String,
+    /// Sent to the client library (`lmd`); see [`crate::metadata`].
+    pub visible: bool,
+}
+
+impl Default for LicenseMetadata {
+    fn default() -> Self {
+        LicenseMetadata {
+            id: String::new(),
+            key: String::new(),
+            value: String::new(),
+            visible: true,
+        }
+    }
 }
 
 /// A new entry id for license `license_id`.
@@ -57,19 +70,23 @@ fn license_of(entry_id: &str, what: &str) -> ApiResult<String> {
 }
 
 impl License {
-    /// Replaces the metadata; an entry keeps its id while its key stays.
-    pub fn set_metadata(&mut self, md: Vec<Metadata>) {
+    /// Replaces the metadata; an entry keeps its id (and, unless the
+    /// request sets it, its `visible`) while its key stays.
+    pub fn set_metadata(&mut self, md: Vec<EntryRequest>) {
         let old = std::mem::take(&mut self.metadata);
         self.metadata = md
             .into_iter()
-            .map(|m| LicenseMetadata {
-                id: old
-                    .iter()
-                    .find(|o| o.key == m.key)
-                    .map(|o| o.id.clone())
-                    .unwrap_or_default(),
-                key: m.key,
-                value: m.value,
+            .map(|m| {
+                let before = old.iter().find(|o| o.key == m.key);
+                LicenseMetadata {
+                    id: before.map(|o| o.id.clone()).unwrap_or_default(),
+                    visible: m
+                        .visible
+                        .or_else(|| before.map(|o| o.visible))
+                        .unwrap_or(true),
+                    key: m.key,
+                    value: m.value,
+                }
             })
             .collect();
     }
@@ -252,25 +269,34 @@ mod tests {
             id: "L1".into(),
             ..Default::default()
         };
-        l.set_metadata(vec![Metadata {
+        l.set_metadata(vec![EntryRequest {
             key: "plan".into(),
             value: "pro".into(),
+            visible: Some(false),
         }]);
         l.assign_entry_ids();
         let id = l.metadata[0].id.clone();
         assert_eq!(license_of(&id, "x").unwrap(), "L1");
         l.set_metadata(vec![
-            Metadata {
+            EntryRequest {
                 key: "plan".into(),
                 value: "team".into(),
+                visible: None,
             },
-            Metadata {
+            EntryRequest {
                 key: "seats".into(),
                 value: "5".into(),
+                visible: None,
             },
         ]);
         l.assign_entry_ids();
         assert_eq!(l.metadata[0].id, id);
+        // The flag stays with its key; a new key is visible.
+        assert_eq!(
+            (l.metadata[0].visible, l.metadata[1].visible),
+            (false, true)
+        );
+        assert_eq!(l.wire_metadata().len(), 1);
         assert_ne!(l.metadata[1].id, id);
         assert!(license_of("no-dot", "x").is_err());
         assert!(license_of("L1.short", "x").is_err());

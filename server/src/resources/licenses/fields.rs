@@ -2,7 +2,7 @@
 //! CLI's flags (`clap` derive on the same struct, so a flag cannot drift
 //! from the field it sets).
 
-use openlex_wire::claims::{Metadata, OrganizationAddress};
+use openlex_wire::claims::OrganizationAddress;
 use serde::Deserialize;
 
 use super::{
@@ -10,7 +10,6 @@ use super::{
     ProductVersionRec,
 };
 use crate::matching::MatchingStrategy;
-use crate::validate::parse_metadata;
 
 /// Parses `NAME=ALLOWED_USES` (CLI `--meter-attribute`; -1 = unlimited).
 pub fn parse_meter_attribute(s: &str) -> Result<MeterAttribute, String> {
@@ -129,8 +128,8 @@ pub struct LicenseFields {
     #[serde(default, with = "crate::dates::request")]
     pub maintenance_expires_at: Option<i64>,
     /// Metadata `KEY=VALUE` (repeatable).
-    #[arg(long, value_parser = parse_metadata)]
-    pub metadata: Option<Vec<Metadata>>,
+    #[arg(long, value_parser = crate::metadata::parse)]
+    pub metadata: Option<Vec<crate::metadata::EntryRequest>>,
     /// Meter attribute `NAME=ALLOWED_USES` (repeatable; -1 = unlimited).
     #[arg(long = "meter-attribute", allow_hyphen_values = true, value_parser = parse_meter_attribute)]
     pub meter_attributes: Option<Vec<MeterAttribute>>,

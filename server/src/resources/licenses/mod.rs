@@ -281,10 +281,11 @@ impl License {
         self.r#type == LicenseType::HostedFloating
     }
 
-    /// The metadata as claims carry it (`lmd`, no ids).
+    /// The visible metadata as claims carry it (`lmd`, no ids).
     pub fn wire_metadata(&self) -> Vec<Metadata> {
         self.metadata
             .iter()
+            .filter(|m| m.visible)
             .map(|m| Metadata {
                 key: m.key.clone(),
                 value: m.value.clone(),
@@ -301,6 +302,8 @@ static LICENSES: Table = Table::new(
         "user_id",
         "expires_at",
         "expiring_soon_at",
+        "revoked",
+        "suspended",
     ],
 );
 
@@ -316,13 +319,16 @@ impl Doc for License {
     }
     fn with_index(&self, f: &mut dyn FnMut(&[Param<'_>]) -> ApiResult<()>) -> ApiResult<()> {
         // `expires_at` and `expiring_soon_at` (indexed) let the webhook
-        // scheduler find the licenses whose expiry events are due.
+        // scheduler find the licenses whose expiry events are due;
+        // `revoked` and `suspended` let the license stats count rows.
         f(params![
             &self.product_id,
             &self.key,
             &self.user_id,
             self.expires_at,
-            self.expiring_soon_at()
+            self.expiring_soon_at(),
+            self.revoked as i64,
+            self.suspended as i64
         ])
     }
 }

@@ -56,7 +56,11 @@ fn validate(l: &License) -> ApiResult<()> {
     if !l.max_allowed_release_version.is_empty() {
         validate::release_version("maxAllowedReleaseVersion", &l.max_allowed_release_version)?;
     }
-    validate::metadata(&l.wire_metadata())?;
+    crate::metadata::validate(
+        l.metadata
+            .iter()
+            .map(|m| (m.key.as_str(), m.value.as_str())),
+    )?;
     for m in &l.meter_attributes {
         validate::len_in("meterAttributes.name", &m.name, 1, 256)?;
         validate::at_least("meterAttributes.allowedUses", m.allowed_uses, -1)?;

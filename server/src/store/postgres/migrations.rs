@@ -163,4 +163,17 @@ CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subj
 CREATE INDEX web_sessions_subject ON web_sessions(subject_id);
 "#,
     ),
+    (
+        9,
+        // Activation and trial countries, license revoked/suspended
+        // columns (SQLite's version 9).
+        r#"
+ALTER TABLE activations ADD COLUMN country TEXT NOT NULL DEFAULT '';
+ALTER TABLE trial_activations ADD COLUMN country TEXT NOT NULL DEFAULT '';
+ALTER TABLE licenses ADD COLUMN revoked BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE licenses ADD COLUMN suspended BIGINT NOT NULL DEFAULT 0;
+UPDATE licenses SET revoked = CASE WHEN (data::jsonb->>'revoked')::boolean THEN 1 ELSE 0 END,
+    suspended = CASE WHEN (data::jsonb->>'suspended')::boolean THEN 1 ELSE 0 END;
+"#,
+    ),
 ];

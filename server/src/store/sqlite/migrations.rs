@@ -150,4 +150,20 @@ CREATE TABLE web_sessions (token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, subj
 CREATE INDEX web_sessions_subject ON web_sessions(subject_id);
 "#,
     ),
+    (
+        9,
+        // The vendor's geo-location analytics and license stats
+        // (resources::analytics): the country a trusted proxy named for an
+        // activation or trial (`serve --country-header`), and a license's
+        // revoked and suspended flags as columns, so the stats count rows
+        // without decoding documents.
+        r#"
+ALTER TABLE activations ADD COLUMN country TEXT NOT NULL DEFAULT '';
+ALTER TABLE trial_activations ADD COLUMN country TEXT NOT NULL DEFAULT '';
+ALTER TABLE licenses ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE licenses ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+UPDATE licenses SET revoked = CASE WHEN json_extract(data, '$.revoked') THEN 1 ELSE 0 END,
+    suspended = CASE WHEN json_extract(data, '$.suspended') THEN 1 ELSE 0 END;
+"#,
+    ),
 ];
