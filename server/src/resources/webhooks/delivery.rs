@@ -202,43 +202,46 @@ where
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(io))
         .await
         .map_err(|e| format!("http: {e}"))?;
-    // The connection task ends when the exchange does (or is dropped with
-    // this attempt on timeout).
-    let driver = tokio::spawn(conn);
-    let resp = sender
-        .send_request(req)
-        .await
-        .map_err(|e| format!("http: {e}"));
-    let resp = match resp {
-        Ok(r) => r,
-        Err(e) => {
-            driver.abort();
-            return Err(e);
-        }
-    };
-    let status = resp.status().as_u16();
-    let mut body = resp.into_body();
-    let mut kept = Vec::new();
-    // Read at most RESPONSE_KEPT bytes; the rest is never read (the
-    // connection is dropped), so a huge answer costs nothing.
-    while kept.len() < RESPONSE_KEPT {
-        match body.frame().await {
-            Some(Ok(f)) => {
-                if let Some(d) = f.data_ref() {
-                    let room = RESPONSE_KEPT - kept.len();
-                    kept.extend_from_slice(&d[..d.len().min(room)]);
+    // The connection is driven inside this future, not a task of its own:
+    // when the exchange ends, or the attempt's time runs out and this
+    // future is dropped, the socket closes right then, so an endpoint that
+    // never answers holds no more connections than attempts in flight.
+    let exchange = async move {
+        let resp = sender
+            .send_request(req)
+            .await
+            .map_err(|e| format!("http: {e}"))?;
+        let status = resp.status().as_u16();
+        let mut body = resp.into_body();
+        let mut kept = Vec::new();
+        // Read at most RESPONSE_KEPT bytes; the rest is never read (the
+        // connection is dropped), so a huge answer costs nothing.
+        while kept.len() < RESPONSE_KEPT {
+            match body.frame().await {
+                Some(Ok(f)) => {
+                    if let Some(d) = f.data_ref() {
+                        let room = RESPONSE_KEPT - kept.len();
+                        kept.extend_from_slice(&d[..d.len().min(room)]);
+                    }
                 }
+                Some(Err(_)) | None => break,
             }
-            Some(Err(_)) | None => break,
         }
+        Ok(Outcome {
+            status,
+            latency_ms: 0,
+            error: String::new(),
+            response: String::from_utf8_lossy(&kept).into_owned(),
+        })
+    };
+    tokio::pin!(exchange, conn);
+    tokio::select! {
+        biased;
+        r = &mut exchange => r,
+        // The connection ended first (closed, or an error): what the
+        // exchange got by then is its outcome.
+        _ = &mut conn => exchange.await,
     }
-    driver.abort();
-    Ok(Outcome {
-        status,
-        latency_ms: 0,
-        error: String::new(),
-        response: String::from_utf8_lossy(&kept).into_owned(),
-    })
 }
 
 #[cfg(test)]

@@ -10,11 +10,12 @@
 //! - The database: SQLite has one writer, and a write that waits behind the
 //!   worker's is a slower activation. The worker's database rounds run at
 //!   normal priority (a low-priority thread holding the writer would stall
-//!   every request queued behind it) and, while the server is answering
-//!   requests, take at most [`Limits::busy_share`] of the wall time: after a
-//!   round that held the writer for `d`, the next waits `d / busy_share`.
-//!   When requests stop, rounds run every [`Limits::round_every`] and the
-//!   backlog drains at full speed.
+//!   every request queued behind it) and, while the server is busy
+//!   ([`Limits::busy_requests`] per second or more), take at most
+//!   [`Limits::busy_share`] of the wall time: after a round that held the
+//!   writer for `d`, the next waits `d / busy_share` (at most
+//!   [`Limits::busy_gap`]). When the load eases, rounds run every
+//!   [`Limits::round_every`] and the backlog drains at full speed.
 //!
 //! Each round is one transaction: the outcomes of the attempts finished
 //! since the last round, then new claims (due retries first, then new
@@ -50,8 +51,14 @@ pub struct Limits {
     /// transaction): outcomes and claims gather in between.
     pub round_every: Duration,
     /// The share of wall time the worker's rounds may hold the database
-    /// while the server answers requests (0 < share <= 1).
+    /// while the server is busy (0 < share <= 1).
     pub busy_share: f64,
+    /// Requests per second from which the server counts as busy (an
+    /// administrator's few requests do not slow deliveries down).
+    pub busy_requests: f64,
+    /// The longest wait between two rounds, however long the last one
+    /// held the database.
+    pub busy_gap: Duration,
     /// Attempts in flight at once on this node.
     pub in_flight: usize,
     /// Attempts in flight at once to one endpoint on this node.
@@ -71,6 +78,8 @@ impl Default for Limits {
             schedule: Duration::from_millis(250),
             round_every: Duration::from_millis(50),
             busy_share: 0.02,
+            busy_requests: 20.0,
+            busy_gap: Duration::from_secs(2),
             in_flight: 32,
             per_endpoint: 4,
             claimed_per_endpoint: 64,
@@ -225,7 +234,7 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
     // The wait before the next round: `round_every`, or longer after a
     // round that held the database while requests were being answered.
     let mut gap = limits.round_every;
-    let mut requests_seen = app.requests.load(Ordering::Relaxed);
+    let (mut requests_seen, mut requests_at) = (app.requests.load(Ordering::Relaxed), Instant::now());
     loop {
         let since = last_round.elapsed();
         if since < gap {
@@ -255,12 +264,17 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
         };
         let held = last_round.elapsed();
         let requests = app.requests.load(Ordering::Relaxed);
-        gap = if requests != requests_seen {
-            limits.round_every.max(held.div_f64(busy_share))
+        let rate = requests.wrapping_sub(requests_seen) as f64
+            / requests_at.elapsed().as_secs_f64().max(0.001);
+        gap = if rate >= limits.busy_requests {
+            limits
+                .round_every
+                .max(held.div_f64(busy_share))
+                .min(limits.busy_gap)
         } else {
             limits.round_every
         };
-        requests_seen = requests;
+        (requests_seen, requests_at) = (requests, Instant::now());
         let started = rows.len();
         for c in rows {
             let Some(w) = hooks.get(&c.webhook_id).cloned() else {
