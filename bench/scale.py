@@ -181,7 +181,7 @@ def main():
         samples, rounds, requests, ratio_gate = 200, 2 if a.rounds is None else a.rounds, 2000, 0.60
     else:
         size = dict(licenses=1_000_000, activations=2_000_000, logs=10_000_000)
-        samples, rounds, requests, ratio_gate = 1000, 3 if a.rounds is None else a.rounds, 10000, 0.90
+        samples, rounds, requests, ratio_gate = 1000, 5 if a.rounds is None else a.rounds, 10000, 0.90
     work = tempfile.mkdtemp(prefix="openlex-scale-")
     try:
         data = a.keep or os.path.join(work, "data")
