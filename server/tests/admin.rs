@@ -851,3 +851,56 @@ fn release_publish_and_release_files() {
     );
     assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
 }
+
+/// `X-Total-Count` of license lists: all licenses and those of one product
+/// come from the per-product counts the database's triggers keep; they
+/// follow creates, deletes, a refused duplicate and updates exactly, and
+/// agree with the counted filters.
+#[test]
+fn license_totals_follow_creates_and_deletes() {
+    let s = Server::start();
+    let total = |path: &str| -> i64 {
+        let r = s.admin("GET", path, None);
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.header("x-total-count").unwrap().parse().unwrap()
+    };
+    let a = s.product(1, json!({}));
+    let b = s.product(2, json!({}));
+    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    assert_eq!(total("/v3/licenses"), 0);
+    assert_eq!(total(&format!("/v3/licenses?productId={a}")), 0);
+    let in_a: Vec<Value> = (0..3).map(|_| s.license(a, json!({}))).collect();
+    s.license(b, json!({"key": "TOTALS-B-1"}));
+    s.license(b, json!({}));
+    assert_eq!(total("/v3/licenses"), 5);
+    assert_eq!(total(&format!("/v3/licenses?productId={a}")), 3);
+    assert_eq!(total(&format!("/v3/licenses?productId={b}")), 2);
+    assert_eq!(total("/v3/licenses?productId=unknown"), 0);
+    assert_eq!(total("/v3/licenses?key=TOTALS-B-1"), 1);
+    // a duplicate key is refused and counts nothing
+    let r = s.admin(
+        "POST",
+        "/v3/licenses",
+        Some(&json!({"productId": a, "key": "TOTALS-B-1"})),
+    );
+    assert_eq!(r.status, 409, "{}", r.text);
+    // an update rewrites the row, not the count
+    let id = in_a[0]["id"].as_str().unwrap();
+    let r = s.admin(
+        "PATCH",
+        &format!("/v3/licenses/{id}"),
+        Some(&json!({"suspended": true})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(total(&format!("/v3/licenses?productId={a}")), 3);
+    let r = s.admin("DELETE", &format!("/v3/licenses/{id}"), None);
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert_eq!(total(&format!("/v3/licenses?productId={a}")), 2);
+    assert_eq!(total("/v3/licenses"), 4);
+    let r = s.admin(
+        "GET",
+        &format!("/v3/licenses?productId={a}&limit=1&page=2"),
+        None,
+    );
+    assert_eq!(r.body.as_array().unwrap().len(), 1);
+}

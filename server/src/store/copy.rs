@@ -19,7 +19,9 @@ use Kind::{Blob, Int, Text};
 
 /// Every table of the schema with its columns (all but `rowid`, which the
 /// target numbers anew in the same order). A new table is added here and
-/// `tables_cover_the_schema` fails until it is.
+/// `tables_cover_the_schema` fails until it is. Tables that triggers derive
+/// from others (`license_counts` from `licenses`) are not copied: the
+/// target's triggers rebuild them from the rows copied.
 const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("settings", &[("key", Text), ("value", Text)]),
     (
@@ -389,6 +391,9 @@ pub fn copy(source: &dyn Store, target: &dyn Store) -> ApiResult<Vec<TableSum>> 
 mod tests {
     use super::*;
 
+    /// Tables triggers keep (see [`TABLES`]).
+    const DERIVED: &[&str] = &["license_counts"];
+
     /// Every table SQLite's migrations create is copied, with every column.
     #[test]
     fn tables_cover_the_schema() {
@@ -404,7 +409,12 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        let mut ours: Vec<String> = TABLES.iter().map(|t| t.0.to_owned()).collect();
+        let mut ours: Vec<String> = TABLES
+            .iter()
+            .map(|t| t.0)
+            .chain(DERIVED.iter().copied())
+            .map(str::to_owned)
+            .collect();
         names.sort();
         ours.sort();
         assert_eq!(names, ours);

@@ -349,4 +349,25 @@ pub mod store {
     pub fn of_user(tx: &mut dyn Tx, user_id: &str) -> ApiResult<Vec<License>> {
         tx.find_all::<License>(&[("user_id", user_id.to_owned())])
     }
+
+    /// How many licenses match a list's `filter` (equality on `key`,
+    /// `product_id`, `user_id`). All licenses, or those of one product,
+    /// are read from `license_counts`, which triggers keep in step with
+    /// every insert, delete and product change of a license in the same
+    /// transaction (migrations: SQLite 10, PostgreSQL 10): exact, without
+    /// stepping through the 100,000 index entries of a product (5 ms at
+    /// scale). Other filters select few licenses and are counted.
+    pub fn count(tx: &mut dyn Tx, filter: &[(&'static str, String)]) -> ApiResult<i64> {
+        match filter {
+            [] => tx.count(
+                "SELECT CAST(COALESCE(SUM(licenses), 0) AS BIGINT) FROM license_counts",
+                &[],
+            ),
+            [("product_id", p)] => tx.count(
+                "SELECT licenses FROM license_counts WHERE product_id = ?1",
+                params![p],
+            ),
+            _ => tx.count_matching::<License>(filter),
+        }
+    }
 }

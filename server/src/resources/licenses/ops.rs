@@ -213,7 +213,8 @@ pub fn list(app: &App, f: &LicenseFilter, page: Page) -> ApiResult<(Vec<LicenseV
     ]);
     let now = app.now();
     app.store.read(|tx| {
-        let (items, total) = tx.list::<License>(&filter, page)?;
+        let total = super::store::count(tx, &filter)?;
+        let items = tx.list_page::<License>(&filter, page)?;
         let views = items
             .into_iter()
             .map(|l| view(tx, l, now))

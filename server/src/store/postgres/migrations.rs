@@ -176,4 +176,28 @@ UPDATE licenses SET revoked = CASE WHEN (data::jsonb->>'revoked')::boolean THEN 
     suspended = CASE WHEN (data::jsonb->>'suspended')::boolean THEN 1 ELSE 0 END;
 "#,
     ),
+    (
+        10,
+        // Licenses per product (SQLite's version 10): one trigger function
+        // keeps the count exact in the transaction of the change.
+        r#"
+CREATE TABLE license_counts (product_id TEXT PRIMARY KEY, licenses BIGINT NOT NULL);
+INSERT INTO license_counts (product_id, licenses) SELECT product_id, COUNT(*) FROM licenses GROUP BY product_id;
+CREATE FUNCTION license_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE license_counts SET licenses = licenses - 1 WHERE product_id = OLD.product_id;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO license_counts (product_id, licenses) VALUES (NEW.product_id, 1)
+            ON CONFLICT (product_id) DO UPDATE SET licenses = license_counts.licenses + 1;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER license_counts_insert_delete AFTER INSERT OR DELETE ON licenses
+    FOR EACH ROW EXECUTE FUNCTION license_counts_change();
+CREATE TRIGGER license_counts_move AFTER UPDATE OF product_id ON licenses
+    FOR EACH ROW WHEN (OLD.product_id IS DISTINCT FROM NEW.product_id) EXECUTE FUNCTION license_counts_change();
+"#,
+    ),
 ];

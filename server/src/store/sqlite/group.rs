@@ -23,6 +23,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use super::checkpoint::Checkpointer;
 use crate::error::{ApiError, ApiResult};
 
 /// Most requests one COMMIT covers, so a steady stream of writers cannot
@@ -58,6 +59,8 @@ impl Batch {
 struct Conn {
     conn: Connection,
     open: Option<(Arc<Batch>, usize)>,
+    /// Told of every commit, when checkpoints run on their own thread.
+    checkpointer: Option<Checkpointer>,
 }
 
 impl Conn {
@@ -67,6 +70,8 @@ impl Conn {
             let r = self.conn.execute_batch("COMMIT").map_err(ApiError::from);
             if r.is_err() {
                 let _ = self.conn.execute_batch("ROLLBACK");
+            } else if let Some(c) = &self.checkpointer {
+                c.committed();
             }
             batch.publish(r);
         }
@@ -84,8 +89,18 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Wraps an open connection (no transaction active).
     pub fn new(conn: Connection) -> Self {
+        Self::with_checkpointer(conn, None)
+    }
+
+    /// Wraps an open connection whose WAL `checkpointer` copies back on
+    /// its own thread (the connection's own automatic checkpoints off).
+    pub fn with_checkpointer(conn: Connection, checkpointer: Option<Checkpointer>) -> Self {
         GroupCommit {
-            conn: Mutex::new(Conn { conn, open: None }),
+            conn: Mutex::new(Conn {
+                conn,
+                open: None,
+                checkpointer,
+            }),
             waiting: AtomicUsize::new(0),
         }
     }

@@ -166,4 +166,30 @@ UPDATE licenses SET revoked = CASE WHEN json_extract(data, '$.revoked') THEN 1 E
     suspended = CASE WHEN json_extract(data, '$.suspended') THEN 1 ELSE 0 END;
 "#,
     ),
+    (
+        10,
+        // Licenses per product (resources::licenses::store::count), kept
+        // exact by triggers in the transaction of every insert, delete and
+        // product change, so a list's X-Total-Count is one row read instead
+        // of a step through every index entry of the product. A save that
+        // takes the upsert's UPDATE path changes product_id only when it
+        // differs (the WHEN clause).
+        r#"
+CREATE TABLE license_counts (product_id TEXT PRIMARY KEY, licenses INTEGER NOT NULL);
+INSERT INTO license_counts (product_id, licenses) SELECT product_id, COUNT(*) FROM licenses GROUP BY product_id;
+CREATE TRIGGER license_counts_insert AFTER INSERT ON licenses BEGIN
+    INSERT INTO license_counts (product_id, licenses) VALUES (NEW.product_id, 1)
+        ON CONFLICT(product_id) DO UPDATE SET licenses = licenses + 1;
+END;
+CREATE TRIGGER license_counts_delete AFTER DELETE ON licenses BEGIN
+    UPDATE license_counts SET licenses = licenses - 1 WHERE product_id = OLD.product_id;
+END;
+CREATE TRIGGER license_counts_move AFTER UPDATE OF product_id ON licenses
+    WHEN OLD.product_id <> NEW.product_id BEGIN
+    UPDATE license_counts SET licenses = licenses - 1 WHERE product_id = OLD.product_id;
+    INSERT INTO license_counts (product_id, licenses) VALUES (NEW.product_id, 1)
+        ON CONFLICT(product_id) DO UPDATE SET licenses = licenses + 1;
+END;
+"#,
+    ),
 ];
