@@ -6,7 +6,7 @@
 #                                               cargo build --release -p openlex-server --bins)
 #
 # Each round runs both cases on fresh data directories with the same
-# release binaries, alternating. In the "three" case openlex-server-load
+# release binaries, alternating which goes first. In the "three" case openlex-server-load
 # --webhooks 3 starts three loopback receivers (on the same cores) and
 # subscribes them to activation.created/updated, so every activation is
 # delivered three times while the activations are measured; it reports how
@@ -31,14 +31,23 @@ run() { # $1 = label, $2 = endpoints
   local out
   out="$("$bin/openlex-server-load" --data-dir "$d" --threads 8 --requests "$requests" --licenses 50 --webhooks "$2" --server-pid "$pid" 2>/dev/null)"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+  # The next run starts with the disk quiet (no writeback of this one).
+  sync
   echo "$1: $(echo "$out" | grep '^activations:')"
   echo "$1: $(echo "$out" | grep '^server CPU:')"
   echo "$out" | grep '^webhooks:' | sed "s/^/$1: /" || true
 }
 
+# Rounds alternate which case goes first, so neither always inherits the
+# machine state the other leaves behind.
 for r in $(seq "$rounds"); do
-  run none 0
-  run three 3
+  if [ $((r % 2)) -eq 1 ]; then
+    run none 0
+    run three 3
+  else
+    run three 3
+    run none 0
+  fi
 done | tee "$tmp/runs"
 
 for c in none three; do
@@ -51,6 +60,6 @@ awk '/^none: median [0-9]+ act/ {n=$3} /^three: median [0-9]+ act/ {t=$3} END {p
 # Each round's two runs are next to each other in time, so their ratio
 # is less exposed to other work on the machine than the medians are.
 grep ': activations:' "$tmp/runs" | sed -E 's/^([a-z]+):.*= ([0-9]+) activations\/s.*/\1 \2/' |
-  awk '$1=="none" {n=$2} $1=="three" && n {print $2/n; n=0}' | sort -n |
+  awk '{v[$1]=$2} NR%2==0 {print v["three"]/v["none"]}' | sort -n |
   awk '{r[NR]=$1} END {m=int((NR+1)/2); printf "three endpoints / none, per round: median %.3f (rounds %.3f..%.3f)\n", r[m], r[1], r[NR]}'
 awk '/server CPU/ {v[$1]=$5} END {printf "server CPU per activation, three / none: %.3f\n", v["three:"]/v["none:"]}' "$tmp/medians"

@@ -146,6 +146,10 @@ stage_go() {
 stage_dotnet() {
   ensure_built
   OPENLEX_SKIP_CARGO_BUILD=1 bash bindings/dotnet/ci.sh
+  # Mono is here now: docs/WEBHOOKS.md's C# verification snippet must run
+  # against a real delivery too (--workspace: the rust stage's build, reused).
+  OPENLEX_REQUIRE_SNIPPETS=csharp cargo test -q --workspace --test webhooks \
+    a_delivery_is_signed_and_carries_the_dto_and_the_snippets_verify_it -- --exact
 }
 
 stage_sync_unload() {

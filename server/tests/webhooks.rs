@@ -63,6 +63,11 @@ impl Drop for Receiver {
 
 fn read_request(s: &mut TcpStream) -> Option<Hit> {
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    read_hit(s)
+}
+
+/// One HTTP/1.1 request from `s` (plain or TLS).
+fn read_hit(s: &mut impl Read) -> Option<Hit> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -376,6 +381,105 @@ fn management_api_validates_and_answers_the_vendor_shape() {
     assert_eq!(s.req("GET", "/v3/webhooks", None).status, 401);
 }
 
+/// An https endpoint on loopback with a certificate of a CA made here:
+/// answers 200 to each request and hands it to the test.
+fn tls_receiver(cert: &std::path::Path, key: &std::path::Path) -> (String, mpsc::Receiver<Hit>) {
+    let config = openlex_server::tls::server_config(cert, key).unwrap();
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    l.set_nonblocking(true).unwrap();
+    let url = format!(
+        "https://localhost:{}/hooks/tls",
+        l.local_addr().unwrap().port()
+    );
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        // Bounded: lives at most a minute.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            let Ok((sock, _)) = l.accept() else {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            };
+            let _ = sock.set_nonblocking(false);
+            let _ = sock.set_read_timeout(Some(Duration::from_secs(5)));
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, sock);
+            if let Some(hit) = read_hit(&mut tls) {
+                let _ = tx.send(hit);
+                let _ = tls.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                );
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            }
+        }
+    });
+    (url, rx)
+}
+
+/// https endpoints are verified: against `serve --webhook-ca` (an internal
+/// CA) the delivery arrives over TLS, signed; a server that does not trust
+/// the CA records the failed handshake as the attempt's error.
+#[test]
+fn https_deliveries_verify_the_endpoint_against_the_trusted_cas() {
+    let certs = openlex_server::tls::dev_certs(&[]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = (
+        dir.path().join("ca.pem"),
+        dir.path().join("cert.pem"),
+        dir.path().join("key.pem"),
+    );
+    std::fs::write(&ca, &certs.ca_pem).unwrap();
+    std::fs::write(&cert, &certs.server_pem).unwrap();
+    std::fs::write(&key, &certs.server_key_pem).unwrap();
+    let (url, rx) = tls_receiver(&cert, &key);
+
+    let mut args = ARGS.to_vec();
+    args.extend(["--webhook-ca", ca.to_str().unwrap()]);
+    let s = Server::start_with(&args, &[]);
+    hook(&s, &url, &["license.created"]);
+    let p = s.product(1, json!({}));
+    let l = s.license(p["id"].as_str().unwrap(), json!({}));
+    let hit = rx
+        .recv_timeout(Duration::from_secs(15))
+        .expect("a delivery over TLS within 15 s");
+    assert_eq!(hit.path, "/hooks/tls");
+    assert_eq!(
+        hit.headers["x-openlex-signature"],
+        hmac_hex("s3cret-token", &hit.body)
+    );
+    assert_eq!(hit.json()["data"]["key"], l["key"]);
+
+    let t = Server::start_with(ARGS, &[]);
+    let h = hook(&t, &url, &["license.created"]);
+    let p = t.product(1, json!({}));
+    t.license(p["id"].as_str().unwrap(), json!({}));
+    let a = wait_attempts(&t, h["id"].as_str().unwrap(), 1);
+    assert_eq!(a[0]["statusCode"], 0, "{a:?}");
+    assert!(a[0]["error"].as_str().unwrap().starts_with("TLS"), "{a:?}");
+    assert!(rx.recv_timeout(Duration::from_millis(200)).is_err());
+
+    // A file without a certificate stops the server at start, clearly.
+    let bad = dir.path().join("empty.pem");
+    std::fs::write(&bad, "not a certificate\n").unwrap();
+    let data = dir.path().join("data");
+    assert!(cli(&data, &["init"]).0);
+    let (ok, _, err) = cli(
+        &data,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--webhook-ca",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("--webhook-ca"), "{err}");
+}
+
 #[test]
 fn a_delivery_is_signed_and_carries_the_dto_and_the_snippets_verify_it() {
     let rx = Receiver::start(Mode::Ok);
@@ -503,9 +607,36 @@ fn a_delivery_is_signed_and_carries_the_dto_and_the_snippets_verify_it() {
         assert_eq!(out, "true false");
         ran.push("node");
     }
-    // CI has Python; say which ran.
+    if have("mcs") && have("mono") {
+        std::fs::write(tmp.path().join("verify.cs"), snippet("csharp")).unwrap();
+        std::fs::write(
+            tmp.path().join("main.cs"),
+            "using System;\nusing System.IO;\n\npublic static class Program\n{\n    public static void Main()\n    {\n        var b = File.ReadAllBytes(Environment.GetEnvironmentVariable(\"BODY_FILE\"));\n        var s = Environment.GetEnvironmentVariable(\"SIGNATURE\");\n        var k = Environment.GetEnvironmentVariable(\"SECRET\");\n        var t = new byte[b.Length + 1];\n        Buffer.BlockCopy(b, 0, t, 0, b.Length);\n        t[b.Length] = (byte)' ';\n        Console.WriteLine(OpenLexWebhook.Verify(k, b, s) + \" \" + OpenLexWebhook.Verify(k, t, s));\n    }\n}\n",
+        )
+        .unwrap();
+        let exe = tmp.path().join("verify.exe");
+        run(std::process::Command::new("mcs")
+            .arg("-nologo")
+            .arg(format!("-out:{}", exe.display()))
+            .arg(tmp.path().join("verify.cs"))
+            .arg(tmp.path().join("main.cs")));
+        let out = run(std::process::Command::new("mono").arg(&exe));
+        assert_eq!(out, "True False");
+        ran.push("csharp");
+    }
+    // CI has Python; say which ran. OPENLEX_REQUIRE_SNIPPETS names those
+    // that must have run (CI's dotnet stage, where Mono is installed).
     eprintln!("webhook snippets verified: {ran:?}");
     assert!(ran.contains(&"python"));
+    for lang in std::env::var("OPENLEX_REQUIRE_SNIPPETS")
+        .unwrap_or_default()
+        .split(',')
+    {
+        assert!(
+            lang.is_empty() || ran.contains(&lang),
+            "snippet {lang} did not run: {ran:?}"
+        );
+    }
 }
 
 fn have(tool: &str) -> bool {

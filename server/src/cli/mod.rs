@@ -181,6 +181,10 @@ pub struct ServeArgs {
     /// response read), in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     pub webhook_timeout_ms: u64,
+    /// A PEM file of CA certificates webhook deliveries trust besides the
+    /// system's (endpoints behind an internal CA).
+    #[arg(long, value_name = "PEM")]
+    pub webhook_ca: Option<std::path::PathBuf>,
 }
 
 /// `product ...`.

@@ -162,12 +162,18 @@ pub fn serve(dir: &DataDir, db: &Database, a: ServeArgs) -> CliResult {
     let app_outlives_runtime = app.clone();
     // Webhook deliveries and the expiry scheduler (resources::webhooks), on
     // their own low-priority thread.
+    let webhook_roots = match &a.webhook_ca {
+        Some(path) => crate::resources::webhooks::delivery::read_roots(path)
+            .map_err(|e| format!("--webhook-ca: {e}"))?,
+        None => Vec::new(),
+    };
     crate::resources::webhooks::worker::spawn(
         app.clone(),
         crate::resources::webhooks::worker::Limits {
             timeout: std::time::Duration::from_millis(a.webhook_timeout_ms.max(1)),
             ..Default::default()
         },
+        webhook_roots,
     )
     .map_err(|e| format!("starting the webhook worker: {e}"))?;
     let state = AppState {

@@ -14,6 +14,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use ring::hmac;
+use rustls_pki_types::CertificateDer;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -46,12 +47,16 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client trusting the system's root certificates; the attempt ends
-    /// after `total` (connecting gets at most half of it, up to 5 s).
-    pub fn new(total: Duration) -> Client {
+    /// A client trusting the system's root certificates and `extra_roots`
+    /// (an internal CA, `serve --webhook-ca`); the attempt ends after
+    /// `total` (connecting gets at most half of it, up to 5 s).
+    pub fn new(total: Duration, extra_roots: &[CertificateDer<'static>]) -> Client {
         let mut roots = rustls::RootCertStore::empty();
         for cert in rustls_native_certs::load_native_certs().certs {
             let _ = roots.add(cert);
+        }
+        for cert in extra_roots {
+            let _ = roots.add(cert.clone());
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -256,4 +261,17 @@ mod tests {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }
+}
+
+/// Reads the CA certificates of a PEM file (`serve --webhook-ca`).
+pub fn read_roots(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    use rustls_pki_types::pem::PemObject;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+        .map_err(|e| format!("reading {}: {e}", path.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("parsing {}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("no certificate in {}", path.display()));
+    }
+    Ok(certs)
 }

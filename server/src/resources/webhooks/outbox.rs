@@ -322,7 +322,12 @@ pub mod store {
     /// inserted already leased to this node and returned (with the payload
     /// read here), the others are inserted due (rows another node is
     /// fanning out are skipped).
-    pub fn fan_out(tx: &mut dyn Tx, now: i64, room: &mut Room, lease: i64) -> ApiResult<Vec<Claimed>> {
+    pub fn fan_out(
+        tx: &mut dyn Tx,
+        now: i64,
+        room: &mut Room,
+        lease: i64,
+    ) -> ApiResult<Vec<Claimed>> {
         if room.is_full() {
             return Ok(Vec::new());
         }
@@ -367,7 +372,12 @@ pub mod store {
     /// Claims due deliveries (retries, redeliveries, rows fanned out
     /// beyond an endpoint's room) for `lease` seconds, as many as `room`
     /// has place for.
-    pub fn claim(tx: &mut dyn Tx, now: i64, room: &mut Room, lease: i64) -> ApiResult<Vec<Claimed>> {
+    pub fn claim(
+        tx: &mut dyn Tx,
+        now: i64,
+        room: &mut Room,
+        lease: i64,
+    ) -> ApiResult<Vec<Claimed>> {
         if room.is_full() {
             return Ok(Vec::new());
         }

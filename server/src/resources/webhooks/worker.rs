@@ -99,8 +99,13 @@ impl Limits {
     }
 }
 
-/// Starts the worker on its own thread (returns at once).
-pub fn spawn(app: Arc<App>, limits: Limits) -> std::io::Result<std::thread::JoinHandle<()>> {
+/// Starts the worker on its own thread (returns at once); deliveries trust
+/// the system's root certificates and `extra_roots`.
+pub fn spawn(
+    app: Arc<App>,
+    limits: Limits,
+    extra_roots: Vec<rustls_pki_types::CertificateDer<'static>>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
     // The attempts run on a one-thread runtime of their own at the lowest
     // priority; the rounds' database work runs on the worker's thread
     // outside any runtime (the PostgreSQL driver is blocking and may not
@@ -113,7 +118,7 @@ pub fn spawn(app: Arc<App>, limits: Limits) -> std::io::Result<std::thread::Join
         .build()?;
     std::thread::Builder::new()
         .name("webhooks".into())
-        .spawn(move || run(&rt, app, limits))
+        .spawn(move || run(&rt, app, limits, Client::new(limits.timeout, &extra_roots)))
 }
 
 /// Lowers the calling thread's CPU priority to the minimum (nice 19).
@@ -170,7 +175,8 @@ type Batch = (Vec<Claimed>, HashMap<String, Webhook>);
 /// many claims as `room` allows.
 fn round(app: &App, done: &[(Claimed, Outcome)], mut room: Room, lease: i64) -> ApiResult<Batch> {
     let now = app.now();
-    if done.is_empty() && (room.is_full() || !app.store.read(|tx| outbox::store::any_due(tx, now))?)
+    if done.is_empty()
+        && (room.is_full() || !app.store.read(|tx| outbox::store::any_due(tx, now))?)
     {
         return Ok((Vec::new(), HashMap::new()));
     }
@@ -217,8 +223,7 @@ impl Lanes {
     }
 }
 
-fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
-    let client = Client::new(limits.timeout);
+fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits, client: Client) {
     let lease = limits.lease_secs();
     let busy_share = limits.busy_share.clamp(0.001, 1.0);
     let (tx_done, mut rx_done) = mpsc::unbounded_channel::<(Claimed, Outcome)>();
@@ -234,7 +239,8 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits) {
     // The wait before the next round: `round_every`, or longer after a
     // round that held the database while requests were being answered.
     let mut gap = limits.round_every;
-    let (mut requests_seen, mut requests_at) = (app.requests.load(Ordering::Relaxed), Instant::now());
+    let (mut requests_seen, mut requests_at) =
+        (app.requests.load(Ordering::Relaxed), Instant::now());
     loop {
         let since = last_round.elapsed();
         if since < gap {
