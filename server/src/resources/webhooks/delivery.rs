@@ -249,6 +249,19 @@ where
     }
 }
 
+/// Reads the CA certificates of a PEM file (`serve --webhook-ca`).
+pub fn read_roots(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    use rustls_pki_types::pem::PemObject;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+        .map_err(|e| format!("reading {}: {e}", path.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("parsing {}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("no certificate in {}", path.display()));
+    }
+    Ok(certs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,17 +274,4 @@ mod tests {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }
-}
-
-/// Reads the CA certificates of a PEM file (`serve --webhook-ca`).
-pub fn read_roots(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    use rustls_pki_types::pem::PemObject;
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("reading {}: {e}", path.display()))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("parsing {}: {e}", path.display()))?;
-    if certs.is_empty() {
-        return Err(format!("no certificate in {}", path.display()));
-    }
-    Ok(certs)
 }
