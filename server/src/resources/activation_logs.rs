@@ -245,14 +245,7 @@ impl ActivationLog {
 /// creation time in milliseconds: the row is found by id through the time
 /// index ([`get_one`]), so `id` needs no index of its own.
 fn time_ordered_id(now: i64) -> String {
-    let ms = (now.max(0) as u64).wrapping_mul(1000);
-    let r = crate::ids::random::<10>();
-    let mut b = [0u8; 16];
-    b[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
-    b[6..].copy_from_slice(&r);
-    b[6] = 0x70 | (b[6] & 0x0f);
-    b[8] = 0x80 | (b[8] & 0x3f);
-    uuid::Uuid::from_bytes(b).to_string()
+    crate::ids::uuid_v7((now.max(0) as u64).wrapping_mul(1000))
 }
 
 /// Longest text kept per field: a refused request may carry fields its
