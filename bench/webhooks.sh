@@ -35,6 +35,7 @@ run() { # $1 = label, $2 = endpoints
   sync
   echo "$1: $(echo "$out" | grep '^activations:')"
   echo "$1: $(echo "$out" | grep '^server CPU:')"
+  echo "$1: $(echo "$out" | grep '^server writes:')"
   echo "$out" | grep '^webhooks:' | sed "s/^/$1: /" || true
 }
 
@@ -55,6 +56,8 @@ for c in none three; do
     sort -n | awk -v c="$c" '{r[NR]=$1; p[NR]=$2} END {m=int((NR+1)/2); printf "%s: median %d activations/s (runs %d..%d), p99 of the median run %s ms\n", c, r[m], r[1], r[NR], p[m]}'
   grep "^$c: server CPU:" "$tmp/runs" | sed -E 's/.*: ([0-9]+) us per activation.*/\1/' | sort -n |
     awk -v c="$c" '{r[NR]=$1} END {m=int((NR+1)/2); printf "%s: median server CPU %d us per activation (runs %d..%d)\n", c, r[m], r[1], r[NR]}'
+  grep "^$c: server writes:" "$tmp/runs" | sed -E 's/.*: ([0-9.]+) KB per activation.*/\1/' | sort -n |
+    awk -v c="$c" '{r[NR]=$1} END {m=int((NR+1)/2); printf "%s: median server writes %.1f KB per activation (runs %.1f..%.1f)\n", c, r[m], r[1], r[NR]}'
 done | tee "$tmp/medians"
 awk '/^none: median [0-9]+ act/ {n=$3} /^three: median [0-9]+ act/ {t=$3} END {printf "three endpoints / none: %.3f (ratio of the medians)\n", t/n}' "$tmp/medians"
 # Each round's two runs are next to each other in time, so their ratio
@@ -62,4 +65,4 @@ awk '/^none: median [0-9]+ act/ {n=$3} /^three: median [0-9]+ act/ {t=$3} END {p
 grep ': activations:' "$tmp/runs" | sed -E 's/^([a-z]+):.*= ([0-9]+) activations\/s.*/\1 \2/' |
   awk '{v[$1]=$2} NR%2==0 {print v["three"]/v["none"]}' | sort -n |
   awk '{r[NR]=$1} END {m=int((NR+1)/2); printf "three endpoints / none, per round: median %.3f (rounds %.3f..%.3f)\n", r[m], r[1], r[NR]}'
-awk '/server CPU/ {v[$1]=$5} END {printf "server CPU per activation, three / none: %.3f\n", v["three:"]/v["none:"]}' "$tmp/medians"
+awk '/server CPU/ {v[$1]=$5} /server writes/ {w[$1]=$5} END {printf "server CPU per activation, three / none: %.3f; server writes: %.3f\n", v["three:"]/v["none:"], w["three:"]/w["none:"]}' "$tmp/medians"

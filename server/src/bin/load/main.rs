@@ -11,9 +11,10 @@
 //!                     [--server-pid PID]
 //! ```
 //!
-//! `--server-pid PID` also reports the server's CPU time per activation
-//! over the measured window (Linux /proc): a steadier cost figure than
-//! activations/s on a machine shared with other work.
+//! `--server-pid PID` also reports the server's CPU time and the bytes it
+//! wrote to storage (WAL, checkpoints) per activation over the measured
+//! window (Linux /proc): steadier cost figures than activations/s on a
+//! machine shared with other work.
 //!
 //! `--webhooks N` starts N webhook receivers on loopback (each answers 200
 //! to every POST, one connection at a time) and subscribes N webhooks to
@@ -168,6 +169,19 @@ fn cpu_seconds(pid: Option<u32>) -> f64 {
     // utime and stime are fields 14 and 15 of the whole line; clock ticks are
     // 100 per second on every Linux this runs on.
     (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Bytes `pid` has caused to be written to storage so far (Linux
+/// `/proc/PID/io`; 0 elsewhere).
+fn written_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("write_bytes:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// A webhook receiver on loopback: answers 200 to each POST (one
@@ -378,6 +392,7 @@ fn run() -> Result<(), String> {
     barrier.wait();
     let (start, cpu0) = (Instant::now(), cpu_seconds(None));
     let server_cpu0 = o.server_pid.map(|p| cpu_seconds(Some(p)));
+    let server_io0 = o.server_pid.map(written_bytes);
     let mut all = Vec::with_capacity(total);
     let mut errors = 0;
     for h in handles {
@@ -388,6 +403,9 @@ fn run() -> Result<(), String> {
     let secs = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds(None) - cpu0;
     let server_cpu = server_cpu0.map(|c0| cpu_seconds(o.server_pid) - c0);
+    let server_io = server_io0
+        .zip(o.server_pid)
+        .map(|(b0, p)| written_bytes(p).saturating_sub(b0));
     stop.store(true, Ordering::Relaxed);
     if !flooders.is_empty() {
         let (mut sent, mut busy) = (0, 0);
@@ -431,6 +449,13 @@ fn run() -> Result<(), String> {
         println!(
             "server CPU: {:.0} us per activation ({c:.2} s)",
             c / total.max(1) as f64 * 1e6
+        );
+    }
+    if let Some(b) = server_io {
+        println!(
+            "server writes: {:.1} KB per activation ({:.1} MB)",
+            b as f64 / total.max(1) as f64 / 1024.0,
+            b as f64 / 1048576.0
         );
     }
     println!(
