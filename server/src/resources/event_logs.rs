@@ -27,6 +27,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::app::App;
@@ -335,10 +336,26 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Change> {
 
 const INSERT_SQL: &str = "INSERT INTO event_logs (id, created_at, resource, resource_id, action, actor_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
+/// The resource's DTO as a webhook payload carries it, serialised only when
+/// an endpoint subscribes to the event.
+pub type Body<'b> = &'b dyn Fn() -> ApiResult<Box<RawValue>>;
+
 /// Records an event in `tx`, the transaction of the change it describes,
 /// and queues its webhook deliveries there too: the one raise point of
 /// event logs and webhooks. Returns the entry.
 pub fn record(tx: &mut dyn Tx, ev: &EventRecord<'_>) -> ApiResult<EventLog> {
+    let dto = ev
+        .after
+        .as_ref()
+        .or(ev.before.as_ref())
+        .unwrap_or(&Value::Null);
+    record_with_body(tx, ev, &|| Ok(serde_json::value::to_raw_value(dto)?))
+}
+
+/// [`record`], with the webhook payload's DTO from `body` (a creation has
+/// no `before` to diff, so its DTO is serialised once, straight from the
+/// resource, and only when a webhook wants it).
+fn record_with_body(tx: &mut dyn Tx, ev: &EventRecord<'_>, body: Body<'_>) -> ApiResult<EventLog> {
     let (actor, ip_address) = current();
     let (actor_type, actor_id, actor_name, user) = match actor {
         Actor::Token { id, name } => ("token", id, name, None),
@@ -385,7 +402,7 @@ pub fn record(tx: &mut dyn Tx, ev: &EventRecord<'_>) -> ApiResult<EventLog> {
         ],
     )?;
     // The webhooks' outbox: deliveries commit (or roll back) with the event.
-    super::webhooks::outbox::enqueue(tx, &log, ev.after.as_ref().or(ev.before.as_ref()))?;
+    super::webhooks::outbox::enqueue(tx, &log, body)?;
     Ok(log)
 }
 
@@ -401,7 +418,7 @@ pub fn created<T: Serialize>(
     at: i64,
     dto: &T,
 ) -> ApiResult<()> {
-    record(
+    record_with_body(
         tx,
         &EventRecord {
             resource,
@@ -409,8 +426,9 @@ pub fn created<T: Serialize>(
             action: "created",
             at,
             before: None,
-            after: Some(to_value(dto)?),
+            after: None,
         },
+        &|| Ok(serde_json::value::to_raw_value(dto)?),
     )
     .map(drop)
 }

@@ -160,7 +160,16 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("event_type", Text),
             ("webhook_ids", Text),
-            ("fanned_out", Int),
+            ("payload", Text),
+        ],
+    ),
+    (
+        "webhook_outbox",
+        &[
+            ("id", Text),
+            ("created_at", Int),
+            ("event_type", Text),
+            ("webhook_ids", Text),
             ("payload", Text),
         ],
     ),

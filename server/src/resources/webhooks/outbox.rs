@@ -1,10 +1,12 @@
-//! The outbox: one `webhook_events` row per event (its JSON and the ids of
+//! The outbox: one `webhook_outbox` row per event (its JSON and the ids of
 //! the endpoints subscribed at that moment), written in the transaction of
 //! the change (by `event_logs::record`), so a committed change is delivered
-//! even if the process dies the next instant. The worker later fans it out
-//! into one `webhook_deliveries` row per endpoint ([`store::fan_out`]), so
-//! the change's own transaction writes one small row more, whatever the
-//! number of endpoints. Every attempt goes to `webhook_attempts`.
+//! even if the process dies the next instant. That row is all a change pays:
+//! the outbox is one b-tree appended in rowid order, with no index to keep
+//! (it holds only events not yet fanned out). The worker later moves each
+//! event into `webhook_events` (kept for retries and redelivery) and fans it
+//! out into one `webhook_deliveries` row per endpoint ([`store::fan_out`]),
+//! outside every client request. Every attempt goes to `webhook_attempts`.
 //!
 //! Claims are safe with several nodes: a worker selects due rows with
 //! `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer) and, in the
@@ -14,13 +16,13 @@
 //! lets receivers drop duplicates).
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::Webhook;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::params;
-use crate::resources::event_logs::EventLog;
+use crate::resources::event_logs::{Body, EventLog};
 use crate::store::{Page, Param, Tx};
 
 /// The first retry waits this long (doubling each time, with jitter).
@@ -52,13 +54,13 @@ pub struct Payload<'a> {
     /// The vendor's name for `createdAt`.
     pub triggered_at: String,
     /// The resource's DTO.
-    pub data: &'a Value,
+    pub data: &'a RawValue,
 }
 
 /// Queues `log`'s event for every active webhook subscribed to it, in the
-/// caller's transaction. Events no webhook can subscribe to cost nothing
-/// more than the name check.
-pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResult<()> {
+/// caller's transaction, with `body` as its `data`. Events no webhook
+/// subscribes to cost nothing more than the subscription check.
+pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, body: Body<'_>) -> ApiResult<()> {
     let event = format!("{}.{}", log.resource, log.action);
     if !super::is_event(&event) {
         return Ok(());
@@ -68,16 +70,17 @@ pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, data: Option<&Value>) -> ApiResu
         return Ok(());
     }
     let at = crate::dates::format(log.created_at);
+    let data = body()?;
     let body = serde_json::to_string(&Payload {
         id: &log.id,
         r#type: &event,
         created_at: at.clone(),
         event: &event,
         triggered_at: at,
-        data: data.unwrap_or(&Value::Null),
+        data: &data,
     })?;
     tx.execute(
-        "INSERT INTO webhook_events (id, created_at, event_type, webhook_ids, fanned_out, payload) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+        "INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![&log.id, log.created_at, &event, &hooks.join(","), &body],
     )?;
     Ok(())
@@ -301,11 +304,7 @@ pub mod store {
     /// cheap read before the write).
     pub fn any_due(tx: &mut dyn Tx, now: i64) -> ApiResult<bool> {
         let new = tx
-            .query_opt(
-                "SELECT 1 FROM webhook_events WHERE fanned_out = 0 LIMIT 1",
-                &[],
-                |_| Ok(()),
-            )?
+            .query_opt("SELECT 1 FROM webhook_outbox LIMIT 1", &[], |_| Ok(()))?
             .is_some();
         Ok(new
             || tx
@@ -332,12 +331,13 @@ pub mod store {
             return Ok(Vec::new());
         }
         let events = tx.query_all(
-            &format!("SELECT id, created_at, event_type, webhook_ids, payload FROM webhook_events WHERE fanned_out = 0 LIMIT {} FOR UPDATE SKIP LOCKED", room.left()),
+            &format!("SELECT rowid, id, created_at, event_type, webhook_ids, payload FROM webhook_outbox ORDER BY rowid LIMIT {} FOR UPDATE SKIP LOCKED", room.left()),
             &[],
-            |r| Ok((r.str(0)?.to_owned(), r.int(1)?, r.str(2)?.to_owned(), r.str(3)?.to_owned(), r.str(4)?.to_owned())),
+            |r| Ok((r.int(0)?, r.str(1)?.to_owned(), r.int(2)?, r.str(3)?.to_owned(), r.str(4)?.to_owned(), r.str(5)?.to_owned())),
         )?;
         let mut taken = Vec::new();
-        for (id, at, event, hooks, payload) in events {
+        for (rowid, id, at, event, hooks, payload) in events {
+            let mut fanned = 0;
             for hook in hooks.split(',').filter(|h| !h.is_empty()) {
                 if !tx.exists::<Webhook>(hook)? {
                     continue;
@@ -349,6 +349,7 @@ pub mod store {
                     "INSERT INTO webhook_deliveries (id, created_at, webhook_id, event_id, event_type, state, next_attempt_at, lease_until) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?2, ?6)",
                     params![&delivery, at, hook, &id, &event, until],
                 )?;
+                fanned += 1;
                 if leased {
                     taken.push(Claimed {
                         id: delivery,
@@ -361,9 +362,17 @@ pub mod store {
                     });
                 }
             }
+            // Kept while a delivery may need it (retries, redelivery); an
+            // event whose webhooks are all gone is dropped here.
+            if fanned > 0 {
+                tx.execute(
+                    "INSERT INTO webhook_events (id, created_at, event_type, webhook_ids, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![&id, at, &event, &hooks, &payload],
+                )?;
+            }
             tx.execute(
-                "UPDATE webhook_events SET fanned_out = 1 WHERE id = ?1",
-                params![&id],
+                "DELETE FROM webhook_outbox WHERE rowid = ?1",
+                params![rowid],
             )?;
         }
         Ok(taken)
@@ -446,7 +455,7 @@ pub mod store {
     /// Removes event bodies no delivery needs any more.
     fn orphans(tx: &mut dyn Tx) -> ApiResult<usize> {
         tx.execute(
-            "DELETE FROM webhook_events WHERE fanned_out = 1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)",
+            "DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)",
             &[],
         )
     }
@@ -630,6 +639,69 @@ pub fn redeliver(app: &App, webhook_id: &str, id: &str) -> ApiResult<Delivery> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::sqlite::{Durability, SqliteStore};
+    use crate::store::Store;
+
+    fn count(store: &dyn Store, table: &str) -> i64 {
+        store
+            .read(|tx| tx.count(&format!("SELECT COUNT(*) FROM {table}"), &[]))
+            .unwrap()
+    }
+
+    #[test]
+    fn fan_out_moves_events_out_of_the_outbox_and_prune_drops_them_once_delivered() {
+        let dir = tempfile::tempdir().unwrap();
+        let sq = SqliteStore::open(&dir.path().join("t.db"), Durability::Full).unwrap();
+        let store: &dyn Store = &sq;
+        store
+            .write(|tx| {
+                tx.save(&Webhook {
+                    id: "w1".into(),
+                    active: true,
+                    ..Default::default()
+                })?;
+                // e1 names w1 and a webhook deleted since; e2 only the
+                // deleted one.
+                for (id, hooks) in [("e1", "w1,gone"), ("e2", "gone")] {
+                    tx.execute(
+                        "INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, payload) VALUES (?1, 100, 'activation.created', ?2, '{}')",
+                        params![id, hooks],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let claimed = store
+            .write(|tx| {
+                let mut room = Room::new(10, 10, Default::default());
+                store::fan_out(tx, 100, &mut room, 60)
+            })
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(
+            (claimed[0].event_id.as_str(), claimed[0].webhook_id.as_str()),
+            ("e1", "w1")
+        );
+        assert_eq!(claimed[0].payload, "{}");
+        // The outbox holds only what waits; the event a delivery may need
+        // again is kept, the one no endpoint is left for is not.
+        assert_eq!(count(store, "webhook_outbox"), 0);
+        assert_eq!(count(store, "webhook_events"), 1);
+        assert_eq!(count(store, "webhook_deliveries"), 1);
+        let ok = Outcome {
+            status: 200,
+            ..Default::default()
+        };
+        store
+            .write(|tx| complete(tx, &claimed[0], &ok, 101, 0.5))
+            .unwrap();
+        assert_eq!(store.write(|tx| store::prune(tx, 101)).unwrap(), 0);
+        let later = 102 + KEEP_DELIVERED_SECS;
+        assert_eq!(store.write(|tx| store::prune(tx, later)).unwrap(), 1);
+        assert_eq!(count(store, "webhook_deliveries"), 0);
+        assert_eq!(count(store, "webhook_events"), 0);
+        assert_eq!(count(store, "webhook_attempts"), 1);
+    }
 
     #[test]
     fn backoff_doubles_to_a_cap_with_jitter_in_the_upper_half() {

@@ -200,4 +200,17 @@ CREATE TRIGGER license_counts_move AFTER UPDATE OF product_id ON licenses
     FOR EACH ROW WHEN (OLD.product_id IS DISTINCT FROM NEW.product_id) EXECUTE FUNCTION license_counts_change();
 "#,
     ),
+    (
+        11,
+        // The webhooks' outbox on its own (SQLite's version 11); its rowid
+        // is its key, the order the worker fans events out in.
+        r#"
+CREATE TABLE webhook_outbox (rowid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id TEXT NOT NULL,
+    created_at BIGINT NOT NULL, event_type TEXT NOT NULL, webhook_ids TEXT NOT NULL, payload TEXT NOT NULL);
+INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, payload)
+    SELECT id, created_at, event_type, webhook_ids, payload FROM webhook_events WHERE fanned_out = 0 ORDER BY rowid;
+DELETE FROM webhook_events WHERE fanned_out = 0;
+ALTER TABLE webhook_events DROP COLUMN fanned_out;
+"#,
+    ),
 ];

@@ -192,4 +192,21 @@ CREATE TRIGGER license_counts_move AFTER UPDATE OF product_id ON licenses
 END;
 "#,
     ),
+    (
+        11,
+        // The webhooks' outbox on its own (resources::webhooks::outbox): the
+        // change's transaction appends one row to one b-tree (no key index,
+        // no flag index: it holds only events not yet fanned out, in rowid
+        // order); the worker moves each into `webhook_events` when it fans
+        // it out. Rows waiting in `webhook_events` move over.
+        r#"
+CREATE TABLE webhook_outbox (id TEXT NOT NULL, created_at INTEGER NOT NULL, event_type TEXT NOT NULL,
+    webhook_ids TEXT NOT NULL, payload TEXT NOT NULL);
+INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, payload)
+    SELECT id, created_at, event_type, webhook_ids, payload FROM webhook_events WHERE fanned_out = 0 ORDER BY rowid;
+DELETE FROM webhook_events WHERE fanned_out = 0;
+DROP INDEX webhook_events_new;
+ALTER TABLE webhook_events DROP COLUMN fanned_out;
+"#,
+    ),
 ];

@@ -342,6 +342,47 @@ mod tests {
     }
 
     #[test]
+    fn version_11_moves_waiting_webhook_events_to_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
+            )
+            .unwrap();
+            for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 10) {
+                c.execute_batch(sql).unwrap();
+                c.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [version])
+                    .unwrap();
+            }
+            for (id, fanned) in [("waiting-2", 0), ("sent", 1), ("waiting-1", 0)] {
+                c.execute(
+                    "INSERT INTO webhook_events (id, created_at, event_type, webhook_ids, fanned_out, payload) VALUES (?1, 1, 'license.created', 'w', ?2, ?1)",
+                    rusqlite::params![id, fanned],
+                )
+                .unwrap();
+            }
+        }
+        let sq = SqliteStore::open(&path, Durability::Full).unwrap();
+        let ids = |sql: &str| -> Vec<String> {
+            sq.conn
+                .with_conn(|c| {
+                    let mut st = c.prepare(sql).unwrap();
+                    let rows = st.query_map([], |r| r.get(0)).unwrap();
+                    rows.map(Result::unwrap).collect()
+                })
+                .unwrap()
+        };
+        // Waiting events keep their order and payload; the sent one stays.
+        assert_eq!(
+            ids("SELECT id || ':' || payload FROM webhook_outbox ORDER BY rowid"),
+            ["waiting-2:waiting-2", "waiting-1:waiting-1"]
+        );
+        assert_eq!(ids("SELECT id FROM webhook_events"), ["sent"]);
+    }
+
+    #[test]
     fn version_1_databases_get_digests_and_still_match() {
         use openlex_wire::fingerprint::{hash_component, Fingerprint};
         let dir = tempfile::tempdir().unwrap();
