@@ -13,6 +13,16 @@
 //! once its WAL frames are fsynced, before it is answered; a checkpoint
 //! only copies committed pages into the database file (and fsyncs it before
 //! the WAL is reused). A crash mid-checkpoint is recovered from the WAL.
+//!
+//! A PASSIVE checkpoint never lets the WAL start over while commits keep
+//! coming (SQLite rewinds it only when a write begins with every frame
+//! copied back), so under steady load it grew by every page written: 215 MB
+//! for 8,000 activations, without bound in a long run, each commit extending
+//! the file. Once a checkpoint finds the WAL past [`RESTART_FRAMES`], the
+//! writer, after its next COMMIT, runs a RESTART checkpoint on its own
+//! connection: it copies the few frames written since (the PASSIVE one did
+//! the rest) and the next write starts the WAL from its beginning, so the
+//! file stays near that size and is rewritten in place.
 
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
@@ -27,6 +37,12 @@ use crate::error::ApiResult;
 const COMMITS_PER_CHECKPOINT: u64 = 64;
 /// How long after the last commit a checkpoint runs when fewer accumulated.
 const IDLE: Duration = Duration::from_millis(200);
+/// How long the writer's connection waits for another process's lock
+/// (the CLI's writes).
+pub const WRITER_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// WAL frames (pages) past which the writer restarts the WAL: 16 MiB of
+/// 4 KiB pages.
+pub const RESTART_FRAMES: i64 = 4096;
 
 #[derive(Default)]
 struct State {
@@ -34,6 +50,8 @@ struct State {
     commits: u64,
     /// Checkpoints run (tests).
     runs: u64,
+    /// The last checkpoint found the WAL past [`RESTART_FRAMES`].
+    restart_due: bool,
     stop: bool,
 }
 
@@ -66,13 +84,16 @@ impl Checkpointer {
         })
     }
 
-    /// Notes one commit (called by the writer after each COMMIT).
-    pub fn committed(&self) {
+    /// Notes one commit (called by the writer after each COMMIT); true when
+    /// the writer should now [`restart`] the WAL (once per checkpoint that
+    /// found it past [`RESTART_FRAMES`]).
+    pub fn committed(&self) -> bool {
         let mut st = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
         st.commits += 1;
         if st.commits >= COMMITS_PER_CHECKPOINT {
             self.shared.cv.notify_one();
         }
+        std::mem::take(&mut st.restart_due)
     }
 }
 
@@ -110,9 +131,10 @@ fn run(conn: &Connection, shared: &Shared) {
         if st.commits >= COMMITS_PER_CHECKPOINT {
             st.commits = 0;
             drop(st);
-            checkpoint(conn);
+            let frames = checkpoint(conn);
             st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
             st.runs += 1;
+            st.restart_due |= frames >= RESTART_FRAMES;
             continue;
         }
         let seen = st.commits;
@@ -129,11 +151,33 @@ fn run(conn: &Connection, shared: &Shared) {
 }
 
 /// A PASSIVE checkpoint: copies what it can without waiting for the writer
-/// or readers. A failure is retried at the next one; the WAL keeps every
-/// committed page meanwhile.
-fn checkpoint(conn: &Connection) {
-    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-        eprintln!("openlex-server: WAL checkpoint: {e}");
+/// or readers. Returns the frames the WAL holds (0 on failure: a failure is
+/// retried at the next one; the WAL keeps every committed page meanwhile).
+fn checkpoint(conn: &Connection) -> i64 {
+    match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1)) {
+        Ok(frames) => frames,
+        Err(e) => {
+            eprintln!("openlex-server: WAL checkpoint: {e}");
+            0
+        }
+    }
+}
+
+/// Copies back what the WAL holds beyond the last checkpoint and makes the
+/// next write start it over (run by the writer, outside any transaction,
+/// when [`Checkpointer::committed`] says so). It never waits: with a reader
+/// elsewhere (the CLI) on an older snapshot, or the thread's checkpoint
+/// still running, it does what it can at once and the WAL is restarted
+/// after a later checkpoint, instead of every request waiting behind it.
+pub fn restart(conn: &Connection) {
+    let r = conn
+        .busy_timeout(Duration::ZERO)
+        .and_then(|()| conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())));
+    if let Err(e) = r {
+        eprintln!("openlex-server: WAL restart: {e}");
+    }
+    if let Err(e) = conn.busy_timeout(WRITER_BUSY_TIMEOUT) {
+        eprintln!("openlex-server: WAL restart: {e}");
     }
 }
 
@@ -174,5 +218,83 @@ mod tests {
             "pages not copied into the database file"
         );
         drop(c);
+    }
+
+    /// Under steady commits the WAL starts over once it passed
+    /// RESTART_FRAMES: a PASSIVE checkpoint alone would keep every frame,
+    /// the file growing by each page written.
+    #[test]
+    fn a_steadily_written_wal_starts_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let conn = Connection::open(&path).unwrap();
+        // Small pages keep the test's writes small; the bound is in frames.
+        conn.pragma_update(None, "page_size", 1024).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.pragma_update(None, "synchronous", "OFF").unwrap();
+        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        conn.execute_batch("CREATE TABLE t (v BLOB NOT NULL)")
+            .unwrap();
+        let c = Checkpointer::start(&path).unwrap();
+        let frames = RESTART_FRAMES as usize;
+        for _ in 0..(6 * frames).div_ceil(32) {
+            conn.execute_batch("BEGIN").unwrap();
+            for _ in 0..32 {
+                conn.execute("INSERT INTO t (v) VALUES (zeroblob(900))", [])
+                    .unwrap();
+            }
+            conn.execute_batch("COMMIT").unwrap();
+            if c.committed() {
+                restart(&conn);
+            }
+        }
+        let wal = std::fs::metadata(dir.path().join("t.db-wal"))
+            .unwrap()
+            .len();
+        // A frame is its page and a 24-byte header.
+        let bound = 3 * frames as u64 * (1024 + 24);
+        assert!(
+            wal <= bound,
+            "WAL of {wal} bytes after 6x RESTART_FRAMES pages written (bound {bound})"
+        );
+        drop(c);
+    }
+
+    /// A reader on an older snapshot (the CLI) makes the restart give up at
+    /// once, not hold the writer for its busy timeout; the writer's own
+    /// timeout is back afterwards.
+    #[test]
+    fn a_restart_never_waits_for_a_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.busy_timeout(WRITER_BUSY_TIMEOUT).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.execute_batch("CREATE TABLE t (v INTEGER NOT NULL); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let reader = Connection::open(&path).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let n: i64 = reader
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        conn.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        let started = std::time::Instant::now();
+        restart(&conn);
+        assert!(
+            started.elapsed() < WRITER_BUSY_TIMEOUT / 2,
+            "the restart waited {:?}",
+            started.elapsed()
+        );
+        reader.execute_batch("COMMIT").unwrap();
+        // Still the writer's timeout for other processes' locks.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            other.execute_batch("COMMIT").unwrap();
+        });
+        conn.execute("INSERT INTO t VALUES (3)", []).unwrap();
+        t.join().unwrap();
     }
 }

@@ -23,7 +23,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-use super::checkpoint::Checkpointer;
+use super::checkpoint::{self, Checkpointer};
 use crate::error::{ApiError, ApiResult};
 
 /// Most requests one COMMIT covers, so a steady stream of writers cannot
@@ -64,16 +64,22 @@ struct Conn {
 }
 
 impl Conn {
-    /// Commits the open batch, if any, and tells its requests.
+    /// Commits the open batch, if any, and tells its requests; then, when
+    /// the checkpointer asks, restarts the WAL (still holding the
+    /// connection, so no write starts meanwhile).
     fn commit(&mut self) {
         if let Some((batch, _)) = self.open.take() {
             let r = self.conn.execute_batch("COMMIT").map_err(ApiError::from);
-            if r.is_err() {
+            let failed = r.is_err();
+            if failed {
                 let _ = self.conn.execute_batch("ROLLBACK");
-            } else if let Some(c) = &self.checkpointer {
-                c.committed();
             }
             batch.publish(r);
+            if let Some(c) = self.checkpointer.as_ref().filter(|_| !failed) {
+                if c.committed() {
+                    checkpoint::restart(&self.conn);
+                }
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ impl SqliteStore {
     /// Opens (creating if needed) the database and applies migrations.
     pub fn open(path: &Path, durability: Durability) -> ApiResult<Self> {
         let mut conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(checkpoint::WRITER_BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(
             None,
