@@ -16,6 +16,15 @@
 //!   writer for `d`, the next waits `d / busy_share` (at most
 //!   [`Limits::busy_gap`]). When the load eases, rounds run every
 //!   [`Limits::round_every`] and the backlog drains at full speed.
+//! - Saturation: nice 19 does not make an attempt free while requests keep
+//!   the cores busy (on SMT cores a low-priority thread on the sibling
+//!   still slows the request beside it; an attempt costs about a tenth of an
+//!   activation's CPU, and an activation raises three of them). While the
+//!   server is busy and its own CPU use is at least
+//!   [`Limits::saturated_cpu`] of the cores, the worker runs no round (so
+//!   no new attempt starts) for up to [`Limits::saturated_gap`]; the
+//!   deliveries wait in the outbox and go out as soon as the load eases, or
+//!   a round's worth after each such gap under a load that never does.
 //!
 //! Each round is one transaction: the outcomes of the attempts finished
 //! since the last round, then new claims (due retries first, then new
@@ -59,6 +68,11 @@ pub struct Limits {
     /// The longest wait between two rounds, however long the last one
     /// held the database.
     pub busy_gap: Duration,
+    /// The share of the machine's cores (0 < share <= 1) the server's own
+    /// CPU use reaches, while busy, for it to count as saturated.
+    pub saturated_cpu: f64,
+    /// While saturated, the longest wait between two rounds.
+    pub saturated_gap: Duration,
     /// Attempts in flight at once on this node.
     pub in_flight: usize,
     /// Attempts in flight at once to one endpoint on this node.
@@ -80,6 +94,8 @@ impl Default for Limits {
             busy_share: 0.02,
             busy_requests: 20.0,
             busy_gap: Duration::from_secs(2),
+            saturated_cpu: 0.5,
+            saturated_gap: Duration::from_secs(10),
             in_flight: 32,
             per_endpoint: 4,
             claimed_per_endpoint: 64,
@@ -200,6 +216,81 @@ fn round(app: &App, done: &[(Claimed, Outcome)], mut room: Room, lease: i64) -> 
 }
 
 /// The bounds on attempts running at once: overall and per endpoint.
+/// The CPU time this process has used (user + system), where the platform
+/// says (Unix); `None` elsewhere, where the server never counts as
+/// saturated.
+fn process_cpu() -> Option<Duration> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage writes one plain struct it is given.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } != 0 {
+            return None;
+        }
+        let tv = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec.max(0) as u64)
+                + Duration::from_micros(t.tv_usec.max(0) as u64)
+        };
+        Some(tv(ru.ru_utime) + tv(ru.ru_stime))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// One reading of the server's load: requests answered and CPU used so far.
+#[derive(Debug, Clone, Copy)]
+struct Load {
+    requests: u64,
+    cpu: Option<Duration>,
+    at: Instant,
+}
+
+impl Load {
+    fn now(app: &App) -> Load {
+        Load {
+            requests: app.requests.load(Ordering::Relaxed),
+            cpu: process_cpu(),
+            at: Instant::now(),
+        }
+    }
+
+    /// Requests per second and the share of `cores` the process used
+    /// between `self` and `later`.
+    fn until(&self, later: &Load, cores: usize) -> (f64, f64) {
+        let secs = later.at.duration_since(self.at).as_secs_f64().max(0.001);
+        let rate = later.requests.wrapping_sub(self.requests) as f64 / secs;
+        let share = match (self.cpu, later.cpu) {
+            (Some(a), Some(b)) => b.saturating_sub(a).as_secs_f64() / secs / cores.max(1) as f64,
+            _ => 0.0,
+        };
+        (rate, share)
+    }
+}
+
+/// Whether a server answering `rate` requests/s with `cpu_share` of the
+/// cores counts as busy, and as saturated.
+fn busy_and_saturated(limits: &Limits, rate: f64, cpu_share: f64) -> (bool, bool) {
+    let busy = rate >= limits.busy_requests;
+    (busy, busy && cpu_share >= limits.saturated_cpu)
+}
+
+/// The wait after a round that held the database for `held`, while the
+/// server answered `rate` requests/s: `round_every`, or, busy, long enough
+/// that rounds hold the database at most `busy_share` of the time.
+fn gap_after(limits: &Limits, held: Duration, rate: f64) -> Duration {
+    let busy_share = limits.busy_share.clamp(0.001, 1.0);
+    if rate >= limits.busy_requests {
+        limits
+            .round_every
+            .max(held.div_f64(busy_share))
+            .min(limits.busy_gap)
+    } else {
+        limits.round_every
+    }
+}
+
 struct Lanes {
     all: Arc<Semaphore>,
     per: HashMap<String, Arc<Semaphore>>,
@@ -225,7 +316,7 @@ impl Lanes {
 
 fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits, client: Client) {
     let lease = limits.lease_secs();
-    let busy_share = limits.busy_share.clamp(0.001, 1.0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (tx_done, mut rx_done) = mpsc::unbounded_channel::<(Claimed, Outcome)>();
     let mut flight = Flight::default();
     let mut lanes = Lanes {
@@ -239,14 +330,28 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits, client: Clie
     // The wait before the next round: `round_every`, or longer after a
     // round that held the database while requests were being answered.
     let mut gap = limits.round_every;
-    let (mut requests_seen, mut requests_at) =
-        (app.requests.load(Ordering::Relaxed), Instant::now());
+    // The load since the last round, and over the last step of a wait.
+    let mut at_round = Load::now(&app);
     loop {
         let since = last_round.elapsed();
         if since < gap {
             // Gather outcomes until the next round is due.
             let wait = gap - since;
             rt.block_on(async { tokio::time::sleep(wait).await });
+        }
+        // Saturated: no round (no new attempt) until the load eases, in
+        // steps of `poll`, for at most `saturated_gap` since the last one.
+        let mut step = Load::now(&app);
+        let (_, mut saturated) = {
+            let (rate, share) = at_round.until(&step, cores);
+            busy_and_saturated(&limits, rate, share)
+        };
+        while saturated && last_round.elapsed() < limits.saturated_gap {
+            rt.block_on(async { tokio::time::sleep(limits.poll).await });
+            let now = Load::now(&app);
+            let (rate, share) = step.until(&now, cores);
+            (_, saturated) = busy_and_saturated(&limits, rate, share);
+            step = now;
         }
         last_round = Instant::now();
         if last_schedule.is_none_or(|t| t.elapsed() >= limits.schedule) {
@@ -269,18 +374,9 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits, client: Clie
             Err(_) => (Vec::new(), HashMap::new()),
         };
         let held = last_round.elapsed();
-        let requests = app.requests.load(Ordering::Relaxed);
-        let rate = requests.wrapping_sub(requests_seen) as f64
-            / requests_at.elapsed().as_secs_f64().max(0.001);
-        gap = if rate >= limits.busy_requests {
-            limits
-                .round_every
-                .max(held.div_f64(busy_share))
-                .min(limits.busy_gap)
-        } else {
-            limits.round_every
-        };
-        (requests_seen, requests_at) = (requests, Instant::now());
+        let now = Load::now(&app);
+        gap = gap_after(&limits, held, at_round.until(&now, cores).0);
+        at_round = now;
         let started = rows.len();
         for c in rows {
             let Some(w) = hooks.get(&c.webhook_id).cloned() else {
@@ -322,5 +418,70 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits, client: Clie
                 done.push(d);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_wait_longer_only_while_the_server_is_busy() {
+        let l = Limits::default();
+        assert_eq!(gap_after(&l, Duration::from_millis(10), 5.0), l.round_every);
+        // Busy: the round's time over its share (10 ms at 2 %: 500 ms),
+        // never longer than busy_gap.
+        assert_eq!(
+            gap_after(&l, Duration::from_millis(10), 500.0),
+            Duration::from_millis(500)
+        );
+        assert_eq!(gap_after(&l, Duration::from_secs(1), 500.0), l.busy_gap);
+        assert_eq!(gap_after(&l, Duration::ZERO, 500.0), l.round_every);
+    }
+
+    #[test]
+    fn saturated_takes_both_requests_and_cpu() {
+        let l = Limits::default();
+        // An administrator's few requests on a machine busy with other work.
+        assert_eq!(busy_and_saturated(&l, 5.0, 0.9), (false, false));
+        assert_eq!(busy_and_saturated(&l, 500.0, 0.3), (true, false));
+        assert_eq!(busy_and_saturated(&l, 500.0, 0.6), (true, true));
+    }
+
+    #[test]
+    fn load_readings_give_rate_and_share_of_the_cores() {
+        let t0 = Instant::now();
+        let a = Load {
+            requests: 100,
+            cpu: Some(Duration::from_millis(500)),
+            at: t0,
+        };
+        let b = Load {
+            requests: 300,
+            cpu: Some(Duration::from_millis(1500)),
+            at: t0 + Duration::from_secs(1),
+        };
+        let (rate, share) = a.until(&b, 2);
+        assert!((rate - 200.0).abs() < 1e-9, "{rate}");
+        assert!((share - 0.5).abs() < 1e-9, "{share}");
+        // Without a CPU reading the server never counts as saturated.
+        let (_, share) = Load { cpu: None, ..a }.until(&b, 2);
+        assert_eq!(share, 0.0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn process_cpu_counts_this_process_work() {
+        let before = process_cpu().expect("getrusage");
+        let used = || process_cpu().expect("getrusage").saturating_sub(before);
+        let started = Instant::now();
+        let mut x = 0u64;
+        // Work until 20 ms of CPU show, for at most 5 s of wall time.
+        while used() < Duration::from_millis(20) && started.elapsed() < Duration::from_secs(5) {
+            for _ in 0..10_000 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+            }
+        }
+        assert!(used() >= Duration::from_millis(20), "{:?} ({x})", used());
     }
 }
