@@ -66,3 +66,6 @@ grep ': activations:' "$tmp/runs" | sed -E 's/^([a-z]+):.*= ([0-9]+) activations
   awk '{v[$1]=$2} NR%2==0 {print v["three"]/v["none"]}' | sort -n |
   awk '{r[NR]=$1} END {m=int((NR+1)/2); printf "three endpoints / none, per round: median %.3f (rounds %.3f..%.3f)\n", r[m], r[1], r[NR]}'
 awk '/server CPU/ {v[$1]=$5} /server writes/ {w[$1]=$5} END {printf "server CPU per activation, three / none: %.3f; server writes: %.3f\n", v["three:"]/v["none:"], w["three:"]/w["none:"]}' "$tmp/medians"
+grep ': server CPU:' "$tmp/runs" | sed -E 's/^([a-z]+):.*: ([0-9]+) us per activation.*/\1 \2/' |
+  awk '{v[$1]=$2} NR%2==0 {print v["three"]/v["none"]}' | sort -n |
+  awk '{r[NR]=$1} END {m=int((NR+1)/2); printf "server CPU per activation, three / none, per round: median %.3f (rounds %.3f..%.3f)\n", r[m], r[1], r[NR]}'
