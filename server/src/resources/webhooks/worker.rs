@@ -215,7 +215,6 @@ fn round(app: &App, done: &[(Claimed, Outcome)], mut room: Room, lease: i64) -> 
     })
 }
 
-/// The bounds on attempts running at once: overall and per endpoint.
 /// The CPU time this process has used (user + system), where the platform
 /// says (Unix); `None` elsewhere, where the server never counts as
 /// saturated.
@@ -269,11 +268,15 @@ impl Load {
     }
 }
 
+/// Whether a server answering `rate` requests/s counts as busy.
+fn is_busy(limits: &Limits, rate: f64) -> bool {
+    rate >= limits.busy_requests
+}
+
 /// Whether a server answering `rate` requests/s with `cpu_share` of the
-/// cores counts as busy, and as saturated.
-fn busy_and_saturated(limits: &Limits, rate: f64, cpu_share: f64) -> (bool, bool) {
-    let busy = rate >= limits.busy_requests;
-    (busy, busy && cpu_share >= limits.saturated_cpu)
+/// cores counts as saturated.
+fn is_saturated(limits: &Limits, rate: f64, cpu_share: f64) -> bool {
+    is_busy(limits, rate) && cpu_share >= limits.saturated_cpu
 }
 
 /// The wait after a round that held the database for `held`, while the
@@ -281,7 +284,7 @@ fn busy_and_saturated(limits: &Limits, rate: f64, cpu_share: f64) -> (bool, bool
 /// that rounds hold the database at most `busy_share` of the time.
 fn gap_after(limits: &Limits, held: Duration, rate: f64) -> Duration {
     let busy_share = limits.busy_share.clamp(0.001, 1.0);
-    if rate >= limits.busy_requests {
+    if is_busy(limits, rate) {
         limits
             .round_every
             .max(held.div_f64(busy_share))
@@ -291,6 +294,7 @@ fn gap_after(limits: &Limits, held: Duration, rate: f64) -> Duration {
     }
 }
 
+/// The bounds on attempts running at once: overall and per endpoint.
 struct Lanes {
     all: Arc<Semaphore>,
     per: HashMap<String, Arc<Semaphore>>,
@@ -341,17 +345,17 @@ fn run(rt: &tokio::runtime::Runtime, app: Arc<App>, limits: Limits, client: Clie
         }
         // Saturated: no round (no new attempt) until the load eases, in
         // steps of `poll`, for at most `saturated_gap` since the last one.
-        let mut step = Load::now(&app);
-        let (_, mut saturated) = {
-            let (rate, share) = at_round.until(&step, cores);
-            busy_and_saturated(&limits, rate, share)
-        };
-        while saturated && last_round.elapsed() < limits.saturated_gap {
-            rt.block_on(async { tokio::time::sleep(limits.poll).await });
+        // The first reading spans the whole gap since the last round, the
+        // later ones each step.
+        let mut from = at_round;
+        loop {
             let now = Load::now(&app);
-            let (rate, share) = step.until(&now, cores);
-            (_, saturated) = busy_and_saturated(&limits, rate, share);
-            step = now;
+            let (rate, share) = from.until(&now, cores);
+            if !is_saturated(&limits, rate, share) || last_round.elapsed() >= limits.saturated_gap {
+                break;
+            }
+            rt.block_on(async { tokio::time::sleep(limits.poll).await });
+            from = now;
         }
         last_round = Instant::now();
         if last_schedule.is_none_or(|t| t.elapsed() >= limits.schedule) {
@@ -443,9 +447,18 @@ mod tests {
     fn saturated_takes_both_requests_and_cpu() {
         let l = Limits::default();
         // An administrator's few requests on a machine busy with other work.
-        assert_eq!(busy_and_saturated(&l, 5.0, 0.9), (false, false));
-        assert_eq!(busy_and_saturated(&l, 500.0, 0.3), (true, false));
-        assert_eq!(busy_and_saturated(&l, 500.0, 0.6), (true, true));
+        assert_eq!(
+            (is_busy(&l, 5.0), is_saturated(&l, 5.0, 0.9)),
+            (false, false)
+        );
+        assert_eq!(
+            (is_busy(&l, 500.0), is_saturated(&l, 500.0, 0.3)),
+            (true, false)
+        );
+        assert_eq!(
+            (is_busy(&l, 500.0), is_saturated(&l, 500.0, 0.6)),
+            (true, true)
+        );
     }
 
     #[test]

@@ -75,8 +75,9 @@ impl Conn {
                 let _ = self.conn.execute_batch("ROLLBACK");
             }
             batch.publish(r);
-            if let Some(c) = self.checkpointer.as_ref().filter(|_| !failed) {
-                if c.committed() {
+            if let Some(c) = &self.checkpointer {
+                // Only commits count towards the next checkpoint.
+                if !failed && c.committed() {
                     checkpoint::restart(&self.conn);
                 }
             }
