@@ -525,6 +525,13 @@ fn a_delivery_is_signed_and_carries_the_dto_and_the_snippets_verify_it() {
     let act = rx.next().json();
     assert_eq!(act["type"], "activation.created");
     assert_eq!(act["data"]["licenseId"], l["id"]);
+    // The activation's DTO as the management API answers it.
+    let got = s.admin(
+        "GET",
+        &format!("/v3/activations/{}", act["data"]["id"].as_str().unwrap()),
+        None,
+    );
+    assert_eq!((got.status, &got.body), (200, &act["data"]));
     // Not subscribed: nothing.
     s.admin(
         "PATCH",

@@ -19,6 +19,7 @@
 //! a request (the CLI) the actor is `cli`; the webhook scheduler acts as
 //! `system`.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
@@ -27,7 +28,6 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::app::App;
@@ -336,9 +336,10 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Change> {
 
 const INSERT_SQL: &str = "INSERT INTO event_logs (id, created_at, resource, resource_id, action, actor_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-/// The resource's DTO as a webhook payload carries it, serialised only when
-/// an endpoint subscribes to the event.
-pub type Body<'b> = &'b dyn Fn() -> ApiResult<Box<RawValue>>;
+/// The resource's DTO (JSON) as a webhook delivery carries it: serialised
+/// only when an endpoint subscribes to the event, or borrowed when the
+/// change has serialised it already.
+pub type Dto<'b> = &'b dyn Fn() -> ApiResult<Cow<'b, str>>;
 
 /// Records an event in `tx`, the transaction of the change it describes,
 /// and queues its webhook deliveries there too: the one raise point of
@@ -349,13 +350,13 @@ pub fn record(tx: &mut dyn Tx, ev: &EventRecord<'_>) -> ApiResult<EventLog> {
         .as_ref()
         .or(ev.before.as_ref())
         .unwrap_or(&Value::Null);
-    record_with_body(tx, ev, &|| Ok(serde_json::value::to_raw_value(dto)?))
+    record_with_dto(tx, ev, &|| Ok(Cow::Owned(serde_json::to_string(dto)?)))
 }
 
-/// [`record`], with the webhook payload's DTO from `body` (a creation has
+/// [`record`], with the webhook delivery's DTO from `dto` (a creation has
 /// no `before` to diff, so its DTO is serialised once, straight from the
 /// resource, and only when a webhook wants it).
-fn record_with_body(tx: &mut dyn Tx, ev: &EventRecord<'_>, body: Body<'_>) -> ApiResult<EventLog> {
+fn record_with_dto(tx: &mut dyn Tx, ev: &EventRecord<'_>, dto: Dto<'_>) -> ApiResult<EventLog> {
     let (actor, ip_address) = current();
     let (actor_type, actor_id, actor_name, user) = match actor {
         Actor::Token { id, name } => ("token", id, name, None),
@@ -402,7 +403,7 @@ fn record_with_body(tx: &mut dyn Tx, ev: &EventRecord<'_>, body: Body<'_>) -> Ap
         ],
     )?;
     // The webhooks' outbox: deliveries commit (or roll back) with the event.
-    super::webhooks::outbox::enqueue(tx, &log, body)?;
+    super::webhooks::outbox::enqueue(tx, &log, dto)?;
     Ok(log)
 }
 
@@ -418,7 +419,31 @@ pub fn created<T: Serialize>(
     at: i64,
     dto: &T,
 ) -> ApiResult<()> {
-    record_with_body(
+    created_with(tx, resource, id, at, &|| {
+        Ok(Cow::Owned(serde_json::to_string(dto)?))
+    })
+}
+
+/// [`created`], for a change that has serialised the resource already
+/// (`json`, as `save_json` stored it).
+pub fn created_json(
+    tx: &mut dyn Tx,
+    resource: Resource,
+    id: &str,
+    at: i64,
+    json: &str,
+) -> ApiResult<()> {
+    created_with(tx, resource, id, at, &|| Ok(Cow::Borrowed(json)))
+}
+
+fn created_with(
+    tx: &mut dyn Tx,
+    resource: Resource,
+    id: &str,
+    at: i64,
+    dto: Dto<'_>,
+) -> ApiResult<()> {
+    record_with_dto(
         tx,
         &EventRecord {
             resource,
@@ -428,7 +453,7 @@ pub fn created<T: Serialize>(
             before: None,
             after: None,
         },
-        &|| Ok(serde_json::value::to_raw_value(dto)?),
+        dto,
     )
     .map(drop)
 }

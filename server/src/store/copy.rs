@@ -170,7 +170,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("event_type", Text),
             ("webhook_ids", Text),
-            ("payload", Text),
+            ("data", Text),
         ],
     ),
     (

@@ -423,13 +423,20 @@ impl<'a> dyn Tx + 'a {
     /// page is 4 KiB more to write at commit. A unique index violated is
     /// 409 CONFLICT.
     pub fn save<T: Doc>(&mut self, doc: &T) -> ApiResult<()> {
+        self.save_json(doc, &serde_json::to_string(doc)?)
+    }
+
+    /// [`save`](Self::save), with `json` the caller's own serialisation of
+    /// `doc` (`serde_json::to_string(doc)`), for a caller that needs the
+    /// JSON again: an activation's event carries the same DTO, so the
+    /// hottest write serialises it once.
+    pub fn save_json<T: Doc>(&mut self, doc: &T, json: &str) -> ApiResult<()> {
         let table = T::table();
         let sql = table.sql();
-        let json = serde_json::to_string(doc)?;
         doc.with_index(&mut |index| {
             let mut vals: Vec<Param<'_>> = Vec::with_capacity(index.len() + 3);
             vals.push(Param::Text(doc.id()));
-            vals.push(Param::Text(&json));
+            vals.push(Param::Text(json));
             vals.extend(index.iter().copied());
             if !self.upsert_in_one_statement() && self.execute(&sql.update_data, &vals)? == 1 {
                 return Ok(());
@@ -438,7 +445,7 @@ impl<'a> dyn Tx + 'a {
             vals.push(Param::Text(doc.id()));
             vals.push(Param::Int(doc.created_at()));
             vals.extend(index.iter().copied());
-            vals.push(Param::Text(&json));
+            vals.push(Param::Text(json));
             self.execute(&sql.upsert, &vals).map_err(|e| {
                 if e.code == openlex_wire::ErrorCode::Conflict {
                     ApiError::new(

@@ -355,10 +355,12 @@ pub fn activate_as(
             lic.activated_at = now;
         }
         lic.last_used_at = now;
-        tx.save(&act)?;
+        // Serialised once: the document saved is the DTO a webhook carries.
+        let act_json = serde_json::to_string(&act)?;
+        tx.save_json(&act, &act_json)?;
         tx.save(&lic)?;
         match &before {
-            None => event_logs::created(tx, Resource::Activation, &act.id, now, &act)?,
+            None => event_logs::created_json(tx, Resource::Activation, &act.id, now, &act_json)?,
             Some(b) => {
                 event_logs::changed(tx, Resource::Activation, &act.id, "updated", now, b, &act)?
             }

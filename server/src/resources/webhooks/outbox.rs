@@ -1,12 +1,15 @@
-//! The outbox: one `webhook_outbox` row per event (its JSON and the ids of
-//! the endpoints subscribed at that moment), written in the transaction of
-//! the change (by `event_logs::record`), so a committed change is delivered
-//! even if the process dies the next instant. That row is all a change pays:
-//! the outbox is one b-tree appended in rowid order, with no index to keep
-//! (it holds only events not yet fanned out). The worker later moves each
-//! event into `webhook_events` (kept for retries and redelivery) and fans it
-//! out into one `webhook_deliveries` row per endpoint ([`store::fan_out`]),
-//! outside every client request. Every attempt goes to `webhook_attempts`.
+//! The outbox: one `webhook_outbox` row per event (its type, time, the ids
+//! of the endpoints subscribed at that moment and the resource's DTO),
+//! written in the transaction of the change (by `event_logs::record`), so a
+//! committed change is delivered even if the process dies the next instant.
+//! That row is all a change pays: the outbox is one b-tree appended in rowid
+//! order, with no index to keep (it holds only events not yet fanned out),
+//! and its DTO is the JSON the change serialised anyway where it can be
+//! (an activation's document). The worker later wraps each DTO in the
+//! delivery's envelope ([`Payload`]), moves the event into `webhook_events`
+//! (kept for retries and redelivery) and fans it out into one
+//! `webhook_deliveries` row per endpoint ([`store::fan_out`]), outside every
+//! client request. Every attempt goes to `webhook_attempts`.
 //!
 //! Claims are safe with several nodes: a worker selects due rows with
 //! `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer) and, in the
@@ -15,6 +18,9 @@
 //! run out and the row is taken again (at-least-once; the event id header
 //! lets receivers drop duplicates).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -22,7 +28,7 @@ use super::Webhook;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::params;
-use crate::resources::event_logs::{Body, EventLog};
+use crate::resources::event_logs::{Dto, EventLog};
 use crate::store::{Page, Param, Tx};
 
 /// The first retry waits this long (doubling each time, with jitter).
@@ -57,31 +63,46 @@ pub struct Payload<'a> {
     pub data: &'a RawValue,
 }
 
+/// The body a delivery POSTs for event `id` of type `event` at `at`: the
+/// envelope around `data`, the resource's DTO as the outbox holds it.
+/// Text that is not JSON (the server never writes any) goes out as a JSON
+/// string rather than stall the outbox.
+pub fn payload(id: &str, at: i64, event: &str, data: &str) -> ApiResult<String> {
+    let raw = serde_json::from_str::<&RawValue>(data);
+    let quoted;
+    let data = match raw {
+        Ok(raw) => raw,
+        Err(_) => {
+            quoted = serde_json::value::to_raw_value(data)?;
+            &*quoted
+        }
+    };
+    let at = crate::dates::format(at);
+    Ok(serde_json::to_string(&Payload {
+        id,
+        r#type: event,
+        created_at: at.clone(),
+        event,
+        triggered_at: at,
+        data,
+    })?)
+}
+
 /// Queues `log`'s event for every active webhook subscribed to it, in the
-/// caller's transaction, with `body` as its `data`. Events no webhook
+/// caller's transaction, with `dto` as its `data`. Events no webhook
 /// subscribes to cost nothing more than the subscription check.
-pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, body: Body<'_>) -> ApiResult<()> {
+pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, dto: Dto<'_>) -> ApiResult<()> {
     let event = format!("{}.{}", log.resource, log.action);
     if !super::is_event(&event) {
         return Ok(());
     }
-    let hooks = subscribers(tx, &event)?;
-    if hooks.is_empty() {
+    let Some(hooks) = subscribers(tx, &event)? else {
         return Ok(());
-    }
-    let at = crate::dates::format(log.created_at);
-    let data = body()?;
-    let body = serde_json::to_string(&Payload {
-        id: &log.id,
-        r#type: &event,
-        created_at: at.clone(),
-        event: &event,
-        triggered_at: at,
-        data: &data,
-    })?;
+    };
+    let data = dto()?;
     tx.execute(
-        "INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![&log.id, log.created_at, &event, &hooks.join(","), &body],
+        "INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![&log.id, log.created_at, &event, &*hooks, &*data],
     )?;
     Ok(())
 }
@@ -91,41 +112,46 @@ pub fn enqueue(tx: &mut dyn Tx, log: &EventLog, body: Body<'_>) -> ApiResult<()>
 /// with one primary-key read per event instead of reading every webhook.
 pub const VERSION: &str = "webhooks.version";
 
-/// Active webhooks (id, events) as read at a version.
-type Subscriptions = (String, Vec<(String, Vec<String>)>);
+/// For each event type some active webhook subscribes to, the ids of those
+/// webhooks joined by commas (as an outbox row names them), as read at a
+/// version.
+type Subscriptions = (String, HashMap<String, Arc<str>>);
 
 /// This process's copy of the active subscriptions and the version it
 /// was read at.
-static SUBSCRIPTIONS: std::sync::Mutex<Option<Subscriptions>> = std::sync::Mutex::new(None);
+static SUBSCRIPTIONS: Mutex<Option<Subscriptions>> = Mutex::new(None);
 
 /// Marks the webhooks changed (call in the changing transaction).
 pub fn bump_version(tx: &mut dyn Tx) -> ApiResult<()> {
     crate::resources::settings::put(tx, VERSION, &crate::ids::uuid())
 }
 
-/// The ids of the active webhooks subscribed to `event`.
-fn subscribers(tx: &mut dyn Tx, event: &str) -> ApiResult<Vec<String>> {
+/// The ids of the active webhooks subscribed to `event`, joined by commas;
+/// `None` when there are none.
+fn subscribers(tx: &mut dyn Tx, event: &str) -> ApiResult<Option<Arc<str>>> {
     let version = crate::resources::settings::get(tx, VERSION)?.unwrap_or_default();
     let mut cache = SUBSCRIPTIONS.lock().unwrap_or_else(|e| e.into_inner());
-    let stale = !matches!(cache.as_ref(), Some((v, _)) if *v == version);
-    if stale {
-        let hooks: Vec<Webhook> = tx.docs("SELECT data FROM webhooks", &[])?;
-        let subs = hooks
-            .into_iter()
-            .filter(|w| w.active)
-            .map(|w| (w.id, w.events))
-            .collect();
-        *cache = Some((version, subs));
+    match cache.as_ref() {
+        Some((v, subs)) if *v == version => return Ok(subs.get(event).cloned()),
+        _ => {}
     }
-    Ok(cache
-        .as_ref()
-        .map(|(_, subs)| {
-            subs.iter()
-                .filter(|(_, events)| events.iter().any(|e| e == event))
-                .map(|(id, _)| id.clone())
-                .collect()
+    let hooks: Vec<Webhook> = tx.docs("SELECT data FROM webhooks", &[])?;
+    let mut ids: HashMap<String, Vec<String>> = HashMap::new();
+    for w in hooks.into_iter().filter(|w| w.active) {
+        for e in w.events.iter().filter(|e| super::is_event(e)) {
+            ids.entry(e.clone()).or_default().push(w.id.clone());
+        }
+    }
+    let subs: HashMap<String, Arc<str>> = ids
+        .into_iter()
+        .map(|(e, mut ids)| {
+            ids.dedup();
+            (e, Arc::from(ids.join(",")))
         })
-        .unwrap_or_default())
+        .collect();
+    let found = subs.get(event).cloned();
+    *cache = Some((version, subs));
+    Ok(found)
 }
 
 /// A delivery claimed for one attempt.
@@ -331,12 +357,13 @@ pub mod store {
             return Ok(Vec::new());
         }
         let events = tx.query_all(
-            &format!("SELECT rowid, id, created_at, event_type, webhook_ids, payload FROM webhook_outbox ORDER BY rowid LIMIT {} FOR UPDATE SKIP LOCKED", room.left()),
+            &format!("SELECT rowid, id, created_at, event_type, webhook_ids, data FROM webhook_outbox ORDER BY rowid LIMIT {} FOR UPDATE SKIP LOCKED", room.left()),
             &[],
             |r| Ok((r.int(0)?, r.str(1)?.to_owned(), r.int(2)?, r.str(3)?.to_owned(), r.str(4)?.to_owned(), r.str(5)?.to_owned())),
         )?;
         let mut taken = Vec::new();
-        for (rowid, id, at, event, hooks, payload) in events {
+        for (rowid, id, at, event, hooks, data) in events {
+            let payload = payload(&id, at, &event, &data)?;
             let mut fanned = 0;
             for hook in hooks.split(',').filter(|h| !h.is_empty()) {
                 if !tx.exists::<Webhook>(hook)? {
@@ -664,7 +691,7 @@ mod tests {
                 // deleted one.
                 for (id, hooks) in [("e1", "w1,gone"), ("e2", "gone")] {
                     tx.execute(
-                        "INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, payload) VALUES (?1, 100, 'activation.created', ?2, '{}')",
+                        "INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, data) VALUES (?1, 100, 'activation.created', ?2, '{\"n\": [1]}')",
                         params![id, hooks],
                     )?;
                 }
@@ -682,7 +709,11 @@ mod tests {
             (claimed[0].event_id.as_str(), claimed[0].webhook_id.as_str()),
             ("e1", "w1")
         );
-        assert_eq!(claimed[0].payload, "{}");
+        // The DTO goes out as stored, inside the delivery's envelope.
+        assert_eq!(
+            claimed[0].payload,
+            r#"{"id":"e1","type":"activation.created","createdAt":"1970-01-01T00:01:40.000Z","event":"activation.created","triggeredAt":"1970-01-01T00:01:40.000Z","data":{"n": [1]}}"#
+        );
         // The outbox holds only what waits; the event a delivery may need
         // again is kept, the one no endpoint is left for is not.
         assert_eq!(count(store, "webhook_outbox"), 0);
@@ -701,6 +732,14 @@ mod tests {
         assert_eq!(count(store, "webhook_deliveries"), 0);
         assert_eq!(count(store, "webhook_events"), 0);
         assert_eq!(count(store, "webhook_attempts"), 1);
+    }
+
+    #[test]
+    fn a_dto_that_is_not_json_goes_out_as_a_string() {
+        let body = payload("e", 0, "license.created", "not json").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["data"], "not json");
+        assert_eq!(v["id"], "e");
     }
 
     #[test]

@@ -213,4 +213,13 @@ DELETE FROM webhook_events WHERE fanned_out = 0;
 ALTER TABLE webhook_events DROP COLUMN fanned_out;
 "#,
     ),
+    (
+        12,
+        // The outbox keeps the resource's DTO only (SQLite's version 12);
+        // `json` (not `jsonb`) hands the DTO back as it was written.
+        r#"
+UPDATE webhook_outbox SET payload = (payload::json -> 'data')::text WHERE payload::json -> 'data' IS NOT NULL;
+ALTER TABLE webhook_outbox RENAME COLUMN payload TO data;
+"#,
+    ),
 ];

@@ -443,3 +443,71 @@ impl Row for PgRow<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The suite's PostgreSQL server (`scripts/with-postgres.sh`), if any.
+    fn server_url() -> Option<String> {
+        std::env::var("OPENLEX_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+    }
+
+    #[test]
+    fn version_12_keeps_the_dto_of_waiting_outbox_rows() {
+        let Some(url) = server_url() else {
+            eprintln!("skipped: OPENLEX_TEST_DATABASE_URL is not set (scripts/with-postgres.sh)");
+            return;
+        };
+        let name = format!("migrate_{}", crate::ids::uuid().replace('-', ""));
+        let (base, _) = url.rsplit_once('/').expect("url with a database name");
+        let db_url = format!("{base}/{name}");
+        let mut admin = Client::connect(&url, postgres::NoTls).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        {
+            let mut c = Client::connect(&db_url, postgres::NoTls).unwrap();
+            c.batch_execute("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+                .unwrap();
+            for (version, sql) in migrations::MIGRATIONS.iter().filter(|m| m.0 <= 11) {
+                c.batch_execute(sql).unwrap();
+                c.execute("INSERT INTO schema_migrations VALUES ($1, 0)", &[version])
+                    .unwrap();
+            }
+            // Outbox rows as version 11 wrote them: the whole delivery body.
+            for (id, payload) in [
+                ("waiting-2", r#"{"id":"waiting-2","data":{"n": [2]}}"#),
+                ("waiting-1", r#"{"id":"waiting-1"}"#),
+            ] {
+                c.execute(
+                    "INSERT INTO webhook_outbox (id, created_at, event_type, webhook_ids, payload) VALUES ($1, 1, 'license.created', 'w', $2)",
+                    &[&id, &payload],
+                )
+                .unwrap();
+            }
+        }
+        let pg = PgStore::open(&db_url, 2, false).unwrap();
+        let store: &dyn Store = &pg;
+        let rows = store
+            .read(|tx| {
+                tx.query_all(
+                    "SELECT id || ':' || data FROM webhook_outbox ORDER BY rowid",
+                    &[],
+                    |r| Ok(r.str(0)?.to_owned()),
+                )
+            })
+            .unwrap();
+        drop(pg);
+        admin
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .unwrap();
+        // The DTO exactly as written; a row without one stays as it was.
+        assert_eq!(
+            rows,
+            [r#"waiting-2:{"n": [2]}"#, r#"waiting-1:{"id":"waiting-1"}"#]
+        );
+    }
+}

@@ -209,4 +209,16 @@ DROP INDEX webhook_events_new;
 ALTER TABLE webhook_events DROP COLUMN fanned_out;
 "#,
     ),
+    (
+        12,
+        // The outbox keeps the resource's DTO only (`data`); the worker wraps
+        // it in the delivery's envelope when it fans the event out, so the
+        // change's transaction stores the JSON it serialised anyway. Waiting
+        // rows keep their DTO (`->` yields JSON text, strings quoted).
+        r#"
+UPDATE webhook_outbox SET payload = payload -> '$.data'
+    WHERE json_valid(payload) AND json_type(payload, '$.data') IS NOT NULL;
+ALTER TABLE webhook_outbox RENAME COLUMN payload TO data;
+"#,
+    ),
 ];

@@ -342,7 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn version_11_moves_waiting_webhook_events_to_the_outbox() {
+    fn versions_11_and_12_move_waiting_webhook_events_to_the_outbox_with_their_dto() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
         {
@@ -356,10 +356,16 @@ mod tests {
                 c.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [version])
                     .unwrap();
             }
-            for (id, fanned) in [("waiting-2", 0), ("sent", 1), ("waiting-1", 0)] {
+            // Payloads as version 10 wrote them (the one that is not JSON
+            // stays as it is).
+            for (id, fanned, payload) in [
+                ("waiting-2", 0, r#"{"id":"waiting-2","data":{"n": [2]}}"#),
+                ("sent", 1, r#"{"id":"sent","data":{}}"#),
+                ("waiting-1", 0, "not json"),
+            ] {
                 c.execute(
-                    "INSERT INTO webhook_events (id, created_at, event_type, webhook_ids, fanned_out, payload) VALUES (?1, 1, 'license.created', 'w', ?2, ?1)",
-                    rusqlite::params![id, fanned],
+                    "INSERT INTO webhook_events (id, created_at, event_type, webhook_ids, fanned_out, payload) VALUES (?1, 1, 'license.created', 'w', ?2, ?3)",
+                    rusqlite::params![id, fanned, payload],
                 )
                 .unwrap();
             }
@@ -374,10 +380,10 @@ mod tests {
                 })
                 .unwrap()
         };
-        // Waiting events keep their order and payload; the sent one stays.
+        // Waiting events keep their order and DTO; the sent one stays.
         assert_eq!(
-            ids("SELECT id || ':' || payload FROM webhook_outbox ORDER BY rowid"),
-            ["waiting-2:waiting-2", "waiting-1:waiting-1"]
+            ids("SELECT id || ':' || data FROM webhook_outbox ORDER BY rowid"),
+            [r#"waiting-2:{"n":[2]}"#, "waiting-1:not json"]
         );
         assert_eq!(ids("SELECT id FROM webhook_events"), ["sent"]);
     }
