@@ -145,6 +145,7 @@ fn subscribers(tx: &mut dyn Tx, event: &str) -> ApiResult<Option<Arc<str>>> {
     let subs: HashMap<String, Arc<str>> = ids
         .into_iter()
         .map(|(e, mut ids)| {
+            // A webhook that names an event twice gets one delivery.
             ids.dedup();
             (e, Arc::from(ids.join(",")))
         })
