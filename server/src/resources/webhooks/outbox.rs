@@ -131,28 +131,27 @@ pub fn bump_version(tx: &mut dyn Tx) -> ApiResult<()> {
 fn subscribers(tx: &mut dyn Tx, event: &str) -> ApiResult<Option<Arc<str>>> {
     let version = crate::resources::settings::get(tx, VERSION)?.unwrap_or_default();
     let mut cache = SUBSCRIPTIONS.lock().unwrap_or_else(|e| e.into_inner());
-    match cache.as_ref() {
-        Some((v, subs)) if *v == version => return Ok(subs.get(event).cloned()),
-        _ => {}
-    }
-    let hooks: Vec<Webhook> = tx.docs("SELECT data FROM webhooks", &[])?;
-    let mut ids: HashMap<String, Vec<String>> = HashMap::new();
-    for w in hooks.into_iter().filter(|w| w.active) {
-        for e in w.events.iter().filter(|e| super::is_event(e)) {
-            ids.entry(e.clone()).or_default().push(w.id.clone());
+    if !matches!(cache.as_ref(), Some((v, _)) if *v == version) {
+        let hooks: Vec<Webhook> = tx.docs("SELECT data FROM webhooks", &[])?;
+        let mut ids: HashMap<String, Vec<String>> = HashMap::new();
+        for w in hooks.into_iter().filter(|w| w.active) {
+            for e in w.events.iter().filter(|e| super::is_event(e)) {
+                ids.entry(e.clone()).or_default().push(w.id.clone());
+            }
         }
+        let subs = ids
+            .into_iter()
+            .map(|(e, mut ids)| {
+                // A webhook that names an event twice gets one delivery.
+                ids.dedup();
+                (e, Arc::from(ids.join(",")))
+            })
+            .collect();
+        *cache = Some((version, subs));
     }
-    let subs: HashMap<String, Arc<str>> = ids
-        .into_iter()
-        .map(|(e, mut ids)| {
-            // A webhook that names an event twice gets one delivery.
-            ids.dedup();
-            (e, Arc::from(ids.join(",")))
-        })
-        .collect();
-    let found = subs.get(event).cloned();
-    *cache = Some((version, subs));
-    Ok(found)
+    Ok(cache
+        .as_ref()
+        .and_then(|(_, subs)| subs.get(event).cloned()))
 }
 
 /// A delivery claimed for one attempt.
